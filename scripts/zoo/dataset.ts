@@ -1,0 +1,33 @@
+/**
+ * Builds a task's split: N class-balanced images in the suite layout (images U8 [N, 32, 32, 3],
+ * labels [N]). Procedural tasks are drawn from a stream seeded by (seed, task, split), so the same
+ * arguments always give the same bytes and train and test never share a stream.
+ */
+import { createRng } from '../../src/engine/random';
+import { Canvas } from './raster';
+import { IMAGE_SIZE, type ImageSet, type ZooTask } from './tasks/task';
+
+export type Split = 'train' | 'test';
+
+/** A 32-bit FNV-1a hash (stable seeds from names). */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export async function makeSplit(task: ZooTask, split: Split, n: number, seed: number): Promise<ImageSet> {
+  const rng = createRng(seed ^ hashString(`${task.name}/${split}`));
+  if (task.kind === 'real') return task.sample(split, n, rng);
+  const C = task.classes.length;
+  const labels = Int32Array.from(rng.shuffle(Array.from({ length: n }, (_, i) => i % C)));
+  const px = IMAGE_SIZE * IMAGE_SIZE * 3;
+  const images = new Uint8Array(n * px);
+  const canvas = new Canvas(IMAGE_SIZE);
+  for (let i = 0; i < n; i++) {
+    canvas.fill([0, 0, 0]);
+    task.draw(canvas, rng, labels[i]);
+    images.set(canvas.toU8(), i * px);
+  }
+  return { images, labels };
+}
