@@ -1,0 +1,108 @@
+/**
+ * The CLIP ViT vision forward pass (Hugging Face `CLIPVisionModelWithProjection`) from a ParamMap:
+ * [CLS; patch embeddings] + position embeddings → pre_layrnorm → L pre-LN blocks
+ * (x += out_proj(attn(LN1 x)); x += fc2(act(fc1(LN2 x)))) → CLS → post_layernorm → projection.
+ * Built from tf ops only, so tf.grad can differentiate through it (AdaMerging, IntervMerge).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MergelabError } from '../../errors';
+import type { ParamMap } from '../../params/param-map';
+import { selfAttention } from './attention';
+import type { ClipVisionConfig } from './config';
+import { numTokens } from './config';
+import { activation, layerNorm, linear, param } from './layers';
+
+export interface ForwardHooks {
+  /** Output of block `layer`'s attention sub-layer, attn(LN1 x), BEFORE the residual add: h [B,S,D] → h' [B,S,D]. (IntervMerge edits the CLS row here later.) */
+  attentionOutput?: (layer: number, h: tf.Tensor3D) => tf.Tensor3D;
+}
+
+export interface ForwardOptions {
+  hiddenStates?: boolean;
+  hooks?: ForwardHooks;
+}
+
+export interface ClipVisionOutput {
+  lastHiddenState: tf.Tensor3D; // [B,S,D]
+  poolerOutput: tf.Tensor2D; // [B,D] = post_layernorm(CLS of last layer)
+  imageEmbeds: tf.Tensor2D | null; // [B,P] = pooler · visual_projection.weightᵀ (null without projection)
+  hiddenStates: tf.Tensor3D[]; // L+1 entries when requested ([0] after pre_layrnorm, [L] = last layer output), else []
+}
+
+const VM = 'vision_model.';
+
+/** pixels [B, C, H, W] → [B, S, D]: patches (one matMul), CLS prepended, position embeddings added. */
+function embed(params: ParamMap, c: ClipVisionConfig, pixels: tf.Tensor4D): tf.Tensor3D {
+  const [B, C, H, W] = pixels.shape;
+  const p = c.patchSize;
+  const gh = H / p;
+  const gw = W / p;
+  const D = c.hiddenSize;
+  const conv = param<tf.Tensor4D>(params, `${VM}embeddings.patch_embedding.weight`, [D, C, p, p]);
+  const cls = param<tf.Tensor1D>(params, `${VM}embeddings.class_embedding`, [D]);
+  const pos = param<tf.Tensor2D>(params, `${VM}embeddings.position_embedding.weight`, [numTokens(c), D]);
+  const grid = tf.reshape(pixels, [B, C, gh, p, gw, p]); // [B, C, gh, p, gw, p]
+  const rows = tf.reshape<tf.Rank.R2>(tf.transpose(grid, [0, 2, 4, 1, 3, 5]), [B * gh * gw, C * p * p]); // [B, gh, gw, C, p, p] → [B·N, C·p·p]
+  const kernel = tf.reshape<tf.Rank.R2>(conv, [D, C * p * p]); // [D, C·p·p], same (C, p, p) order as the rows
+  const patches = tf.reshape(linear(rows, kernel), [B, gh * gw, D]); // [B, N, D]
+  const clsRows = tf.broadcastTo(tf.reshape(cls, [1, 1, D]), [B, 1, D]); // [B, 1, D]
+  return tf.add(tf.concat([clsRows, patches], 1), pos); // [B, S, D] + [S, D]
+}
+
+/** One pre-LN transformer block: x [B, S, D] → [B, S, D]. */
+function block(params: ParamMap, c: ClipVisionConfig, i: number, x: tf.Tensor3D, hooks?: ForwardHooks): tf.Tensor3D {
+  const pre = `${VM}encoder.layers.${i}.`;
+  const [B, S, D] = x.shape;
+  const M = c.intermediateSize;
+  const ln = (n: string, t: tf.Tensor3D) => layerNorm(t, param<tf.Tensor1D>(params, `${pre}${n}.weight`, [D]), param<tf.Tensor1D>(params, `${pre}${n}.bias`, [D]), c.layerNormEps);
+  let h = selfAttention(params, `${pre}self_attn.`, ln('layer_norm1', x), c.numHeads); // [B, S, D]
+  if (hooks?.attentionOutput) h = hooks.attentionOutput(i, h);
+  const x1 = tf.add<tf.Tensor3D>(x, h);
+  const z = tf.reshape<tf.Rank.R2>(ln('layer_norm2', x1), [B * S, D]); // [B·S, D]
+  const up = linear(z, param<tf.Tensor2D>(params, `${pre}mlp.fc1.weight`, [M, D]), param<tf.Tensor1D>(params, `${pre}mlp.fc1.bias`, [M])); // [B·S, M]
+  const down = linear(activation(up, c.hiddenAct), param<tf.Tensor2D>(params, `${pre}mlp.fc2.weight`, [D, M]), param<tf.Tensor1D>(params, `${pre}mlp.fc2.bias`, [D])); // [B·S, D]
+  return tf.add<tf.Tensor3D>(x1, tf.reshape(down, [B, S, D]));
+}
+
+function checkPixels(c: ClipVisionConfig, pixels: tf.Tensor): void {
+  const want = [c.numChannels, c.imageSize, c.imageSize];
+  const s = pixels.shape;
+  if (s.length !== 4 || s[1] !== want[0] || s[2] !== want[1] || s[3] !== want[2] || s[0] < 1) {
+    throw new MergelabError('input', `pixel_values has shape [${s.join(', ')}] but this model needs [B, ${want.join(', ')}].`,
+      `Preprocess the images to ${c.imageSize}×${c.imageSize} with ${c.numChannels} channels, channels first (preprocessBatch).`);
+  }
+}
+
+/** Synchronous and built from tf ops only, so it is differentiable (AdaMerging/IntervMerge train through it) and may be called inside tf.tidy / tf.grad. Params may be tensors or tf.Variables. Caller owns the outputs. */
+export function clipVisionForward(params: ParamMap, config: ClipVisionConfig, pixelValues: tf.Tensor4D /* [B,C,H,W] */, opts: ForwardOptions = {}): ClipVisionOutput {
+  checkPixels(config, pixelValues);
+  const D = config.hiddenSize;
+  const P = config.projectionDim;
+  const keep = !!opts.hiddenStates;
+  const out = tf.tidy(() => {
+    const ln = <T extends tf.Tensor>(n: string, t: T) => layerNorm(t, param<tf.Tensor1D>(params, `${VM}${n}.weight`, [D]), param<tf.Tensor1D>(params, `${VM}${n}.bias`, [D]), config.layerNormEps);
+    let x = ln('pre_layrnorm', embed(params, config, pixelValues)); // [B, S, D]
+    const hidden: tf.Tensor3D[] = keep ? [x] : [];
+    for (let i = 0; i < config.numLayers; i++) {
+      const prev = x;
+      x = tf.tidy(() => block(params, config, i, prev, opts.hooks)); // frees the block's intermediates now
+      if (keep) hidden.push(x);
+      else prev.dispose();
+    }
+    const [B] = x.shape;
+    const cls = tf.reshape<tf.Rank.R2>(tf.slice(x, [0, 0, 0], [B, 1, D]), [B, D]); // [B, D]
+    const pooled = ln('post_layernorm', cls); // [B, D]
+    const embeds = P === null ? undefined : linear(pooled, param<tf.Tensor2D>(params, 'visual_projection.weight', [P, D])); // [B, P]
+    // hiddenStates[L] is a clone of x so every returned tensor can be disposed on its own.
+    if (keep) hidden[hidden.length - 1] = x.clone();
+    return { last: x, pooled, embeds, hidden };
+  });
+  return { lastHiddenState: out.last, poolerOutput: out.pooled, imageEmbeds: out.embeds ?? null, hiddenStates: out.hidden };
+}
+
+export function disposeOutput(o: ClipVisionOutput): void {
+  o.lastHiddenState.dispose();
+  o.poolerOutput.dispose();
+  o.imageEmbeds?.dispose();
+  for (const h of o.hiddenStates) h.dispose();
+}

@@ -1,0 +1,39 @@
+/**
+ * The CLIP ViT building blocks as plain tfjs ops (differentiable, no kernels of our own):
+ * PyTorch-layout linear layers, layer norm, the two MLP activations, and checked parameter access.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MergelabError } from '../../errors';
+import type { ParamMap } from '../../params/param-map';
+import type { HiddenAct } from './config';
+
+/** Fetches a parameter and checks its shape, naming the tensor and both shapes when they differ. */
+export function param<T extends tf.Tensor>(params: ParamMap, name: string, shape: readonly number[]): T {
+  const t = params.get(name);
+  if (!t) {
+    throw new MergelabError('params', `The parameter map has no "${name}" (the forward pass needs it).`,
+      'Load the checkpoint with loadParams so every canonical CLIP vision parameter is present.');
+  }
+  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+    throw new MergelabError('params', `Parameter "${name}" has shape [${t.shape.join(', ')}] but the config needs [${shape.join(', ')}].`,
+      'The config does not match the weights: check config.json (hidden_size, num_attention_heads, patch_size, …).');
+  }
+  return t as T;
+}
+
+/** PyTorch Linear: x [N, in] · w [out, in]ᵀ + b [out] → [N, out] (one fused matMul + bias). */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: w, transposeB: true, bias: b }) as tf.Tensor2D;
+}
+
+/** Layer norm over the last axis: (x − mean) / √(var + eps) · g + b, biased variance like PyTorch. */
+export function layerNorm<T extends tf.Tensor>(x: T, g: tf.Tensor1D, b: tf.Tensor1D, eps: number): T {
+  const { mean, variance } = tf.moments(x, -1, true); // [..., 1]
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), g), b);
+}
+
+/** quick_gelu x·σ(1.702x) (OpenAI CLIP) or exact gelu ½x(1 + erf(x/√2)). */
+export function activation<T extends tf.Tensor>(x: T, act: HiddenAct): T {
+  if (act === 'quick_gelu') return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
