@@ -1,0 +1,51 @@
+/**
+ * Turns picked or dropped files into checkpoints: one per folder that holds a .safetensors file
+ * (a dropped parent folder of several model folders gives one checkpoint per model folder), and
+ * one per loose .safetensors file. Anything else is returned as ignored, with the reason, so the
+ * page can say so instead of skipping it silently.
+ */
+import type { EngineFile } from '../worker/api';
+
+/** A file with its path relative to what the user picked, e.g. "tiny-a/model.safetensors". */
+export interface PickedFile {
+  path: string;
+  blob: Blob;
+}
+
+export interface FileGroup {
+  /** Folder path ("tiny-a", "zoo/task-1") or loose file name ("model.safetensors"). */
+  name: string;
+  /** Paths relative to the folder. */
+  files: EngineFile[];
+}
+
+export interface Grouping {
+  groups: FileGroup[];
+  /** "path: why" for every file that is not part of a checkpoint. */
+  ignored: string[];
+}
+
+const isWeights = (path: string) => path.toLowerCase().endsWith('.safetensors');
+
+export function groupFiles(picked: readonly PickedFile[]): Grouping {
+  const byFolder = new Map<string, EngineFile[]>();
+  const groups: FileGroup[] = [];
+  const ignored: string[] = [];
+  for (const { path, blob } of picked) {
+    const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+    const file = parts.pop() ?? '';
+    if (parts.length === 0) {
+      if (isWeights(file)) groups.push({ name: file, files: [{ path: file, blob }] });
+      else ignored.push(`${file}: a loose file that is not .safetensors (pick its whole folder instead)`);
+      continue;
+    }
+    const folder = parts.join('/');
+    if (!byFolder.has(folder)) byFolder.set(folder, []);
+    byFolder.get(folder)!.push({ path: file, blob });
+  }
+  for (const [folder, files] of byFolder) {
+    if (files.some((f) => isWeights(f.path))) groups.push({ name: folder, files });
+    else for (const f of files) ignored.push(`${folder}/${f.path}: its folder has no .safetensors file`);
+  }
+  return { groups, ignored };
+}
