@@ -1,0 +1,186 @@
+/**
+ * Checkpoint recognition: from the files of one folder (config.json, *.safetensors, or
+ * model.safetensors.index.json + shards) or a single .safetensors file, produce a Checkpoint whose
+ * parameters have canonical HF names. Every tensor is validated against the config up front and all
+ * problems (missing, wrong shape, non-float, unknown) are reported at once.
+ */
+import { CheckpointError, CheckpointMismatchError } from '../../errors';
+import type { ByteSource } from '../../io/byte-source';
+import { FLOAT_DTYPES, type Dtype } from '../../io/dtypes';
+import { baseName, openSharded } from '../../io/sharded';
+import { openSafetensors, type TensorData, type TensorStore } from '../../io/safetensors';
+import type { Checkpoint, ParamSpec } from './checkpoint';
+import type { ClipVisionConfig } from './config';
+import { configFromJson, configFromShapes, type ConfigResult } from './infer-config';
+import { detectLayout, type Layout } from './layout';
+import { PROJECTION, canonicalParams, storedShape, type Transform } from './names';
+
+/** Where one canonical parameter is stored. */
+export interface ParamSource {
+  tensor: string;
+  dtype: Dtype;
+  transform?: Transform;
+}
+
+/** A Checkpoint that also tells where each canonical parameter is stored (for `inspect`). */
+export interface RecognisedCheckpoint extends Checkpoint {
+  readonly sources: ReadonlyMap<string, ParamSource>;
+}
+
+const TORCH_EXT = /\.(bin|pt|pth|ckpt)$/i;
+const TORCH_HINT = 'Convert it to safetensors in Python: `from safetensors.torch import save_file; save_file(torch.load(path, map_location="cpu"), "model.safetensors")` (for a full state dict use its "state_dict" entry).';
+/** Weight file names that are used when a folder has several .safetensors files. */
+const PREFERRED = ['model.safetensors', 'open_clip_model.safetensors', 'open_clip_pytorch_model.safetensors'];
+
+interface Weights {
+  store: TensorStore;
+  notes: string[];
+}
+
+/** Picks the weights among a folder's files: a sharded index, else one .safetensors file. */
+async function openWeights(name: string, files: readonly ByteSource[]): Promise<Weights> {
+  const base = (f: ByteSource) => baseName(f.name);
+  const safetensors = files.filter((f) => base(f).endsWith('.safetensors'));
+  const torch = files.filter((f) => TORCH_EXT.test(base(f)));
+  const index = files.find((f) => base(f) === 'model.safetensors.index.json') ?? files.find((f) => base(f).endsWith('.safetensors.index.json'));
+  const notes: string[] = [];
+  const unused = (used: readonly string[]) => {
+    const other = [...safetensors, ...torch].map(base).filter((b) => !used.includes(b));
+    if (other.length) notes.push(`Other weight files in the folder were not used: ${other.join(', ')}.`);
+  };
+  if (index) {
+    const store = await openSharded(index, files);
+    unused(store.shards.map(baseName));
+    if (store.unmapped.length) notes.push(`${store.unmapped.length} tensor(s) in the shards are not in the index's weight_map and were ignored: ${store.unmapped.join(', ')}.`);
+    return { store, notes };
+  }
+  let chosen = safetensors.length === 1 ? safetensors[0] : undefined;
+  for (const p of PREFERRED) chosen ??= safetensors.find((f) => base(f) === p);
+  if (!chosen && safetensors.length > 1) {
+    throw new CheckpointError(name, `has ${safetensors.length} .safetensors files and none is named model.safetensors: ${safetensors.map(base).join(', ')}.`,
+      'Keep only the model\'s weights in the folder, or rename the weights file to model.safetensors.');
+  }
+  if (!chosen) {
+    if (torch.length) throw new CheckpointError(torch[0].name, 'is a PyTorch pickle (.bin/.pt/.pth); mergelab reads only safetensors (pickles can run arbitrary code).', TORCH_HINT);
+    throw new CheckpointError(name, `has no weights: no .safetensors file and no model.safetensors.index.json among ${files.length} file(s)${files.length ? ` (${files.map(base).join(', ')})` : ''}.`,
+      'Pick the folder that holds model.safetensors (and config.json), or a .safetensors file.');
+  }
+  unused([base(chosen)]);
+  return { store: await openSafetensors(chosen), notes };
+}
+
+async function readJson(src: ByteSource): Promise<unknown> {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await src.read(0, src.size)));
+  } catch (e) {
+    throw new CheckpointError(src.name, `is not valid JSON (${(e as Error).message}).`, 'Fix or re-download config.json, or remove it to infer the config from the weights.');
+  }
+}
+
+function resolveConfig(store: TensorStore, layout: Layout, configJson: unknown, configFile: string | undefined): ConfigResult {
+  const hasProjection = store.tensors.has(layout.source(PROJECTION).tensor);
+  if (configFile) return configFromJson(configJson, configFile, hasProjection);
+  const shape = (canonical: string): number[] | undefined => {
+    const src = layout.source(canonical);
+    const s = store.tensors.get(src.tensor)?.shape;
+    if (!s) return undefined;
+    if (src.transform?.kind === 'transpose') return [s[1], s[0]];
+    return src.transform?.kind === 'chunk' ? [s[0] / src.transform.of, ...s.slice(1)] : s;
+  };
+  const patch = 'vision_model.embeddings.patch_embedding.weight';
+  const pos = 'vision_model.embeddings.position_embedding.weight';
+  const fc1 = 'vision_model.encoder.layers.0.mlp.fc1.weight';
+  return configFromShapes(
+    { patchEmbedding: shape(patch), positionEmbedding: shape(pos), fc1: shape(fc1), projection: hasProjection ? shape(PROJECTION) : undefined, numLayers: layout.numLayers },
+    store.name,
+    { patch: layout.source(patch).tensor, pos: layout.source(pos).tensor, fc1: layout.source(fc1).tensor },
+  );
+}
+
+const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
+const describe = (c: ClipVisionConfig) =>
+  `hidden ${c.hiddenSize}, ${c.numLayers} layers, MLP ${c.intermediateSize}, patch ${c.patchSize}, image ${c.imageSize}, ${c.numChannels} channels, projection ${c.projectionDim ?? 'none'}`;
+
+/** Maps every canonical parameter to its stored tensor, collecting every problem. */
+function validate(name: string, store: TensorStore, layout: Layout, params: readonly ParamSpec[], configSource: string, config: ClipVisionConfig): Map<string, ParamSource> {
+  const problems = new Set<string>();
+  const used = new Set<string>();
+  const sources = new Map<string, ParamSource>();
+  for (const p of params) {
+    const src = layout.source(p.name);
+    const info = store.tensors.get(src.tensor);
+    used.add(src.tensor);
+    const alias = src.tensor === p.name ? '' : ` (for ${p.name})`;
+    const want = storedShape(p.shape, src.transform);
+    if (!info) { problems.add(`missing tensor "${src.tensor}"${src.transform?.kind === 'chunk' ? '' : alias}, expected shape ${fmt(want)}`); continue; }
+    if (fmt(info.shape) !== fmt(want)) problems.add(`tensor "${src.tensor}" has shape ${fmt(info.shape)}, expected ${fmt(want)}`);
+    if (!FLOAT_DTYPES.includes(info.dtype)) problems.add(`tensor "${src.tensor}" is stored as ${info.dtype}, expected floats (F32, F16 or BF16)`);
+    sources.set(p.name, { tensor: src.tensor, dtype: info.dtype, transform: src.transform });
+  }
+  for (const t of store.tensors.keys()) {
+    if (!used.has(t) && !layout.ignored.has(t)) problems.add(`unexpected tensor "${t}" (not part of a CLIP vision tower with this config)`);
+  }
+  if (problems.size) {
+    const hint = configSource === 'config.json'
+      ? 'config.json does not describe these weights: use the config.json saved with them, or remove it to infer the config from the shapes.'
+      : 'These weights are not a complete CLIP vision tower: re-export the checkpoint with every vision tensor listed above.';
+    throw new CheckpointMismatchError(`${name} (${layout.layout}; config from ${configSource}: ${describe(config)})`, [...problems], hint);
+  }
+  return sources;
+}
+
+/** Reads a stored tensor as float32 and applies the layout's transform. */
+function convert(data: TensorData, src: ParamSource): Float32Array {
+  const v = data.values as Float32Array;
+  if (!src.transform) return v;
+  if (src.transform.kind === 'chunk') {
+    const n = v.length / src.transform.of;
+    return v.slice(src.transform.index * n, (src.transform.index + 1) * n);
+  }
+  const [rows, cols] = data.shape; // stored [rows, cols] → [cols, rows]
+  const out = new Float32Array(v.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = v[r * cols + c];
+  return out;
+}
+
+/** Recognises a checkpoint from the files of one folder or a single .safetensors file. */
+export async function openCheckpoint(name: string, files: ByteSource[]): Promise<RecognisedCheckpoint> {
+  const { store, notes: fileNotes } = await openWeights(name, files);
+  const layout = detectLayout(store.name, [...store.tensors.keys()]);
+  const configSrc = files.find((f) => baseName(f.name) === 'config.json');
+  const configJson = configSrc ? await readJson(configSrc) : undefined;
+  const { config, notes: configNotes } = resolveConfig(store, layout, configJson, configSrc?.name);
+  const configSource = configSrc ? 'config.json' : 'inferred from shapes';
+  const params = canonicalParams(config);
+  const sources = validate(name, store, layout, params, configSource, config);
+
+  const dtypes: Record<string, number> = {};
+  for (const t of new Set([...sources.values()].map((s) => s.tensor))) {
+    const d = store.tensors.get(t)!.dtype;
+    dtypes[d] = (dtypes[d] ?? 0) + 1;
+  }
+  // q/k/v are three slices of one stored tensor: keep the last one read so it is read once, not thrice.
+  let last: { tensor: string; data: Promise<TensorData> } | undefined;
+  const read = (src: ParamSource) => {
+    if (src.transform?.kind !== 'chunk') return store.read(src.tensor);
+    if (last?.tensor !== src.tensor) last = { tensor: src.tensor, data: store.read(src.tensor) };
+    return last.data;
+  };
+  return {
+    name,
+    format: layout.format,
+    layout: layout.layout,
+    config,
+    configSource,
+    params,
+    fileBytes: store.size,
+    dtypes,
+    notes: [...layout.notes, ...configNotes, ...fileNotes],
+    sources,
+    async readParam(param) {
+      const src = sources.get(param);
+      if (!src) throw new CheckpointError(name, `has no parameter "${param}".`, 'Use one of the canonical names listed in checkpoint.params.');
+      return convert(await read(src), src);
+    },
+  };
+}
