@@ -1,0 +1,54 @@
+/**
+ * The `mergelab` command line: `npm run --silent mergelab -- <command> [args]`.
+ * A small command table; each command lives in src/cli/<command>.ts and exports
+ * `run(args): Promise<number>` (the exit code). Errors print message + hint to stderr and exit 1;
+ * usage errors (MergelabError with code "usage") exit 2.
+ */
+import { pathToFileURL } from 'node:url';
+import { MergelabError } from '../engine/errors';
+
+export interface Command {
+  usage: string;
+  load(): Promise<{ run(args: string[]): Promise<number> }>;
+}
+
+/** Commands, loaded on demand so one command's dependencies never slow another. */
+export const COMMANDS: Record<string, Command> = {
+  inspect: { usage: 'inspect <path>                      JSON summary of a checkpoint folder or .safetensors file', load: () => import('./inspect') },
+  eval: { usage: 'eval <suiteDir> [--method <id>] ...  accuracy of pretrained, experts and a merge on a suite', load: () => import('./eval') },
+};
+
+function help(): string {
+  return ['usage: mergelab <command> [args]   (npm run --silent mergelab -- <command> [args])', '', 'commands:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '', 'Run `mergelab <command> --help` for a command\'s options.'].join('\n');
+}
+
+/** Runs one command line; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return 0;
+  }
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`${name === undefined ? 'mergelab: no command given.' : `mergelab: unknown command "${name}".`}\n${help()}\n`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(args);
+  } catch (e) {
+    if (e instanceof MergelabError) {
+      process.stderr.write(`mergelab ${name}: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      if (e.code !== 'usage') return 1;
+      if (!e.hint) process.stderr.write(`usage: mergelab ${command.usage}\n`);
+      return 2;
+    }
+    process.stderr.write(`mergelab ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

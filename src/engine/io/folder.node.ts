@@ -1,0 +1,19 @@
+/**
+ * Node only: opens a checkpoint from a path on disk — a folder (config.json, *.safetensors, an
+ * index + shards) or a single .safetensors file. Files are read lazily through nodeFileSource.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { CheckpointError } from '../errors';
+import { openCheckpoint, type RecognisedCheckpoint } from '../model/clip-vit/recognise';
+import { nodeFileSource } from './node-source.node.js';
+
+export async function openCheckpointPath(path: string): Promise<RecognisedCheckpoint> {
+  const full = resolve(path);
+  const st = await stat(full).catch(() => null);
+  if (!st) throw new CheckpointError(path, 'does not exist.', 'Give the path of a checkpoint folder (config.json + model.safetensors) or of a .safetensors file.');
+  if (st.isFile()) return openCheckpoint(basename(full), [await nodeFileSource(full)]);
+  const entries = await readdir(full, { withFileTypes: true });
+  const files = await Promise.all(entries.filter((e) => e.isFile()).map((e) => nodeFileSource(join(full, e.name))));
+  return openCheckpoint(basename(full), files);
+}
