@@ -4,7 +4,9 @@
  * row-major. Gzipped files (`.gz`, magic 1f 8b) are inflated with DecompressionStream, which
  * exists in browsers, workers and Node ≥ 18.
  */
+import type { ByteSource } from '../io/byte-source';
 import { DataError } from './errors';
+import { type TaskImages, arrayImages } from './task-images';
 
 /** Element types of the format, by their type byte. */
 const IDX_TYPES = {
@@ -36,7 +38,7 @@ export async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Arra
   const ds = new DecompressionStream('gzip');
   const writer = ds.writable.getWriter();
   // Write and close without awaiting: the reader below drains the stream (no backpressure stall).
-  writer.write(bytes).catch(() => {});
+  writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => {});
   writer.close().catch(() => {});
   const chunks: Uint8Array[] = [];
   const reader = ds.readable.getReader();
@@ -99,4 +101,20 @@ export function encodeIdxU8(shape: readonly number[], data: Uint8Array): Uint8Ar
   shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
   out.set(data, 4 + 4 * shape.length);
   return out;
+}
+
+/** A task split as MNIST-style IDX files: images u8 [N, H, W] (grey) or [N, H, W, 3], labels [N]. */
+export async function idxImages(task: string, images: ByteSource, labels: ByteSource, numClasses: number): Promise<TaskImages> {
+  const hint = 'Images must be an idx3-ubyte file [N, H, W] (or [N, H, W, 3]) and labels an idx1-ubyte file [N].';
+  const im = await parseIdx(await images.read(0, images.size), images.name);
+  const lb = await parseIdx(await labels.read(0, labels.size), labels.name);
+  const [N, H, W, C = 1] = im.shape;
+  if (im.type !== 'u8' || !(im.shape.length === 3 || (im.shape.length === 4 && C === 3))) {
+    throw new DataError(images.name, `holds ${im.type} [${im.shape}]; images must be u8 [N, H, W] or [N, H, W, 3].`, hint);
+  }
+  if (lb.type === 'f32' || lb.type === 'f64' || lb.shape.length !== 1) {
+    throw new DataError(labels.name, `holds ${lb.type} [${lb.shape}]; labels must be integers [N].`, hint);
+  }
+  const source = `${images.name} + ${labels.name}`;
+  return arrayImages(task, source, im.data as Uint8Array, [N, H, W, C as 1 | 3], Int32Array.from(lb.data), numClasses);
 }
