@@ -1,0 +1,88 @@
+/**
+ * The lab's state: plain data only (ids, summaries, statuses, small reports); tensors and file
+ * contents live in the worker. Split into slices (backend, checkpoints, pool) that share one store.
+ */
+import type { StoreApi } from 'zustand/vanilla';
+import type {
+  BackendChoice, CheckpointSummary, EngineFile, ErrorInfo, ForwardReport, GoldenReport, PoolReport, Progress,
+} from '../../worker/api';
+import type { EngineLink } from '../engine-link';
+import type { Grouping } from '../group-files';
+import type { BackendSetting, KeyValueStorage } from '../settings';
+import type { BackendName } from '../../engine/backend';
+
+/** An operation's life: idle → running (with progress) → done | error. */
+export type Task<T> =
+  | { status: 'idle' }
+  | { status: 'running'; progress: Progress | null }
+  | { status: 'done'; result: T }
+  | { status: 'error'; error: ErrorInfo };
+
+/** ForwardReport without its typed array: the first values of the first embedding instead. */
+export type ForwardView = Omit<ForwardReport, 'embeds'> & { embedPreview: number[]; embedDim: number };
+
+export interface CheckpointEntry {
+  /** Stable key in the page (survives worker restarts, unlike engineId). */
+  key: string;
+  name: string;
+  /** The folder's files (File handles, read lazily by the worker). */
+  files: EngineFile[];
+  status: 'opening' | 'ready' | 'error';
+  engineId: string | null;
+  summary: CheckpointSummary | null;
+  hasGolden: boolean;
+  error: ErrorInfo | null;
+  forward: Task<ForwardView>;
+  golden: Task<GoldenReport>;
+}
+
+export interface BackendSlice {
+  backend: {
+    setting: BackendSetting;
+    /** `?backend=` forces one over the setting. */
+    urlForce: BackendName | null;
+    status: 'starting' | 'ready' | 'error';
+    choice: BackendChoice | null;
+    error: ErrorInfo | null;
+  };
+  /** Messages for the user that belong to no checkpoint (ignored files, a bad URL parameter). */
+  notices: string[];
+  start(): Promise<void>;
+  setBackendSetting(s: BackendSetting): Promise<void>;
+  dismissNotices(): void;
+}
+
+export interface CheckpointsSlice {
+  checkpoints: CheckpointEntry[];
+  /** Opens each group as a checkpoint (a group named like an existing one replaces it). */
+  addGroups(g: Grouping): Promise<void>;
+  removeCheckpoint(key: string): Promise<void>;
+  runForward(key: string): Promise<void>;
+  checkGolden(key: string): Promise<void>;
+  /** Re-opens every checkpoint in a freshly started engine. */
+  reopenAll(): Promise<void>;
+}
+
+export interface PoolSlice {
+  pool: {
+    /** The user's choice; null = the default (see pretrainedKey in selectors). */
+    chosenPretrained: string | null;
+    check: Task<PoolReport> | null;
+  };
+  setPretrained(key: string): Promise<void>;
+  refreshPool(): Promise<void>;
+}
+
+export type LabState = BackendSlice & CheckpointsSlice & PoolSlice;
+
+/** What the slices need from the outside world. */
+export interface LabContext {
+  engine: EngineLink;
+  storage: KeyValueStorage | null;
+  /** The page's query string (for `?backend=`). */
+  search: string;
+  /** Drops `?backend=` from the address bar once the user picks a setting. */
+  clearUrlForce(): void;
+}
+
+export type SliceCreator<T> = (set: StoreApi<LabState>['setState'], get: StoreApi<LabState>['getState'], ctx: LabContext) => T;
