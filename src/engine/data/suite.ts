@@ -9,7 +9,7 @@
 import type { ByteSource } from '../io/byte-source';
 import { openSafetensors } from '../io/safetensors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
-import { assertPool } from '../model/clip-vit/pool';
+import { assertPool, checkPool } from '../model/clip-vit/pool';
 import { openCheckpoint } from '../model/clip-vit/recognise';
 import { type ClassificationHead, readHeads } from '../model/heads';
 import { SuiteError } from './errors';
@@ -117,7 +117,9 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
   const pretrained = await open(manifest.pretrained);
   const experts = new Map<string, Checkpoint>();
   for (const t of manifest.tasks) experts.set(t.name, await open(manifest.experts[t.name]));
-  assertPool(pretrained, [...experts.values()]);
+  const pool = checkPool(pretrained, [...experts.values()]);
+  if (!pool.ok) assertPool(pretrained, [...experts.values()]); // throws, listing every problem
+  notes.push(...pool.notes);
   if (pretrained.config.imageSize !== manifest.imageSize) {
     throw new SuiteError(`${root}/manifest.json`, `"image_size" is ${manifest.imageSize} but the pretrained model takes ${pretrained.config.imageSize}×${pretrained.config.imageSize} images.`, 'Set "image_size" to the models\' input size.');
   }

@@ -1,0 +1,169 @@
+/**
+ * Image features of a model on a task's images, computed in batches, and an in-memory cache.
+ * z = image_embeds = visual_projection(post_layernorm(CLS of last layer)), not normalised
+ * (METHODS.md §0); a model without a projection uses the one passed in (the pretrained model's,
+ * FusionBench's convention) or, with none at all, the pooled output. Optionally also the CLS token
+ * after every block (HF hidden_states convention: [0] = after pre_layrnorm, [L] = last block).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TaskImages } from '../data/task-images';
+import { CancelledError } from '../errors';
+import type { ClipVisionConfig } from '../model/clip-vit/config';
+import { clipVisionForward } from '../model/clip-vit/forward';
+import type { ParamMap } from '../params/param-map';
+
+export interface Features {
+  n: number;
+  /** P: feature size. */
+  dim: number;
+  /** [N, P] row-major. */
+  z: Float32Array;
+  /** Labels of the N images, [N]. */
+  labels: Int32Array;
+  /** With hiddenStates: L + 1 arrays of CLS tokens [N, D]; else null. */
+  cls: Float32Array[] | null;
+}
+
+export interface FeatureOptions {
+  /** Images per forward pass (default 32). */
+  batchSize?: number;
+  /** Use only the first `limit` images of the task (default all). */
+  limit?: number;
+  /** Also keep the CLS token after every block. */
+  hiddenStates?: boolean;
+  /** visual_projection.weight [P, D] for models that have none. */
+  projection?: tf.Tensor2D | null;
+  /** After each batch: images done, images in all. */
+  onProgress?: (done: number, total: number) => void;
+  /** Checked between batches; throws CancelledError when set. */
+  signal?: { readonly aborted: boolean };
+}
+
+export function featureBytes(f: Features): number {
+  return f.z.byteLength + f.labels.byteLength + (f.cls ?? []).reduce((s, c) => s + c.byteLength, 0);
+}
+
+/** Runs the forward pass over images [0, limit) in batches and collects z (and CLS tokens). */
+export async function computeFeatures(params: ParamMap, config: ClipVisionConfig, images: TaskImages, opts: FeatureOptions = {}): Promise<Features> {
+  const n = Math.min(opts.limit ?? images.count, images.count);
+  const batch = Math.max(1, Math.floor(opts.batchSize ?? 32));
+  const S = config.imageSize;
+  const D = config.hiddenSize;
+  const hasProjection = params.has('visual_projection.weight');
+  const projection = hasProjection ? null : opts.projection ?? null;
+  const cfg: ClipVisionConfig = hasProjection ? config : { ...config, projectionDim: null };
+  const zParts: Float32Array[] = [];
+  const clsParts: Float32Array[][] = [];
+  let dim = 0;
+  for (let start = 0; start < n; start += batch) {
+    if (opts.signal?.aborted) throw new CancelledError('evaluation');
+    const b = Math.min(batch, n - start);
+    const px = await images.pixels(start, b, S); // [b, 3, S, S]
+    const outs = tf.tidy(() => {
+      const o = clipVisionForward(params, cfg, tf.tensor4d(px, [b, 3, S, S]), { hiddenStates: !!opts.hiddenStates });
+      const z = o.imageEmbeds ?? (projection ? tf.matMul(o.poolerOutput, projection, false, true) : o.poolerOutput); // [b, P]
+      const cls = o.hiddenStates.map((h) => h.slice([0, 0, 0], [b, 1, D]).reshape([b, D])); // [b, 1, D] → [b, D]
+      return [z, ...cls];
+    });
+    try {
+      const data = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+      dim = outs[0].shape[1]!;
+      zParts.push(data[0]);
+      clsParts.push(data.slice(1));
+    } finally {
+      tf.dispose(outs);
+    }
+    opts.onProgress?.(start + b, n);
+  }
+  return {
+    n,
+    dim,
+    z: concat(zParts),
+    labels: images.labels.slice(0, n),
+    cls: opts.hiddenStates ? (clsParts[0] ?? []).map((_, l) => concat(clsParts.map((p) => p[l]))) : null,
+  };
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+/** What a cache entry depends on: the model's content, the images, how many, and what was kept. */
+export interface FeatureKey {
+  model: string;
+  task: string;
+  source: string;
+  limit: number;
+  imageSize: number;
+  hiddenStates: boolean;
+}
+
+export function featureKey(k: FeatureKey): string {
+  return JSON.stringify([k.model, k.task, k.source, k.limit, k.imageSize, k.hiddenStates]);
+}
+
+/**
+ * Features by key, least recently used evicted beyond a byte budget (default 256 MiB; ViT-B/32
+ * features of 10k images are 20 MB). Features are plain arrays, so clear() frees everything.
+ */
+export class FeatureCache {
+  private readonly entries = new Map<string, Features>();
+  private readonly pending = new Map<string, Promise<Features>>();
+  private used = 0;
+
+  constructor(readonly maxBytes = 256 * 2 ** 20) {}
+
+  get bytes(): number { return this.used; }
+  get size(): number { return this.entries.size; }
+  has(key: string): boolean { return this.entries.has(key); }
+
+  get(key: string): Features | undefined {
+    const f = this.entries.get(key);
+    if (f) { this.entries.delete(key); this.entries.set(key, f); } // most recently used last
+    return f;
+  }
+
+  /** Stores `f` (an entry larger than the whole budget is not kept). */
+  set(key: string, f: Features): void {
+    this.delete(key);
+    const size = featureBytes(f);
+    if (size > this.maxBytes) return;
+    for (const [k] of this.entries) {
+      if (this.used + size <= this.maxBytes) break;
+      this.delete(k);
+    }
+    this.entries.set(key, f);
+    this.used += size;
+  }
+
+  /** Cached features, or computes them once (concurrent calls for one key share the work). */
+  async getOrCompute(key: string, compute: () => Promise<Features>): Promise<Features> {
+    const hit = this.get(key);
+    if (hit) return hit;
+    const running = this.pending.get(key);
+    if (running) return running;
+    const p = compute().then((f) => { this.set(key, f); return f; }).finally(() => this.pending.delete(key));
+    this.pending.set(key, p);
+    return p;
+  }
+
+  delete(key: string): void {
+    const f = this.entries.get(key);
+    if (!f) return;
+    this.used -= featureBytes(f);
+    this.entries.delete(key);
+  }
+
+  /** Drops every entry of one model (e.g. a merge the user discarded). */
+  deleteModel(model: string): void {
+    for (const k of [...this.entries.keys()]) if ((JSON.parse(k) as string[])[0] === model) this.delete(k);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.used = 0;
+  }
+}
