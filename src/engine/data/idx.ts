@@ -2,7 +2,8 @@
  * MNIST-style IDX files (LeCun's format): bytes 0–1 zero, byte 2 the element type, byte 3 the
  * number of dimensions, then one big-endian u32 per dimension, then the data in big-endian,
  * row-major. Gzipped files (`.gz`, magic 1f 8b) are inflated with DecompressionStream, which
- * exists in browsers, workers and Node ≥ 18.
+ * exists in browsers, workers and Node ≥ 18. idxImages turns an images + labels pair into a
+ * task's TaskImages (grey images are repeated to RGB and resized by CLIP preprocessing).
  */
 import type { ByteSource } from '../io/byte-source';
 import { DataError } from './errors';

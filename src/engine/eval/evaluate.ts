@@ -14,7 +14,7 @@ import type { ParamMap } from '../params/param-map';
 import { disposeParams } from '../params/param-map';
 import { argmaxRows, top1Accuracy } from './accuracy';
 import { FeatureCache, type Features, computeFeatures, featureKey } from './features';
-import { checkpointFingerprint } from './fingerprint';
+import { contentFingerprint } from './fingerprint';
 
 export type Stage = 'pretrained' | 'individual' | 'merged';
 
@@ -76,7 +76,7 @@ export class SuiteEvaluator {
     const tasks = this.suite.manifest.tasks.map((t) => t.name);
     const out: References = { pretrained: {}, individual: {}, images: {} };
     const pre = this.suite.pretrained;
-    const preKey = await checkpointFingerprint(pre);
+    const preKey = await contentFingerprint(pre);
     let preParams: ParamMap | null = null;
     try {
       for (const task of tasks) {
@@ -91,7 +91,7 @@ export class SuiteEvaluator {
       const ck = this.suite.experts.get(task)!;
       let params: ParamMap | null = null;
       try {
-        const f = await this.cached(await checkpointFingerprint(ck), async () => (params ??= await loadParams(ck)), ck.config, task, opts, 'individual');
+        const f = await this.cached(await contentFingerprint(ck), async () => (params ??= await loadParams(ck)), ck.config, task, opts, 'individual');
         out.individual[task] = this.accuracy(task, f);
       } finally {
         if (params) disposeParams(params);

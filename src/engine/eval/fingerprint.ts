@@ -34,7 +34,7 @@ export class Hasher {
 
 const memo = new WeakMap<Checkpoint, Promise<string>>();
 
-export function checkpointFingerprint(ck: Checkpoint): Promise<string> {
+export function contentFingerprint(ck: Checkpoint): Promise<string> {
   let p = memo.get(ck);
   if (!p) {
     p = (async () => {
