@@ -33,13 +33,14 @@ export function checkPool(pretrained: Checkpoint, experts: Checkpoint[]): PoolRe
   const preShapes = new Map(pretrained.params.map((p) => [p.name, p.shape]));
   const withProj = experts.filter((e) => e.config.projectionDim !== null);
   const withoutProj = experts.filter((e) => e.config.projectionDim === null);
-  const quote = (cs: Checkpoint[]) => cs.map((c) => `"${c.name}"`).join(', ');
+  /** `"a" has` / `"a", "b" have`. */
+  const quote = (cs: Checkpoint[]) => `${cs.map((c) => `"${c.name}"`).join(', ')} ${cs.length === 1 ? 'has' : 'have'}`;
 
   if (withProj.length && withoutProj.length) {
-    problems.push(`experts disagree on ${PROJECTION}: ${quote(withProj)} have one, ${quote(withoutProj)} have none; give every expert a projection or none.`);
+    problems.push(`experts disagree on ${PROJECTION}: ${quote(withProj)} one, ${quote(withoutProj)} none; give every expert a projection or none.`);
   }
   if (pre.projectionDim === null && withProj.length) {
-    problems.push(`experts ${quote(withProj)} have ${PROJECTION} but pretrained "${pretrained.name}" has none.`);
+    problems.push(`expert ${quote(withProj)} ${PROJECTION} but pretrained "${pretrained.name}" has none.`);
   } else if (pre.projectionDim !== null && withoutProj.length && !withProj.length) {
     notes.push(`Experts have no ${PROJECTION}: the pretrained model's projection is applied to every model (FusionBench convention).`);
   }
