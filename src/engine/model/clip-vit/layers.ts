@@ -21,9 +21,15 @@ export function param<T extends tf.Tensor>(params: ParamMap, name: string, shape
   return t as T;
 }
 
-/** PyTorch Linear: x [N, in] · w [out, in]ᵀ + b [out] → [N, out] (one fused matMul + bias). */
+/**
+ * PyTorch Linear: x [N, in] · w [out, in]ᵀ + b [out] → [N, out], computed as (w · xᵀ)ᵀ + b.
+ * Why not matMul(x, w, false, true): tfjs-wasm multiplies by a transposed operand on a slow path
+ * (~10× slower at ViT-B/32 sizes), and transposing the weight costs more than the product, while
+ * transposing the activations (small at ViT batch sizes) is cheap on every backend.
+ */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: w, transposeB: true, bias: b }) as tf.Tensor2D;
+  const y = tf.transpose(tf.matMul(w, tf.transpose(x))); // [out, in]·[in, N] = [out, N] → [N, out]
+  return b ? tf.add(y, b) : y;
 }
 
 /** Layer norm over the last axis: (x − mean) / √(var + eps) · g + b, biased variance like PyTorch. */
