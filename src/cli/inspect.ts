@@ -8,12 +8,9 @@ import { CheckpointMismatchError, MergelabError, toErrorInfo } from '../engine/e
 import { openCheckpointPath } from '../engine/io/folder.node.js';
 import type { RecognisedCheckpoint } from '../engine/model/clip-vit/recognise';
 import { summarize } from '../engine/model/clip-vit/summary';
+import type { Output } from './main';
 
 const USAGE = 'usage: mergelab inspect <path>   (a checkpoint folder or a .safetensors file)';
-
-export interface Output {
-  write(s: string): unknown;
-}
 
 function describe(ck: RecognisedCheckpoint) {
   return ck.params.map((p) => {

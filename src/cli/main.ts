@@ -23,28 +23,32 @@ function help(): string {
     ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '', 'Run `mergelab <command> --help` for a command\'s options.'].join('\n');
 }
 
-/** Runs one command line; returns the process exit code. */
-export async function main(argv: string[]): Promise<number> {
+export interface Output {
+  write(s: string): unknown;
+}
+
+/** Runs one command line; returns the process exit code. Commands print to the process's own streams. */
+export async function main(argv: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
   const [name, ...args] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${help()}\n`);
+    out.write(`${help()}\n`);
     return 0;
   }
   const command = name === undefined ? undefined : COMMANDS[name];
   if (!command) {
-    process.stderr.write(`${name === undefined ? 'mergelab: no command given.' : `mergelab: unknown command "${name}".`}\n${help()}\n`);
+    err.write(`${name === undefined ? 'mergelab: no command given.' : `mergelab: unknown command "${name}".`}\n${help()}\n`);
     return 2;
   }
   try {
     return await (await command.load()).run(args);
   } catch (e) {
     if (e instanceof MergelabError) {
-      process.stderr.write(`mergelab ${name}: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      err.write(`mergelab ${name}: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
       if (e.code !== 'usage') return 1;
-      if (!e.hint) process.stderr.write(`usage: mergelab ${command.usage}\n`);
+      if (!e.hint) err.write(`usage: mergelab ${command.usage}\n`);
       return 2;
     }
-    process.stderr.write(`mergelab ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    err.write(`mergelab ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
 }
