@@ -1,0 +1,94 @@
+/**
+ * Exact global top-k of |τ| without storing τ: the k-th largest magnitude over a whole model,
+ * found from histograms of the float32 bit pattern (for non-negative floats the bit pattern orders
+ * like the value). Pass 1 counts the top 16 bits of |τ| (sign dropped: 8 exponent + 7 mantissa
+ * bits, 65,536 buckets); that pins the threshold to one bucket. Pass 2 — only when the threshold
+ * falls strictly inside that bucket — counts the low 15 bits of the entries in it (32,768 buckets),
+ * which gives the exact bit pattern. Memory: 384 KB per task, whatever the model size.
+ */
+
+const COARSE_SHIFT = 15;
+const FINE_MASK = (1 << COARSE_SHIFT) - 1;
+
+/** Number of entries TIES keeps for k % of n: the reference's topk_values_mask keeps |τ| ≥ the (⌊n·k/100⌋+1)-th largest. */
+export function keepCount(n: number, kPercent: number): number {
+  if (kPercent >= 100) return n;
+  return Math.min(n, Math.floor((n * kPercent) / 100) + 1);
+}
+
+export class MagnitudeSelector {
+  private readonly coarse = new Uint32Array(1 << 16);
+  private fine: Uint32Array | null = null;
+  private bucket = -1;
+  /** How many of the threshold bucket's entries are kept (the rest are below the threshold). */
+  private needInBucket = 0;
+  private total = 0;
+  private bits: number | null = null;
+
+  /** @param kPercent percent of the whole model's entries to keep (see keepCount). */
+  constructor(private readonly kPercent: number) {}
+
+  /** Pass 1: count the coarse bucket of every |τ|. */
+  addCoarse(tau: Float32Array): void {
+    const u = new Uint32Array(tau.buffer, tau.byteOffset, tau.length);
+    const h = this.coarse;
+    for (let i = 0; i < u.length; i++) h[(u[i] & 0x7fffffff) >>> COARSE_SHIFT]++;
+    this.total += u.length;
+  }
+
+  /** After pass 1: true when pass 2 (addFine) is needed to make the threshold exact. */
+  needsFinePass(): boolean {
+    if (this.bits === null && !this.fine) this.locate();
+    return this.bits === null;
+  }
+
+  /** Finds the coarse bucket holding the keep-th largest magnitude. */
+  private locate(): void {
+    const keep = keepCount(this.total, this.kPercent);
+    if (keep <= 0) {
+      this.bits = 0x7f800001; // above every finite magnitude: keep nothing
+      return;
+    }
+    let above = 0;
+    let b = this.coarse.length - 1;
+    while (above + this.coarse[b] < keep) above += this.coarse[b--];
+    this.bucket = b;
+    this.needInBucket = keep - above;
+    // Every entry of the bucket is kept: its lower edge is an exact threshold, no pass 2.
+    if (this.needInBucket === this.coarse[b]) this.bits = b << COARSE_SHIFT;
+    else this.fine = new Uint32Array(1 << COARSE_SHIFT);
+  }
+
+  /** Pass 2: count the low bits of the entries in the threshold bucket (same τ as pass 1). */
+  addFine(tau: Float32Array): void {
+    const u = new Uint32Array(tau.buffer, tau.byteOffset, tau.length);
+    const h = this.fine!;
+    const b = this.bucket;
+    for (let i = 0; i < u.length; i++) {
+      const a = u[i] & 0x7fffffff;
+      if (a >>> COARSE_SHIFT === b) h[a & FINE_MASK]++;
+    }
+  }
+
+  /**
+   * The threshold as a float32 bit pattern: entries whose |τ| bits are ≥ it are exactly those ≥ the
+   * keep-th largest magnitude (it is that magnitude, or the lower edge of its bucket when no other
+   * value lies in between).
+   */
+  thresholdBits(): number {
+    if (this.bits === null) {
+      if (!this.fine) throw new Error('MagnitudeSelector: call needsFinePass() after pass 1, then pass 2');
+      let above = 0;
+      let low = FINE_MASK;
+      while (above + this.fine[low] < this.needInBucket) above += this.fine[low--];
+      this.bits = (this.bucket << COARSE_SHIFT) | low;
+      this.fine = null;
+    }
+    return this.bits;
+  }
+}
+
+/** The float value of a threshold bit pattern (for notes and tests). */
+export function bitsToFloat(bits: number): number {
+  return new Float32Array(new Uint32Array([bits]).buffer)[0];
+}

@@ -1,0 +1,82 @@
+/**
+ * Reads one canonical parameter of the pretrained model and of every expert at a time (never a
+ * whole model), counts the bytes read, and — on the first pass — notices experts identical to the
+ * pretrained model. Experts without a tensor the
+ * pretrained model has (only visual_projection.weight passes assertPool) contribute τ = 0 there.
+ */
+import { MergelabError } from '../errors';
+import type { Checkpoint, ParamSpec } from '../model/clip-vit/checkpoint';
+import { numel } from '../io/safetensors';
+import { firstDifference } from './kernels';
+
+export interface TensorInputs {
+  index: number;
+  spec: ParamSpec;
+  base: Float32Array; // θ0 [n]
+  experts: Float32Array[]; // θt [n] per task (θ0 itself where the expert lacks the tensor)
+}
+
+export class PoolReader {
+  readonly specs: readonly ParamSpec[];
+  readonly checkpoints: readonly Checkpoint[];
+  /** Bytes of the stored files read so far (each tensor's share of its file, by element count). */
+  bytesRead = 0;
+  private readonly bytesPerElement: number[];
+  private readonly has: ReadonlySet<string>[];
+  private readonly differs: boolean[];
+  private observed = 0;
+
+  constructor(readonly pretrained: Checkpoint, readonly experts: readonly Checkpoint[]) {
+    this.specs = pretrained.params;
+    this.checkpoints = [pretrained, ...experts];
+    this.bytesPerElement = this.checkpoints.map((c) => c.fileBytes / Math.max(1, c.params.reduce((a, p) => a + numel(p.shape), 0)));
+    this.has = experts.map((e) => new Set(e.params.map((p) => p.name)));
+    this.differs = experts.map(() => false);
+  }
+
+  /** Stored bytes of one full pass over the pool. */
+  get passBytes(): number {
+    return this.checkpoints.reduce((a, c) => a + c.fileBytes, 0);
+  }
+
+  get maxNumel(): number {
+    return this.specs.reduce((m, s) => Math.max(m, numel(s.shape)), 0);
+  }
+
+  get totalNumel(): number {
+    return this.specs.reduce((a, s) => a + numel(s.shape), 0);
+  }
+
+  /** Experts lacking tensor i (they keep the pretrained values there). */
+  missing(i: number): Checkpoint[] {
+    return this.experts.filter((_, t) => !this.has[t].has(this.specs[i].name));
+  }
+
+  async read(index: number): Promise<TensorInputs> {
+    const spec = this.specs[index];
+    const n = numel(spec.shape);
+    const readOne = async (ck: Checkpoint, c: number): Promise<Float32Array> => {
+      const v = await ck.readParam(spec.name);
+      if (v.length !== n) throw new MergelabError('checkpoint', `model "${ck.name}": tensor "${spec.name}" has ${v.length} values, expected ${n} for shape [${spec.shape.join(', ')}].`, 'The checkpoint does not match its own header; re-export it.');
+      this.bytesRead += n * this.bytesPerElement[c];
+      return v;
+    };
+    const [base, ...present] = await Promise.all(this.checkpoints.map((ck, c) => (c === 0 || this.has[c - 1].has(spec.name) ? readOne(ck, c) : null)));
+    const experts = present.map((v) => v ?? base!);
+    return { index, spec, base: base!, experts };
+  }
+
+  /** First-pass bookkeeping, once per tensor in order: which experts differ from θ0. */
+  observe(x: TensorInputs): void {
+    if (x.index !== this.observed) return;
+    this.observed++;
+    x.experts.forEach((v, t) => {
+      if (!this.differs[t] && v !== x.base && firstDifference(v, x.base) >= 0) this.differs[t] = true;
+    });
+  }
+
+  /** Names of experts whose every tensor equals the pretrained one (after a full first pass). */
+  identicalExperts(): string[] {
+    return this.experts.filter((_, t) => !this.differs[t]).map((e) => e.name);
+  }
+}
