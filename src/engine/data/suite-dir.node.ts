@@ -1,9 +1,9 @@
 /** Node only: a suite folder on disk → SuiteFiles (a recursive walk) and openSuiteDir with the Node image decoder. */
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { nodeFileSource } from '../io/node-source.node';
+import { nodeFileSource } from '../io/node-source.node.js';
 import { SuiteError } from './errors';
-import { nodeImageDecoder } from './png-decoder.node';
+import { nodeImageDecoder } from './png-decoder.node.js';
 import { type Suite, type SuiteFiles, openSuite } from './suite';
 
 export async function readSuiteDir(dir: string): Promise<SuiteFiles> {

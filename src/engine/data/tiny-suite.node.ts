@@ -5,13 +5,16 @@
  */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { encode as encodePng } from 'fast-png';
 import { type TensorSpec, type WriteDtype, encodeHeader, numel } from '../io/safetensors';
 import { encode } from '../io/dtypes';
 import { createRng } from '../random';
-import { fixturePath } from '../testing/fixtures.node';
 import { encodeIdxU8 } from './idx';
+
+/** e2e/fixtures (resolved here rather than via testing/fixtures.node so tsx scripts can use this file). */
+const FIXTURES = fileURLToPath(new URL('../../../e2e/fixtures/', import.meta.url));
 
 export type DataForm = 'safetensors' | 'imagefolder' | 'idx';
 
@@ -70,7 +73,7 @@ export interface TinySuiteOptions {
 export async function writeTinySuite(dir: string, tasks: TinyTask[], opts: TinySuiteOptions): Promise<void> {
   const model = async (name: string, fixture: string) => {
     await mkdir(join(dir, 'models', name), { recursive: true });
-    for (const f of ['config.json', 'model.safetensors']) await copyFile(fixturePath(...fixture.split('/'), f), join(dir, 'models', name, f));
+    for (const f of ['config.json', 'model.safetensors']) await copyFile(join(FIXTURES, fixture, f), join(dir, 'models', name, f));
   };
   await model('pretrained', 'tiny-a');
   for (const t of tasks) await model(t.name, t.expert);

@@ -1,0 +1,118 @@
+/**
+ * `mergelab eval <suiteDir> [--method <id>] [--param name=value]... [--limit N] [--batch-size N] [--json <file>]`
+ * Scores the suite's pretrained model on every task, each expert on its own task and, with
+ * --method, the merge of the suite's experts (built in memory, never written to disk): top-1
+ * accuracy and normalised accuracy (÷ individual) in percent, printed as a table and written as
+ * JSON {suite, method, params, limit, tasks: {<task>: {images, pretrained, individual, merged}},
+ * average, seconds}.
+ */
+import { writeFile } from 'node:fs/promises';
+import { initBackend } from '../engine/backend';
+import { openSuiteDir } from '../engine/data/suite-dir.node.js';
+import { MergelabError } from '../engine/errors';
+import { type EvalReport, type Score, SuiteEvaluator, type TaskAccuracy, buildReport } from '../engine/eval/evaluate';
+import { mergeToParamMap } from '../engine/merge/in-memory';
+import { parseParamArgs } from '../engine/merge/params';
+import type { MergeParams } from '../engine/merge/types';
+import { disposeParams } from '../engine/params/param-map';
+import type { Output } from './main';
+
+const USAGE = `usage: mergelab eval <suiteDir> [--method <id>] [--param name=value]... [--limit N] [--batch-size N] [--json <file>]
+  --method      merge the suite's experts with this method (average, task_arithmetic, ties, dare, consensus)
+  --param       a method parameter, e.g. --param lambda=0.3 (repeatable)
+  --limit       score only the first N images of each task
+  --batch-size  images per forward pass (default 32)
+  --json        write the results as JSON to this file`;
+
+interface EvalArgs {
+  suite: string;
+  method: string | null;
+  params: string[];
+  limit: number | null;
+  batchSize: number;
+  json: string | null;
+}
+
+const usage = (problem: string) => new MergelabError('usage', problem, USAGE);
+
+function parseArgs(args: string[]): EvalArgs {
+  const out: EvalArgs = { suite: '', method: null, params: [], limit: null, batchSize: 32, json: null };
+  const positive = (flag: string, v: string | undefined) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw usage(`${flag} needs a positive integer, got ${JSON.stringify(v ?? '')}`);
+    return n;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      if (i + 1 >= args.length) throw usage(`${a} needs a value`);
+      return args[++i];
+    };
+    if (a === '--method') out.method = value();
+    else if (a === '--param') out.params.push(value());
+    else if (a === '--limit') out.limit = positive(a, value());
+    else if (a === '--batch-size') out.batchSize = positive(a, value());
+    else if (a === '--json') out.json = value();
+    else if (a.startsWith('--')) throw usage(`unknown option ${a}`);
+    else if (!out.suite) out.suite = a;
+    else throw usage(`unexpected argument ${a}`);
+  }
+  if (!out.suite) throw usage('give the suite folder');
+  if (out.params.length && !out.method) throw usage('--param needs --method');
+  return out;
+}
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));
+const cell = (s: Score | undefined) => (s ? `${pct(s.accuracy)} (${pct(s.normalized)})` : '');
+
+function table(r: EvalReport): string {
+  const head = ['task', 'images', 'pretrained (norm)', 'individual', ...(r.average.merged ? ['merged (norm)'] : [])];
+  const rows = Object.entries(r.tasks).map(([t, x]) => [t, String(x.images), cell(x.pretrained), pct(x.individual.accuracy), ...(x.merged ? [cell(x.merged)] : [])]);
+  rows.push(['average', '', cell(r.average.pretrained), pct(r.average.individual.accuracy), ...(r.average.merged ? [cell(r.average.merged)] : [])]);
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  return [head, ...rows].map((row) => row.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+}
+
+export async function run(args: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    out.write(`${USAGE}\n`);
+    return 0;
+  }
+  const a = parseArgs(args);
+  // Resolve the method's parameters before any work, so a typo fails at once (usage error).
+  const params: MergeParams = a.method ? parseParamArgs(a.method, a.params) : {};
+  const t0 = performance.now();
+  await initBackend();
+  const suite = await openSuiteDir(a.suite);
+  for (const note of suite.notes) err.write(`note: ${note}\n`);
+  const ev = new SuiteEvaluator(suite);
+  const opts = {
+    limit: a.limit ?? undefined,
+    batchSize: a.batchSize,
+    onProgress: (p: { stage: string; task: string; done: number; total: number }) => {
+      if (p.done === p.total) err.write(`${p.stage} ${p.task}: ${p.total} images\n`);
+    },
+  };
+  try {
+    const refs = await ev.references(opts);
+    let merged: TaskAccuracy | undefined;
+    if (a.method) {
+      const m = await mergeToParamMap({ pretrained: suite.pretrained, experts: [...suite.experts.values()], method: a.method, params });
+      for (const note of m.notes) err.write(`note: ${note}\n`);
+      try {
+        merged = await ev.score({ key: JSON.stringify([m.method, m.params]), params: m.weights }, opts);
+      } finally {
+        disposeParams(m.weights);
+      }
+    }
+    const report = buildReport(suite, refs, merged);
+    out.write(`${table(report)}\n`);
+    if (a.json) {
+      const json = { suite: report.suite, method: a.method, params, limit: a.limit, tasks: report.tasks, average: report.average, seconds: (performance.now() - t0) / 1000 };
+      await writeFile(a.json, `${JSON.stringify(json, null, 2)}\n`);
+    }
+    return 0;
+  } finally {
+    ev.dispose();
+  }
+}
