@@ -28,7 +28,7 @@ export function param<T extends tf.Tensor>(params: ParamMap, name: string, shape
  * transposing the activations (small at ViT batch sizes) is cheap on every backend.
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const y = tf.transpose(tf.matMul(w, tf.transpose(x))); // [out, in]·[in, N] = [out, N] → [N, out]
+  const y = tf.transpose(tf.matMul(w, tf.transpose(x))) as tf.Tensor2D; // [out, in]·[in, N] = [out, N] → [N, out]
   return b ? tf.add(y, b) : y;
 }
 
