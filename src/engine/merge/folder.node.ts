@@ -5,7 +5,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { nodeFileSink } from '../io/file-sink.node';
+import { nodeFileSink } from '../io/file-sink.node.js';
 import type { MergeRequest } from './request';
 import { mergeStream, type MergeResult } from './stream';
 import type { MergeRunOptions } from './task-vector-merge';

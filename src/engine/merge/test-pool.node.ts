@@ -3,14 +3,14 @@
  * model.safetensors) and opened with the real checkpoint recogniser, and the merge fixtures.
  */
 import { memorySource } from '../io/byte-source';
-import { openCheckpointPath } from '../io/folder.node';
+import { openCheckpointPath } from '../io/folder.node.js';
 import { memorySink, numel, writeSafetensors } from '../io/safetensors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { toHfConfigJson, type ClipVisionConfig } from '../model/clip-vit/config';
 import { canonicalParams } from '../model/clip-vit/names';
 import { openCheckpoint } from '../model/clip-vit/recognise';
 import { createRng } from '../random';
-import { fixturePath } from '../testing/fixtures.node';
+import { fixturePath } from '../testing/fixtures.node.js';
 
 /** A 1-layer tower: 26 tensors, 1,500-odd values. */
 export const TINY: ClipVisionConfig = {

@@ -1,0 +1,89 @@
+/** Properties of the closed-form methods on tiny synthetic pools (built as real checkpoints). */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Checkpoint } from '../model/clip-vit/checkpoint';
+import { mergeInMemory } from './in-memory';
+import type { ParamValue } from './types';
+import { type Weights, maxAbsDiff, syntheticPool } from './test-pool.node';
+
+let pool: { pretrained: Checkpoint; experts: Checkpoint[]; weights: Weights[] };
+beforeAll(async () => {
+  pool = await syntheticPool(4);
+});
+
+const merge = async (method: string, params: Record<string, ParamValue> = {}, experts = pool.experts) =>
+  (await mergeInMemory({ pretrained: pool.pretrained, experts, method, params })).values;
+
+/** θ0 + s·Σt (θt − θ0), computed directly in float64 from the synthetic weights. */
+function taskArithmeticRef(scale: number, tasks = pool.weights.length - 1): Weights {
+  const [base, ...experts] = pool.weights;
+  return new Map([...base].map(([n, b]) => [n, b.map((x, i) => x + scale * experts.slice(0, tasks).reduce((a, e) => a + Math.fround(e.get(n)![i] - x), 0))]));
+}
+
+describe('merge properties', () => {
+  it('Task Arithmetic and averaging match their formulas', async () => {
+    expect(maxAbsDiff(await merge('task_arithmetic', { lambda: 0.7 }), taskArithmeticRef(0.7))).toBeLessThan(1e-7);
+    const [, ...experts] = pool.weights;
+    const mean: Weights = new Map([...experts[0].keys()].map((n) => [n, experts[0].get(n)!.map((_, i) => experts.reduce((a, e) => a + e.get(n)![i], 0) / experts.length)]));
+    expect(maxAbsDiff(await merge('average'), mean)).toBeLessThan(1e-7);
+  });
+
+  it('λ = 0 gives θ0 for every method with a scale', async () => {
+    for (const [method, params] of [['task_arithmetic', { lambda: 0 }], ['ties', { lambda: 0 }], ['dare', { lambda: 0 }], ['dare', { lambda: 0, base: 'ties' }], ['consensus', { alpha: 0 }]] as const) {
+      expect(maxAbsDiff(await merge(method, params), pool.weights[0]), method).toBe(0);
+    }
+  });
+
+  it('TIES with k = 100 % and one expert equals Task Arithmetic (both aggregates)', async () => {
+    const one = pool.experts.slice(0, 1);
+    const ta = await merge('task_arithmetic', { lambda: 0.4 }, one);
+    expect(maxAbsDiff(await merge('ties', { k: 100, lambda: 0.4, aggregate: 'sum' }, one), ta)).toBe(0);
+    expect(maxAbsDiff(await merge('ties', { k: 100, lambda: 0.4, aggregate: 'mean' }, one), ta)).toBe(0);
+    // With several experts TIES is not TA (signs disagree somewhere): the property is not vacuous.
+    expect(maxAbsDiff(await merge('ties', { k: 100, lambda: 0.4 }), await merge('task_arithmetic', { lambda: 0.4 }))).toBeGreaterThan(1e-3);
+  });
+
+  it('DARE with p = 0 equals its base method exactly', async () => {
+    expect(maxAbsDiff(await merge('dare', { p: 0, lambda: 0.3 }), await merge('task_arithmetic', { lambda: 0.3 }))).toBe(0);
+    expect(maxAbsDiff(await merge('dare', { p: 0, base: 'ties', lambda: 0.5, k: 20 }), await merge('ties', { lambda: 0.5, k: 20, aggregate: 'sum' }))).toBe(0);
+  });
+
+  it('DARE is deterministic per seed and differs between seeds', async () => {
+    const a = await merge('dare', { seed: 5 });
+    expect(maxAbsDiff(a, await merge('dare', { seed: 5 }))).toBe(0);
+    expect(maxAbsDiff(a, await merge('dare', { seed: 6 }))).toBeGreaterThan(1e-3);
+  });
+
+  it("DARE's mean over seeds approaches Task Arithmetic (rescaled drops are unbiased)", async () => {
+    const ta = await merge('task_arithmetic', { lambda: 0.3 });
+    const sum: Weights = new Map([...ta].map(([n, v]) => [n, new Float32Array(v.length)]));
+    const errAfter = (seeds: number) => {
+      const mean: Weights = new Map([...sum].map(([n, v]) => [n, v.map((x) => x / seeds)]));
+      return maxAbsDiff(mean, ta);
+    };
+    const errs: number[] = [];
+    for (let s = 0; s < 64; s++) {
+      const m = await merge('dare', { p: 0.5, seed: s, lambda: 0.3 });
+      for (const [n, v] of m) sum.get(n)!.forEach((_, i, acc) => { acc[i] += v[i]; });
+      if (s === 3 || s === 63) errs.push(errAfter(s + 1));
+    }
+    expect(errs[1]).toBeLessThan(errs[0] / 2.5); // ~1/√seeds: 16× the seeds, ~4× smaller error
+    expect(errs[1]).toBeLessThan(0.05);
+  });
+
+  it('DARE scope "linear" leaves tensors outside linear layers as Task Arithmetic has them', async () => {
+    const dare = await merge('dare', { p: 0.9, scope: 'linear' });
+    const ta = await merge('task_arithmetic', { lambda: 0.3 });
+    for (const [name, v] of dare) {
+      const same = maxAbsDiff(new Map([[name, v]]), new Map([[name, ta.get(name)!]])) === 0;
+      expect(same, name).toBe(!/(_proj|fc1|fc2|visual_projection)\.weight$/.test(name));
+    }
+  });
+
+  it('consensus with k = 0 is its base scaled by α; with k above the pool size it is θ0 (with a note)', async () => {
+    expect(maxAbsDiff(await merge('consensus', { k: 0, alpha: 0.3 }), await merge('task_arithmetic', { lambda: 0.3 }))).toBe(0);
+    expect(maxAbsDiff(await merge('consensus', { k: 0, alpha: 0.3, base: 'ties' }), await merge('ties', { lambda: 0.3 }))).toBe(0);
+    const r = await mergeInMemory({ pretrained: pool.pretrained, experts: pool.experts, method: 'consensus', params: { k: 5 } });
+    expect(maxAbsDiff(r.values, pool.weights[0])).toBe(0);
+    expect(r.notes.join()).toMatch(/k = 5 is more than the 4 expert/);
+  });
+});
