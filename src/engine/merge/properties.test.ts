@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { mergeInMemory } from './in-memory';
+import { openMerge } from './open-merge';
 import type { ParamValue } from './types';
 import { type Weights, maxAbsDiff, syntheticPool } from './test-pool.node';
 
@@ -85,5 +86,48 @@ describe('merge properties', () => {
     const r = await mergeInMemory({ pretrained: pool.pretrained, experts: pool.experts, method: 'consensus', params: { k: 5 } });
     expect(maxAbsDiff(r.values, pool.weights[0])).toBe(0);
     expect(r.notes.join()).toMatch(/k = 5 is more than the 4 expert/);
+  });
+});
+
+describe('per-task outputs', () => {
+  it('TIES selected entries: kept (top-k of the whole model) and sign-agreeing τt, summing to the dis-sum merge', async () => {
+    const { merge } = await openMerge({ pretrained: pool.pretrained, experts: pool.experts, method: 'ties', params: { k: 30, lambda: 1 } });
+    const [base, ...experts] = pool.weights;
+    let kept = 0;
+    let total = 0;
+    for (let i = 0; i < merge.reader.specs.length; i++) {
+      const name = merge.reader.specs[i].name;
+      const sel = await merge.selected(i);
+      const merged = await merge.merged(i);
+      sel.forEach((s, t) => s.forEach((v, j) => {
+        total++;
+        if (v === 0) return;
+        kept++;
+        expect(v).toBe(Math.fround(experts[t].get(name)![j] - base.get(name)![j])); // an untouched τ entry
+        expect(Math.sign(v)).toBe(Math.sign(merged[j] - base.get(name)![j])); // agrees with the merge
+      }));
+      merged.forEach((m, j) => expect(m).toBeCloseTo(base.get(name)![j] + sel.reduce((a, s) => a + s[j], 0), 6));
+    }
+    // At most 30 % of each task's entries survive the trim (fewer after the sign election).
+    expect(kept / total).toBeLessThanOrEqual(0.3 + 1e-4);
+    expect(kept / total).toBeGreaterThan(0.15);
+  });
+
+  it('consensus retrieved model t = θ0 + mt ⊙ Σ τ, with mt the TALL mask of task t', async () => {
+    const { merge } = await openMerge({ pretrained: pool.pretrained, experts: pool.experts, method: 'consensus', params: { lambda_t: 0.4 } });
+    const [base, ...experts] = pool.weights;
+    for (let i = 0; i < merge.reader.specs.length; i++) {
+      const name = merge.reader.specs[i].name;
+      const b = base.get(name)!;
+      const taus = experts.map((e) => e.get(name)!.map((x, j) => x - b[j]));
+      const mtl = b.map((_, j) => taus.reduce((a, tau) => a + tau[j], 0));
+      for (let t = 0; t < experts.length; t++) {
+        const r = await merge.retrieved(i, t);
+        r.forEach((v, j) => {
+          const m = Math.abs(taus[t][j]) > 0.4 * Math.abs(mtl[j] - taus[t][j]);
+          expect(v).toBeCloseTo(m ? b[j] + mtl[j] : b[j], 6);
+        });
+      }
+    }
   });
 });
