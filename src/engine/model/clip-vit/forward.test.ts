@@ -148,5 +148,8 @@ describe('clipVisionForward properties (tiny-a)', () => {
     expect(err).toBeInstanceOf(MergelabError);
     expect((err as Error).message).toContain('vision_model.encoder.layers.1.mlp.fc2.bias');
     expect(tf.memory().numTensors).toBe(before);
+    expect(() => clipVisionForward(f.params, f.config, f.pixels, { hooks: { attentionOutput: (_l, h) => tf.slice(h, [0, 0, 0], [4, 1, 64]) } }))
+      .toThrow(/hook of layer 0 returned shape \[4, 1, 64\], expected \[4, 17, 64\]/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -56,7 +56,13 @@ function block(params: ParamMap, c: ClipVisionConfig, i: number, x: tf.Tensor3D,
   const M = c.intermediateSize;
   const ln = (n: string, t: tf.Tensor3D) => layerNorm(t, param<tf.Tensor1D>(params, `${pre}${n}.weight`, [D]), param<tf.Tensor1D>(params, `${pre}${n}.bias`, [D]), c.layerNormEps);
   let h = selfAttention(params, `${pre}self_attn.`, ln('layer_norm1', x), c.numHeads); // [B, S, D]
-  if (hooks?.attentionOutput) h = hooks.attentionOutput(i, h);
+  if (hooks?.attentionOutput) {
+    h = hooks.attentionOutput(i, h);
+    if (h.shape.join() !== x.shape.join()) {
+      throw new MergelabError('hook', `The attentionOutput hook of layer ${i} returned shape [${h.shape.join(', ')}], expected [${x.shape.join(', ')}].`,
+        'A hook must return a tensor shaped like its input [B, S, D].');
+    }
+  }
   const x1 = tf.add<tf.Tensor3D>(x, h);
   const z = tf.reshape<tf.Rank.R2>(ln('layer_norm2', x1), [B * S, D]); // [B·S, D]
   const up = linear(z, param<tf.Tensor2D>(params, `${pre}mlp.fc1.weight`, [M, D]), param<tf.Tensor1D>(params, `${pre}mlp.fc1.bias`, [M])); // [B·S, M]
