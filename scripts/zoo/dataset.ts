@@ -3,7 +3,7 @@
  * labels [N]). Procedural tasks are drawn from a stream seeded by (seed, task, split), so the same
  * arguments always give the same bytes and train and test never share a stream.
  */
-import { createRng } from '../../src/engine/random';
+import { type Rng, createRng } from '../../src/engine/random';
 import { Canvas } from './raster';
 import { IMAGE_SIZE, type ImageSet, type ZooTask } from './tasks/task';
 
@@ -30,4 +30,22 @@ export async function makeSplit(task: ZooTask, split: Split, n: number, seed: nu
     images.set(canvas.toU8(), i * px);
   }
   return { images, labels };
+}
+
+/** Endless shuffled mini-batches of a set, reshuffled each epoch. The returned arrays are reused. */
+export function batchStream(data: ImageSet, batch: number, rng: Rng): () => ImageSet {
+  const N = data.labels.length;
+  const px = IMAGE_SIZE * IMAGE_SIZE * 3;
+  const order = Array.from({ length: N }, (_, i) => i);
+  const out: ImageSet = { images: new Uint8Array(batch * px), labels: new Int32Array(batch) };
+  let cursor = N;
+  return () => {
+    for (let b = 0; b < batch; b++) {
+      if (cursor >= N) { rng.shuffle(order); cursor = 0; }
+      const i = order[cursor++];
+      out.images.set(data.images.subarray(i * px, (i + 1) * px), b * px);
+      out.labels[b] = data.labels[i];
+    }
+    return out;
+  };
 }

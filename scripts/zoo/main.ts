@@ -1,0 +1,65 @@
+/**
+ * `npm run zoo [-- --smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>]`
+ * Regenerates the demo zoo from seeds: public/zoo/mini8/ and docs/zoo.md by default. --smoke runs
+ * every stage with a few steps on a few images into a fresh temporary folder (no doc unless --doc).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '../../src/engine/backend';
+import { MergelabError } from '../../src/engine/errors';
+import { type ZooResults, runZoo } from './pipeline';
+import { FULL, SMOKE } from './recipe';
+import { patchWasmTransposedMatMul } from './wasm-matmul';
+
+const USAGE = 'usage: npm run zoo -- [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>]';
+
+export interface ZooArgs {
+  smoke: boolean;
+  out: string | null;
+  doc: string | null;
+  fashionDir?: string;
+}
+
+export function parseZooArgs(args: string[]): ZooArgs {
+  const a: ZooArgs = { smoke: false, out: null, doc: null };
+  for (let i = 0; i < args.length; i++) {
+    const value = () => {
+      if (i + 1 >= args.length) throw new MergelabError('usage', `${args[i]} needs a value`, USAGE);
+      return args[++i];
+    };
+    if (args[i] === '--smoke') a.smoke = true;
+    else if (args[i] === '--out') a.out = value();
+    else if (args[i] === '--doc') a.doc = value();
+    else if (args[i] === '--fashion-dir') a.fashionDir = value();
+    else throw new MergelabError('usage', `unknown argument ${args[i]}`, USAGE);
+  }
+  return a;
+}
+
+/** Runs the generator; returns the results and the folder written. */
+export async function zooMain(args: string[], log: (line: string) => void = console.log): Promise<{ out: string; results: ZooResults }> {
+  const a = parseZooArgs(args);
+  const out = a.out ?? (a.smoke ? await mkdtemp(join(tmpdir(), 'mergelab-zoo-')) : 'public/zoo/mini8');
+  if (existsSync(out) && !a.smoke) {
+    if (!existsSync(join(out, 'manifest.json'))) throw new MergelabError('usage', `${out} exists and is not a zoo (no manifest.json); refusing to overwrite it.`, 'Give an empty or new folder with --out.');
+    await rm(out, { recursive: true });
+  }
+  const doc = a.doc ?? (a.smoke ? null : 'docs/zoo.md');
+  const backend = await initBackend();
+  patchWasmTransposedMatMul();
+  log(`zoo: ${a.smoke ? 'smoke run' : 'full run'} into ${out} on ${backend.backend} (${tf.getBackend()})`);
+  const results = await runZoo({ out, recipe: a.smoke ? SMOKE : FULL, fashionDir: a.fashionDir, doc, log });
+  const avg = (id: string) => results.full.rows[id].average.toFixed(1);
+  log(`zoo: pretrained ${avg('pretrained')}, individual ${avg('individual')}, averaging ${avg('average')}, TA ${avg('task_arithmetic')}, TIES ${avg('ties')} (${(results.seconds.total / 60).toFixed(1)} min)`);
+  return { out, results };
+}
+
+if (process.argv[1]?.replace(/\\/g, '/').endsWith('scripts/zoo/main.ts')) {
+  zooMain(process.argv.slice(2)).catch((e) => {
+    console.error(e instanceof MergelabError ? `${e.message}\n${e.hint}` : e);
+    process.exit(1);
+  });
+}

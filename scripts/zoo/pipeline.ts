@@ -1,0 +1,110 @@
+/**
+ * `npm run zoo`, stage by stage: draw the eight tasks' splits → draw the pretraining pool and
+ * pretrain the tower → build each task's head from the pretrained features of its train split →
+ * fine-tune one expert per task → write the suite → measure it (full and capped test sets) →
+ * write results.json and the measured doc. Deterministic from the recipe's seed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createRng } from '../../src/engine/random';
+import { hashString, makeSplit } from './dataset';
+import { finetune } from './finetune';
+import { classMeanHead } from './heads';
+import { type Measurement, measureSuite } from './measure';
+import { pretrain } from './pretrain';
+import type { Recipe } from './recipe';
+import { renderDoc } from './report';
+import { zooTasks } from './tasks/index';
+import { MINI_CONFIG, allFeatures } from './tower';
+import { LOGIT_SCALE, type SuiteTaskOut, writeModel, writeSuiteFiles } from './write-suite';
+import { worldTask } from './world';
+
+export interface ZooOptions {
+  /** Suite folder to write (created). */
+  out: string;
+  recipe: Recipe;
+  /** Folder of the Fashion-MNIST IDX files (default: Debian's). */
+  fashionDir?: string;
+  /** Where to write the measured markdown (null: don't). */
+  doc: string | null;
+  log: (line: string) => void;
+}
+
+export interface ZooResults {
+  name: string;
+  recipe: Recipe;
+  backend: string;
+  /** Seconds per stage and in all. */
+  seconds: Record<string, number>;
+  params: number;
+  /** Bytes of the written suite folder. */
+  bytes: number;
+  full: Measurement;
+  capped: { limit: number } & Measurement;
+}
+
+export const SUITE_NAME = 'mini8';
+
+async function folderBytes(dir: string): Promise<number> {
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += (await stat(join(e.parentPath, e.name))).size;
+  return n;
+}
+
+export async function runZoo(o: ZooOptions): Promise<ZooResults> {
+  const r = o.recipe;
+  const c = MINI_CONFIG;
+  const seconds: Record<string, number> = {};
+  const t0 = performance.now();
+  let mark = t0;
+  const lap = (stage: string) => {
+    const now = performance.now();
+    seconds[stage] = (now - mark) / 1000;
+    mark = now;
+    o.log(`${stage}: ${seconds[stage].toFixed(1)} s`);
+  };
+  const meta = (role: string) => ({ zoo: SUITE_NAME, role, seed: String(r.seed) });
+
+  const tasks = zooTasks(o.fashionDir);
+  const splits = [];
+  for (const t of tasks) splits.push({ train: await makeSplit(t, 'train', r.trainPerTask, r.seed), test: await makeSplit(t, 'test', r.testPerTask, r.seed) });
+  lap('data');
+
+  const world = await makeSplit(worldTask, 'train', r.worldImages, r.seed);
+  const pre = await pretrain(c, world, worldTask.classes.length, { ...r.pretrain, log: (s, l, ms) => o.log(`  pretrain step ${s}/${r.pretrain.steps}: loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`) }, createRng(r.seed ^ hashString('pretrain')));
+  await writeModel(join(o.out, 'models', 'pretrained'), c, pre, meta('pretrained'));
+  lap('pretrain');
+
+  const out: SuiteTaskOut[] = [];
+  for (let i = 0; i < tasks.length; i++) {
+    const { train, test } = splits[i];
+    const z = await allFeatures(pre, c, train.images, train.labels.length);
+    out.push({ name: tasks[i].name, classes: tasks[i].classes, head: classMeanHead(z, train.labels, tasks[i].classes.length), train, test });
+  }
+  await writeSuiteFiles(o.out, SUITE_NAME, c, out);
+  lap('heads');
+
+  for (const t of out) {
+    const expert = await finetune(c, pre, t.head, t.train, {
+      ...r.finetune, logitScale: LOGIT_SCALE,
+      log: (s, l, ms) => { if (s === r.finetune.steps) o.log(`  ${t.name}: final loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`); },
+    }, createRng(r.seed ^ hashString(`finetune/${t.name}`)));
+    await writeModel(join(o.out, 'models', t.name), c, expert, meta(`expert:${t.name}`));
+    tf.dispose([...expert.values()]);
+  }
+  const params = [...pre.values()].reduce((n, v) => n + v.size, 0);
+  tf.dispose([...pre.values()]);
+  lap('experts');
+
+  const full = await measureSuite(o.out);
+  const capped = { limit: r.cappedEval, ...(await measureSuite(o.out, r.cappedEval)) };
+  lap('measure');
+  seconds.total = (performance.now() - t0) / 1000;
+
+  const bytes = await folderBytes(o.out);
+  const results: ZooResults = { name: SUITE_NAME, recipe: r, backend: tf.getBackend(), seconds, params, bytes, full, capped };
+  await writeFile(join(o.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (o.doc) await writeFile(o.doc, renderDoc(results, tasks));
+  return results;
+}

@@ -1,0 +1,36 @@
+/**
+ * The zoo's recipe: every size, step count and rate `npm run zoo` uses, in one place, and the
+ * smoke recipe (a few steps on a few images) that CI runs to prove the generator works.
+ */
+export interface Recipe {
+  seed: number;
+  /** Images per task in the train / test splits (both shipped). */
+  trainPerTask: number;
+  testPerTask: number;
+  /** Size of the pretraining image pool (world.ts), drawn once and reshuffled per epoch. */
+  worldImages: number;
+  pretrain: { steps: number; batch: number; lr: number; weightDecay: number };
+  finetune: { steps: number; batch: number; lr: number; weightDecay: number };
+  /** Test images per task of the quick ("capped") evaluation the tests repeat. */
+  cappedEval: number;
+}
+
+export const FULL: Recipe = {
+  seed: 2026,
+  trainPerTask: 500,
+  testPerTask: 300,
+  worldImages: 16_000,
+  pretrain: { steps: 1500, batch: 32, lr: 3e-3, weightDecay: 0.05 },
+  finetune: { steps: 250, batch: 32, lr: 2e-3, weightDecay: 0.1 },
+  cappedEval: 60,
+};
+
+export const SMOKE: Recipe = {
+  seed: 1,
+  trainPerTask: 24,
+  testPerTask: 12,
+  worldImages: 88,
+  pretrain: { steps: 3, batch: 8, lr: 1e-3, weightDecay: 0.05 },
+  finetune: { steps: 2, batch: 8, lr: 1e-3, weightDecay: 0.1 },
+  cappedEval: 6,
+};

@@ -1,0 +1,107 @@
+/**
+ * Renders docs/zoo.md from a run's measured results: what the zoo is, how it was made, the
+ * accuracy table on the full test splits, whether the benchmark's phenomena show, the capped
+ * evaluation the tests repeat, and how long the run took.
+ */
+import { MINI_CONFIG } from './tower';
+import type { ZooResults } from './pipeline';
+import type { ZooTask } from './tasks/task';
+
+const f1 = (x: number) => x.toFixed(1);
+
+function table(m: ZooResults['full'], tasks: readonly ZooTask[]): string {
+  const head = `| Model | ${tasks.map((t) => t.name).join(' | ')} | **Avg** |`;
+  const sep = `|---|${tasks.map(() => '---:').join('|')}|---:|`;
+  const rows = Object.values(m.rows).map((r) => `| ${r.label} | ${tasks.map((t) => f1(r.tasks[t.name])).join(' | ')} | **${f1(r.average)}** |`);
+  return [head, sep, ...rows].join('\n');
+}
+
+/** The issue's targets, checked on the full test splits. */
+export function phenomena(m: ZooResults['full']): { text: string; ok: boolean }[] {
+  const a = (id: string) => m.rows[id].average;
+  const gap = (id: string) => a('individual') - a(id);
+  return [
+    { text: `individual average ≥ 20 points above pretrained: ${f1(a('individual'))} − ${f1(a('pretrained'))} = ${f1(gap('pretrained'))}`, ok: gap('pretrained') >= 20 },
+    { text: `Task Arithmetic (λ 0.3) ≥ 10 points below individual: ${f1(gap('task_arithmetic'))} below`, ok: gap('task_arithmetic') >= 10 },
+    { text: `TIES ≥ 10 points below individual (the same band as TA): ${f1(gap('ties'))} below`, ok: gap('ties') >= 10 },
+    { text: `weight averaging ≥ 10 points below individual (the same band as TA): ${f1(gap('average'))} below`, ok: gap('average') >= 10 },
+  ];
+}
+
+export function renderDoc(r: ZooResults, tasks: readonly ZooTask[]): string {
+  const c = MINI_CONFIG;
+  const rec = r.recipe;
+  const mb = (r.bytes / 1e6).toFixed(1);
+  const min = (s: number) => `${(s / 60).toFixed(1)} min`;
+  return `# The demo zoo: mini8
+
+A miniature of the standard 8-task model-merging benchmark (SUN397, Cars, RESISC45, EuroSAT, SVHN,
+GTSRB, MNIST, DTD), small enough that a whole lesson — load, merge, evaluate, correct — runs in
+seconds on any machine. It lives in \`public/zoo/mini8/\` in the suite format (manifest.json,
+models/, heads.safetensors, data/), ${mb} MB in all, committed: the lab and the tests never
+regenerate it.
+
+- **In the lab**: the "Load demo" button loads it in one click.
+- **CLI**: \`npm run mergelab -- eval public/zoo/mini8 --method task_arithmetic --param lambda=0.3\`.
+- **Regenerate**: \`npm run zoo\` (all of it, from seed ${rec.seed}; needs Debian's
+  \`dataset-fashion-mnist\`: \`apt-get install dataset-fashion-mnist\`). \`npm run zoo -- --smoke\`
+  runs every stage with a few steps on a few images into a temporary folder (CI runs it).
+
+*This file is written by \`npm run zoo\` from its measurements; do not edit it by hand.*
+
+## Tasks
+
+32×32 RGB images; ${rec.trainPerTask} train and ${rec.testPerTask} test images per task, class-balanced, both shipped.
+Procedural tasks are drawn by seeded generators in \`scripts/zoo/tasks/\` (the same seed gives the same bytes).
+
+| Task | Stands in for | Classes | Data |
+|---|---|---:|---|
+${tasks.map((t) => `| ${t.name} | ${t.mimics} | ${t.classes.length} | ${t.kind === 'real' ? t.source : 'procedural'} |`).join('\n')}
+
+The tasks share low-level features (strokes, colour, orientation) but want different things from
+the same small tower — digits on plain black vs. cluttered colour plates, colour statistics vs.
+shape vs. texture — so their task vectors interfere when merged, as the real benchmark's do.
+
+## Models
+
+A CLIP ViT in the Hugging Face layout (\`CLIPVisionModelWithProjection\`: same config.json fields and
+tensor names as ViT-B/32): image ${c.imageSize}, patch ${c.patchSize} (${(c.imageSize / c.patchSize) ** 2} patches + CLS), width ${c.hiddenSize},
+${c.numLayers} layers, ${c.numHeads} heads, MLP ${c.intermediateSize}, projection ${c.projectionDim}, ${c.hiddenAct}; ${r.params.toLocaleString('en')} parameters, F32.
+
+- **pretrained**: trained from a seeded init on a broad objective over data that is *not* the
+  tasks' — supervised classification of 44 pseudo-classes drawn by \`scripts/zoo/world.ts\`
+  (20 stroke letters, 8 geometric shapes, 8 dominant hues of noise fields, 8 grating orientations,
+  each at random positions, sizes, colours and backgrounds) with a learned cosine classifier
+  (s 16, discarded afterwards): a pool of ${rec.worldImages.toLocaleString('en')} images, ${rec.pretrain.steps} steps of batch ${rec.pretrain.batch},
+  AdamW lr ${rec.pretrain.lr}, weight decay ${rec.pretrain.weightDecay}, 5 % warm-up then cosine decay.
+- **heads** (\`heads.safetensors\`): per task a frozen [C, ${c.projectionDim}] matrix whose rows are the normalised
+  means of the pretrained model's normalised features of each class's train images — the image-side
+  analogue of CLIP's averaged prompt embeddings. Logits = 100 · normalize(z) · Hᵀ.
+- **experts** (\`models/<task>\`): the task-vector recipe — from the pretrained model, head frozen,
+  the full vision tower (projection included) fine-tuned on the task's train split with
+  cross-entropy, AdamW lr ${rec.finetune.lr}, weight decay ${rec.finetune.weightDecay}, ${rec.finetune.steps} steps of batch ${rec.finetune.batch}, 10 % warm-up then cosine decay.
+
+## Measured accuracy (top-1 %, full test splits, ${rec.testPerTask} images per task)
+
+${table(r.full, tasks)}
+
+Merges come from the lab's merge engine (\`src/engine/merge\`) with their default settings: weight
+averaging; Task Arithmetic λ 0.3; TIES k 20 %, λ 0.3, dis-sum.
+
+### The benchmark's phenomena
+
+${phenomena(r.full).map((p) => `- ${p.ok ? '✅' : '❌'} ${p.text}`).join('\n')}
+
+## Capped evaluation (first ${r.capped.limit} test images per task)
+
+What \`scripts/zoo/zoo.test.ts\` re-measures and compares (within a point) on every test run:
+
+${table(r.capped, tasks)}
+
+## How long it takes
+
+Measured on this run (${r.backend} backend, Node, one thread; the machine had 2 cores shared with
+other work, so an idle machine is faster): ${Object.entries(r.seconds).filter(([k]) => k !== 'total').map(([k, s]) => `${k} ${s.toFixed(0)} s`).join(', ')};
+**${min(r.seconds.total)} in all**.
+`;
+}

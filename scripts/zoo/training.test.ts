@@ -1,0 +1,106 @@
+// Training pieces: the wasm transposed-matMul patch gives the same numbers (values and gradients)
+// as the CPU backend, AdamW's first step matches the hand-computed rule, the schedule's shape,
+// class-mean heads and CLIP logits — each without leaking tensors.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRng } from '../../src/engine/random';
+import { AdamW, cosineLr, decays } from './adamw';
+import { classMeanHead, clipLogits } from './heads';
+import { patchWasmTransposedMatMul } from './wasm-matmul';
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `index ${i}`).toBeLessThan(tol);
+};
+
+describe('patchWasmTransposedMatMul', () => {
+  afterAll(async () => { await tf.setBackend('cpu'); });
+
+  it('matches the CPU backend for every transpose combination, plain and fused, and in gradients', async () => {
+    const rng = createRng(4);
+    const a = Float32Array.from({ length: 2 * 5 * 3 }, () => rng.normal());
+    const b = Float32Array.from({ length: 2 * 5 * 3 }, () => rng.normal());
+    const bias = Float32Array.from({ length: 3 }, () => rng.normal());
+    const run = () => {
+      const out: number[][] = [];
+      for (const [ta, tb] of [[false, true], [true, false], [true, true]] as const) {
+        const A = tf.tensor3d(a, ta ? [2, 3, 5] : [2, 5, 3]);
+        const B = tf.tensor3d(b, tb ? [2, 5, 3] : [2, 3, 5]);
+        out.push(Array.from(tf.matMul(A, B, ta, tb).dataSync()));
+        const A2 = tf.tensor2d(a.subarray(0, 15), ta ? [3, 5] : [5, 3]);
+        const B2 = tf.tensor2d(b.subarray(0, 15), tb ? [5, 3] : [3, 5]);
+        out.push(Array.from(tf.fused.matMul({ a: A2, b: B2, transposeA: ta, transposeB: tb }).dataSync()));
+        out.push(...tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y, ta, tb))))([A, B]).map((g) => Array.from(g.dataSync())));
+      }
+      const X = tf.tensor2d(a.subarray(0, 15), [5, 3]);
+      const W = tf.tensor2d(b.subarray(0, 9), [3, 3]);
+      out.push(Array.from(tf.fused.matMul({ a: X, b: W, transposeB: true, bias: tf.tensor1d(bias) }).dataSync()));
+      return out;
+    };
+    await tf.setBackend('cpu');
+    const want = tf.tidy(run);
+    await tf.setBackend('wasm');
+    patchWasmTransposedMatMul();
+    const before = tf.memory().numTensors;
+    const got = tf.tidy(run);
+    expect(tf.memory().numTensors).toBe(before);
+    want.forEach((w, i) => close(got[i], w, 1e-4));
+  });
+});
+
+describe('AdamW', () => {
+  it('takes the decoupled-decay Adam step on matrices and plain Adam on vectors', () => {
+    const W = tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]));
+    const b = tf.variable(tf.tensor1d([0.5, -1]));
+    const vars = new Map([['fc.weight', W], ['fc.bias', b]]);
+    const opt = new AdamW(vars, { weightDecay: 0.1 });
+    const gW = tf.tensor2d([[0.1, -0.2], [0, 1]]);
+    const gb = tf.tensor1d([2, -3]);
+    const before = tf.memory().numTensors;
+    opt.step(new Map([['fc.weight', gW], ['fc.bias', gb]]), 0.01);
+    // First step: m̂ = g, v̂ = g², update = g / (|g| + eps) = sign(g) (0 where g = 0).
+    const sign = (g: number) => (g === 0 ? 0 : g / (Math.abs(g) + 1e-8));
+    close(W.dataSync(), [1, -2, 3, 0.5].map((w, i) => w * (1 - 0.01 * 0.1) - 0.01 * sign([0.1, -0.2, 0, 1][i])), 1e-6);
+    close(b.dataSync(), [0.5 - 0.01 * sign(2), -1 - 0.01 * sign(-3)], 1e-6);
+    expect(tf.memory().numTensors).toBe(before);
+    opt.dispose();
+    tf.dispose([W, b, gW, gb]);
+  });
+
+  it('decays weight matrices only', () => {
+    expect(decays('vision_model.encoder.layers.0.mlp.fc1.weight', [256, 64])).toBe(true);
+    expect(decays('visual_projection.weight', [64, 64])).toBe(true);
+    expect(decays('vision_model.encoder.layers.0.mlp.fc1.bias', [256])).toBe(false);
+    expect(decays('vision_model.embeddings.position_embedding.weight', [17, 64])).toBe(false);
+  });
+});
+
+it('cosineLr warms up linearly to the peak, then decays to 0', () => {
+  expect(cosineLr(0, 100, 10, 1)).toBeCloseTo(0.1);
+  expect(cosineLr(9, 100, 10, 1)).toBeCloseTo(1);
+  expect(cosineLr(55, 100, 10, 1)).toBeCloseTo(0.5);
+  expect(cosineLr(100, 100, 10, 1)).toBeCloseTo(0);
+  for (let s = 10; s < 99; s++) expect(cosineLr(s + 1, 100, 10, 1)).toBeLessThanOrEqual(cosineLr(s, 100, 10, 1));
+});
+
+describe('heads', () => {
+  it('classMeanHead: unit rows, the normalised mean of normalised features, scale-invariant', () => {
+    const z = Float32Array.from([3, 4, 0, 2, 1, 0, 0, 5]); // [4, 2]
+    const labels = Int32Array.from([0, 0, 1, 1]);
+    const H = classMeanHead(z, labels, 2);
+    // class 0: (0.6, 0.8) + (0, 1) → (0.6, 1.8)/|·|; class 1: (1, 0) + (0, 1) → (1, 1)/√2
+    close(H, [0.6 / Math.hypot(0.6, 1.8), 1.8 / Math.hypot(0.6, 1.8), Math.SQRT1_2, Math.SQRT1_2], 1e-6);
+    close(classMeanHead(z.map((v) => v * 7), labels, 2), H, 1e-6);
+    expect(() => classMeanHead(z, labels, 3)).toThrow(/class 2 has no training images/);
+  });
+
+  it('clipLogits = s · cos(z, h), without leaking tensors', () => {
+    const before = tf.memory().numTensors;
+    const got = tf.tidy(() => clipLogits(tf.tensor2d([[3, 4], [0, -2]]), tf.tensor2d([[1, 0], [0, 1]]), 100).arraySync());
+    expect(got[0][0]).toBeCloseTo(60, 4);
+    expect(got[0][1]).toBeCloseTo(80, 4);
+    expect(got[1][1]).toBeCloseTo(-100, 4);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
