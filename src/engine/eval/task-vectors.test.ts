@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError, CheckpointError } from '../errors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { loadFixtureTensors } from '../testing/fixtures.node';
-import { paramGroup, taskVectorAnalytics } from './task-vectors';
+import { createRng } from '../random';
+import { TaskVectorStats, paramGroup, taskVectorAnalytics } from './task-vectors';
 
 /** A Checkpoint over tensors in memory (the input of the analysis, not the thing under test). */
 function memoryCheckpoint(name: string, tensors: Map<string, Float32Array>): Checkpoint {
@@ -86,6 +87,31 @@ describe('task-vector analytics', () => {
     for (const g of r.signConflicts) expect(g.conflicts).toBe(conflicts.get(g.group) ?? 0);
     expect(r.overall.conflicts).toBe([...conflicts.values()].reduce((a, b) => a + b, 0));
     expect(r.overall.conflicts).toBeGreaterThan(0);
+  });
+
+  it('accumulates long tensors over several blocks and many tasks like a direct computation', () => {
+    const rng = createRng(3);
+    const T = 7;
+    const n = 40_000; // > 2 blocks of 16384
+    const taus = Array.from({ length: T }, (_, t) => Float32Array.from({ length: n }, (_, i) => (rng.next() < 0.3 + 0.05 * t ? 0 : rng.normal() * (i % 7 === 0 ? -1 : 1))));
+    taus[2][5] = -0; // negative zero is zero, not negative
+    const stats = new TaskVectorStats(taus.map((_, t) => `t${t}`));
+    stats.add('vision_model.encoder.layers.3.mlp.fc2.weight', taus);
+    const r = stats.result();
+    for (let a = 0; a < T; a++) {
+      for (let b = 0; b < T; b++) {
+        let d = 0, na = 0, nb = 0;
+        for (let i = 0; i < n; i++) { d += taus[a][i] * taus[b][i]; na += taus[a][i] ** 2; nb += taus[b][i] ** 2; }
+        expect(r.cosine[a][b]).toBeCloseTo(d / Math.sqrt(na * nb), 10);
+      }
+    }
+    let active = 0, conflicts = 0;
+    for (let i = 0; i < n; i++) {
+      const s = taus.map((x) => Math.sign(x[i]));
+      if (s.filter((v) => v !== 0).length >= 2) active++;
+      if (s.includes(1) && s.includes(-1)) conflicts++;
+    }
+    expect(r.signConflicts).toEqual([{ group: 'layer.3', entries: n, active, conflicts, rate: conflicts / n }]);
   });
 
   it('is invariant to scaling a task vector (cosine) and scales its norm', async () => {

@@ -56,15 +56,23 @@ function groupOrder(g: string): number {
 
 interface Counts { entries: number; active: number; conflicts: number }
 
+/** Entries per block of the dot products (8 tasks × 16k × 4 B = 512 KB stays in cache). */
+const BLOCK = 16384;
+/** Sign masks are 32-bit. */
+const MAX_TASKS = 32;
+
 const row = (group: string, c: Counts): SignConflictRow => ({ group, ...c, rate: c.entries ? c.conflicts / c.entries : 0 });
 
 /** Accumulates dot products and sign conflicts tensor by tensor. */
 export class TaskVectorStats {
   private readonly dots: Float64Array; // [T, T], upper triangle filled
   private readonly groups = new Map<string, Counts>();
+  private pos = new Uint32Array(0); // [n] reused: bit t set when τt > 0
+  private neg = new Uint32Array(0); // [n] reused: bit t set when τt < 0
   readonly notes: string[] = [];
 
   constructor(readonly tasks: readonly string[]) {
+    if (tasks.length > MAX_TASKS) throw new RangeError(`task-vector analytics handles at most ${MAX_TASKS} tasks, got ${tasks.length}`);
     this.dots = new Float64Array(tasks.length * tasks.length);
   }
 
@@ -73,34 +81,75 @@ export class TaskVectorStats {
     const T = this.tasks.length;
     if (taus.length !== T) throw new RangeError(`${name}: expected ${T} task vectors, got ${taus.length}`);
     const n = taus[0].length;
-    for (let a = 0; a < T; a++) {
-      const A = taus[a];
-      for (let b = a; b < T; b++) {
-        const B = taus[b];
-        let s = 0;
-        for (let i = 0; i < n; i++) s += A[i] * B[i];
-        this.dots[a * T + b] += s;
-      }
-    }
-    let active = 0;
-    let conflicts = 0;
-    for (let i = 0; i < n; i++) {
-      let pos = 0;
-      let neg = 0;
-      for (let t = 0; t < T; t++) {
-        const v = taus[t][i];
-        if (v > 0) pos++;
-        else if (v < 0) neg++;
-      }
-      if (pos + neg >= 2) active++;
-      if (pos > 0 && neg > 0) conflicts++;
-    }
+    this.addDots(taus, n);
+    const { active, conflicts } = this.signCounts(taus, n);
     const g = paramGroup(name);
     const c = this.groups.get(g) ?? { entries: 0, active: 0, conflicts: 0 };
     c.entries += n;
     c.active += active;
     c.conflicts += conflicts;
     this.groups.set(g, c);
+  }
+
+  /**
+   * dots[a, b] += τa · τb for b ≥ a, in cache-sized blocks of entries, four b's per sweep sharing
+   * the loads of τa (about 2× faster than one sweep per pair at ViT-B/32 scale).
+   */
+  private addDots(taus: readonly Float32Array[], n: number): void {
+    const T = taus.length;
+    const dots = this.dots;
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK);
+      for (let a = 0; a < T; a++) {
+        const A = taus[a];
+        let b = a;
+        for (; b + 3 < T; b += 4) {
+          const B0 = taus[b], B1 = taus[b + 1], B2 = taus[b + 2], B3 = taus[b + 3];
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          for (let i = start; i < end; i++) {
+            const v = A[i];
+            s0 += v * B0[i]; s1 += v * B1[i]; s2 += v * B2[i]; s3 += v * B3[i];
+          }
+          dots[a * T + b] += s0; dots[a * T + b + 1] += s1; dots[a * T + b + 2] += s2; dots[a * T + b + 3] += s3;
+        }
+        for (; b < T; b++) {
+          const B = taus[b];
+          let s = 0;
+          for (let i = start; i < end; i++) s += A[i] * B[i];
+          dots[a * T + b] += s;
+        }
+      }
+    }
+  }
+
+  /**
+   * Per entry, bitmasks of the tasks with τ > 0 and τ < 0, built branch-free from the float bits
+   * (random signs defeat branch prediction); then conflicts = both masks set, active = ≥ 2 bits.
+   */
+  private signCounts(taus: readonly Float32Array[], n: number): { active: number; conflicts: number } {
+    if (this.pos.length < n) { this.pos = new Uint32Array(n); this.neg = new Uint32Array(n); }
+    const pos = this.pos.subarray(0, n).fill(0);
+    const neg = this.neg.subarray(0, n).fill(0);
+    taus.forEach((tau, t) => {
+      const bits = new Uint32Array(tau.buffer, tau.byteOffset, n);
+      for (let i = 0; i < n; i++) {
+        const u = bits[i];
+        const nonZero = ((u & 0x7fffffff) + 0x7fffffff) >>> 31; // 1 unless ±0
+        const negative = u >>> 31;
+        pos[i] |= (nonZero & (negative ^ 1)) << t;
+        neg[i] |= (nonZero & negative) << t;
+      }
+    });
+    let active = 0;
+    let conflicts = 0;
+    for (let i = 0; i < n; i++) {
+      const p = pos[i];
+      const q = neg[i];
+      const m = p | q;
+      if ((m & (m - 1)) !== 0) active++; // at least two bits
+      if (p !== 0 && q !== 0) conflicts++;
+    }
+    return { active, conflicts };
   }
 
   /** ‖τt‖² accumulated so far for task t (used to spot NaN/Inf early). */
@@ -164,18 +213,15 @@ export async function taskVectorAnalytics(
       stats.notes.push(`${spec.name} is left out of the analysis: ${missing.map((e) => `"${e.task}"`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no such tensor.`);
       continue;
     }
-    const theta0 = await pretrained.readParam(spec.name);
+    const [theta0, ...taus] = await Promise.all([pretrained, ...experts.map((e) => e.checkpoint)].map((ck) => ck.readParam(spec.name)));
     bytes += theta0.byteLength;
-    const taus: Float32Array[] = [];
-    for (const e of experts) {
-      const tau = await e.checkpoint.readParam(spec.name);
+    taus.forEach((tau, t) => {
       if (tau.length !== theta0.length) {
-        throw new CheckpointError(e.checkpoint.name, `${spec.name} has ${tau.length} values, the pretrained model has ${theta0.length}.`, 'Every expert must be fine-tuned from the same pretrained model.');
+        throw new CheckpointError(experts[t].checkpoint.name, `${spec.name} has ${tau.length} values, the pretrained model has ${theta0.length}.`, 'Every expert must be fine-tuned from the same pretrained model.');
       }
       bytes += tau.byteLength;
       for (let i = 0; i < tau.length; i++) tau[i] -= theta0[i]; // θt − θ0 in place
-      taus.push(tau);
-    }
+    });
     stats.add(spec.name, taus);
     experts.forEach((e, t) => {
       if (!Number.isFinite(stats.squaredNorm(t))) {
