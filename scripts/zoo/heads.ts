@@ -35,8 +35,13 @@ export function clipLogits(z: tf.Tensor2D, head: tf.Tensor2D, scale: number): tf
   return tf.mul(tf.matMul(zn, head, false, true), scale); // [B, C]
 }
 
-/** Mean cross-entropy of logits [B, C] against integer labels [B]. */
+/**
+ * Mean cross-entropy of logits [B, C] against integer labels [B]: mean(logsumexp(l) − l[label]).
+ * Written out (not tf.losses.softmaxCrossEntropy, whose customGrad trips tfjs's kernel-leak check
+ * on the wasm backend in test mode).
+ */
 export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array): tf.Scalar {
-  const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]);
-  return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
+  const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]); // [B, C]
+  const picked = tf.sum(tf.mul(logits, onehot), 1); // [B]
+  return tf.mean(tf.sub(tf.logSumExp(logits, 1), picked));
 }

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/engine/random';
 import { AdamW, cosineLr, decays } from './adamw';
-import { classMeanHead, clipLogits } from './heads';
+import { classMeanHead, clipLogits, crossEntropy } from './heads';
 import { patchWasmTransposedMatMul } from './wasm-matmul';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
@@ -103,4 +103,13 @@ describe('heads', () => {
     expect(got[1][1]).toBeCloseTo(-100, 4);
     expect(tf.memory().numTensors).toBe(before);
   });
+});
+
+it('crossEntropy equals −log softmax at the label, averaged', () => {
+  const l = [[2, 0, -1], [0.5, 0.5, 3]];
+  const lse = l.map((r) => Math.log(r.reduce((a, v) => a + Math.exp(v), 0)));
+  const want = ((lse[0] - 2) + (lse[1] - 3)) / 2;
+  const before = tf.memory().numTensors;
+  expect(tf.tidy(() => crossEntropy(tf.tensor2d(l), Int32Array.from([0, 2])).dataSync()[0])).toBeCloseTo(want, 5);
+  expect(tf.memory().numTensors).toBe(before);
 });

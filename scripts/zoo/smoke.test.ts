@@ -1,0 +1,34 @@
+// `npm run zoo -- --smoke` end to end (every stage, a few steps on a few images) into a temporary
+// folder, with a synthetic Fashion-MNIST so CI needs no Debian package: the result is a suite the
+// lab's reader opens, with results.json and a measured doc.
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { openSuiteDir } from '../../src/engine/data/suite-dir.node.js';
+import { fakeFashionDir } from './fake-fashion';
+import { parseZooArgs, zooMain } from './main';
+
+it('the smoke run writes a complete, openable suite with results and a doc', async () => {
+  const fashion = await fakeFashionDir();
+  const lines: string[] = [];
+  const { out, results } = await zooMain(['--smoke', '--fashion-dir', fashion, '--doc', join(fashion, 'zoo.md')], (l) => lines.push(l));
+  try {
+    const suite = await openSuiteDir(out);
+    expect(suite.manifest.tasks).toHaveLength(8);
+    expect(suite.experts.size).toBe(8);
+    const saved = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    expect(saved.full.rows.task_arithmetic.average).toBeCloseTo(results.full.rows.task_arithmetic.average, 6);
+    expect(Object.keys(saved.full.rows)).toEqual(['pretrained', 'individual', 'average', 'task_arithmetic', 'ties']);
+    const doc = await readFile(join(fashion, 'zoo.md'), 'utf8');
+    expect(doc).toContain('## Measured accuracy');
+    expect(lines.some((l) => l.startsWith('experts:'))).toBe(true);
+  } finally {
+    await rm(out, { recursive: true });
+    await rm(fashion, { recursive: true });
+  }
+}, 120_000);
+
+it('rejects unknown arguments with the usage', () => {
+  expect(() => parseZooArgs(['--fast'])).toThrow(/unknown argument --fast/);
+  expect(() => parseZooArgs(['--out'])).toThrow(/--out needs a value/);
+});
