@@ -7,6 +7,7 @@ import { openAsBlob } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fixturePath } from '../engine/testing/fixtures.node';
+import type { EngineApi } from '../worker/api';
 import { createInProcessEngine } from '../worker/in-process';
 import { groupFiles, type PickedFile } from './group-files';
 import { pretrainedKey } from './selectors';
@@ -98,5 +99,26 @@ describe('lab store', () => {
     await store.getState().checkGolden(entry.key);
     const g = byName('tiny-a').golden;
     expect(g.status === 'done' && g.result.pass).toBe(true);
+  });
+
+  it('a progress report that arrives after the result does not reopen the task', async () => {
+    // Across the worker boundary progress has its own MessagePort, so it can overtake nothing and
+    // be overtaken by the result: replay that order in-process.
+    const engine = createInProcessEngine();
+    const lateProgress: EngineApi = {
+      ...engine,
+      checkGolden: async (id, onProgress) => {
+        const r = await engine.checkGolden(id);
+        setTimeout(() => onProgress?.({ stage: 'done', done: 4, total: 4 }), 0);
+        return r;
+      },
+    };
+    const late = createLabStore({ startEngine: () => ({ api: lateProgress, terminate: () => undefined }), storage: { getItem: () => 'cpu', setItem: () => undefined } });
+    await late.getState().start();
+    await late.getState().addGroups(groupFiles(await picked('tiny-a')));
+    const key = late.getState().checkpoints[0].key;
+    await late.getState().checkGolden(key);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(late.getState().checkpoints[0].golden.status).toBe('done');
   });
 });

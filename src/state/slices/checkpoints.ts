@@ -56,10 +56,16 @@ export const createCheckpointsSlice: SliceCreator<CheckpointsSlice> = (set, get,
     if (!entry || entry.status !== 'ready' || !entry.engineId) return;
     const generation = ctx.engine.generation;
     const put = (t: Task<T>) => patch(key, generation, { [field]: t } as Partial<CheckpointEntry>);
+    // Progress comes through its own MessagePort, so a last report may arrive after the result:
+    // it must not turn a finished task back into a running one.
+    let settled = false;
     put({ status: 'running', progress: null });
     try {
-      put({ status: 'done', result: await call(entry.engineId, (progress) => put({ status: 'running', progress })) });
+      const result = await call(entry.engineId, (progress) => { if (!settled) put({ status: 'running', progress }); });
+      settled = true;
+      put({ status: 'done', result });
     } catch (e) {
+      settled = true;
       put({ status: 'error', error: asErrorInfo(e) });
     }
   };
