@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backendFromUrl, loadBackendSetting, saveBackendSetting, type KeyValueStorage } from './settings';
+import { BACKENDS } from '../engine/backend';
+import { BACKEND_SETTINGS, backendFromUrl, loadBackendSetting, saveBackendSetting, type KeyValueStorage } from './settings';
 
 function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -7,6 +8,10 @@ function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
 }
 
 describe('backend setting', () => {
+  it('offers automatic and every backend the engine knows', () => {
+    expect(BACKEND_SETTINGS).toEqual(['auto', ...BACKENDS]);
+  });
+
   it('round-trips through storage and defaults to auto', () => {
     const s = memoryStorage();
     expect(loadBackendSetting(s)).toBe('auto');

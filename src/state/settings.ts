@@ -2,7 +2,10 @@
  * The backend setting: persisted in localStorage, overridden by the `?backend=` URL parameter.
  * Pure functions over a Storage-like object and a query string, so Node tests can use them.
  */
-import { BACKENDS, type BackendName } from '../engine/backend';
+import type { BackendName } from '../engine/backend';
+
+/** engine/backend.ts's BACKENDS, repeated so the page bundle does not pull in tfjs. */
+const BACKENDS = ['webgpu', 'wasm', 'webgl', 'cpu'] as const satisfies readonly BackendName[];
 
 export type BackendSetting = 'auto' | BackendName;
 export const BACKEND_SETTINGS: readonly BackendSetting[] = ['auto', ...BACKENDS];
