@@ -1,0 +1,47 @@
+/**
+ * The page's entry: creates the lab store on a worker engine (backend from `?backend=` or the
+ * saved setting), exposes a read-only test hook, and renders the app.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createLabStore, type LabState } from './state/store';
+import { startWorkerEngine } from './worker/client';
+import { App } from './ui/App';
+import { StoreContext } from './ui/store-context';
+import './ui/styles.css';
+
+declare global {
+  interface Window {
+    /** Test hook (e2e): read the lab state. */
+    __mergelab?: { getState(): LabState };
+  }
+}
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage disabled: the setting is not remembered
+  }
+}
+
+const store = createLabStore({
+  startEngine: startWorkerEngine,
+  storage: storage(),
+  search: window.location.search,
+  clearUrlForce() {
+    const url = new URL(window.location.href);
+    url.searchParams.delete('backend');
+    window.history.replaceState(null, '', url);
+  },
+});
+window.__mergelab = { getState: () => store.getState() };
+void store.getState().start();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>
+  </StrictMode>,
+);

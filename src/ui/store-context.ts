@@ -1,0 +1,13 @@
+/** React access to the lab store: a context holding it and a selector hook. */
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { LabState, LabStore } from '../state/store';
+
+export const StoreContext = createContext<LabStore | null>(null);
+
+/** Selects from the lab store; selectors must return stable values (TOOLCHAIN gotcha 8). */
+export function useLab<T>(selector: (s: LabState) => T): T {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useLab needs <StoreContext.Provider>');
+  return useStore(store, selector);
+}
