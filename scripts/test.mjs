@@ -33,8 +33,8 @@ function vitestCounts(exit) {
   const j = readJson(VITEST_JSON);
   if (!j) return { passed: 0, failed: 0, skipped: 0, problem: `vitest wrote no results (exit ${exit})` };
   const c = { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) };
-  // A test file that fails to load has no tests but fails its suite.
-  const brokenFiles = (j.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  // A test file that fails to load or in a hook fails without a failed test: count it as one.
+  const brokenFiles = (j.testResults ?? []).filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
   return { ...c, failed: c.failed + brokenFiles, problem: exit !== 0 && c.failed + brokenFiles === 0 ? `vitest exited with ${exit}` : null };
 }
 
