@@ -3,6 +3,7 @@
  * with WebGPU enabled (SwiftShader, software). Two servers: `vite preview` (cross-origin isolated,
  * threaded wasm) and a plain static server without COOP/COEP (single-threaded wasm).
  */
+import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 import { ISOLATED_URL, PLAIN_URL } from './e2e/support/urls';
 
@@ -21,7 +22,8 @@ export default defineConfig({
     headless: true,
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+      // The same search as scripts/ensure-chromium.mjs (which `npm test` runs first).
+      executablePath: process.env.CHROME_PATH || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p)) || '/usr/bin/chromium',
       args: [
         '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
         '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
