@@ -39,7 +39,11 @@ export function decode(dtype: Dtype, bytes: Uint8Array, count: number): TensorVa
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case 'F32': {
-      if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.slice().buffer, 0, count);
+      if (bytes.byteOffset % 4 === 0) {
+        // Bytes that own their whole buffer (a fresh file or Blob read) are wrapped without a copy.
+        const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+        return new Float32Array(owned ? bytes.buffer : bytes.slice().buffer, 0, count);
+      }
       const out = new Float32Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
       return out;

@@ -28,12 +28,12 @@ export class MagnitudeSelector {
   /** @param kPercent percent of the whole model's entries to keep (see keepCount). */
   constructor(private readonly kPercent: number) {}
 
-  /** Pass 1: count the coarse bucket of every |τ|. */
-  addCoarse(tau: Float32Array): void {
-    const u = new Uint32Array(tau.buffer, tau.byteOffset, tau.length);
+  /** Pass 1: count the coarse bucket of every |τ| in tau[0, m). */
+  addCoarse(tau: Float32Array, m = tau.length): void {
+    const u = new Uint32Array(tau.buffer, tau.byteOffset, m);
     const h = this.coarse;
-    for (let i = 0; i < u.length; i++) h[(u[i] & 0x7fffffff) >>> COARSE_SHIFT]++;
-    this.total += u.length;
+    for (let i = 0; i < m; i++) h[(u[i] & 0x7fffffff) >>> COARSE_SHIFT]++;
+    this.total += m;
   }
 
   /** After pass 1: true when pass 2 (addFine) is needed to make the threshold exact. */
@@ -59,12 +59,21 @@ export class MagnitudeSelector {
     else this.fine = new Uint32Array(1 << COARSE_SHIFT);
   }
 
-  /** Pass 2: count the low bits of the entries in the threshold bucket (same τ as pass 1). */
-  addFine(tau: Float32Array): void {
-    const u = new Uint32Array(tau.buffer, tau.byteOffset, tau.length);
+  /**
+   * What is known before pass 2: entries whose |τ| bits are ≥ `sure` are kept whatever the exact
+   * threshold; those in [maybe, sure) are undecided until pass 2 (none once the threshold is known).
+   */
+  bounds(): { maybe: number; sure: number } {
+    if (this.bits !== null) return { maybe: this.bits, sure: this.bits };
+    return { maybe: this.bucket << COARSE_SHIFT, sure: (this.bucket + 1) << COARSE_SHIFT };
+  }
+
+  /** Pass 2: count the low bits of the entries of tau[0, m) in the threshold bucket (same τ as pass 1). */
+  addFine(tau: Float32Array, m = tau.length): void {
+    const u = new Uint32Array(tau.buffer, tau.byteOffset, m);
     const h = this.fine!;
     const b = this.bucket;
-    for (let i = 0; i < u.length; i++) {
+    for (let i = 0; i < m; i++) {
       const a = u[i] & 0x7fffffff;
       if (a >>> COARSE_SHIFT === b) h[a & FINE_MASK]++;
     }

@@ -1,7 +1,8 @@
 /**
  * Reads one canonical parameter of the pretrained model and of every expert at a time (never a
  * whole model), counts the bytes read, and — on the first pass — notices experts identical to the
- * pretrained model. Experts without a tensor the
+ * pretrained model. While tensor i is being merged, tensor i + 1 is already being read (file reads
+ * run off the main thread in Node and in browsers), so I/O and arithmetic overlap. Experts without a tensor the
  * pretrained model has (only visual_projection.weight passes assertPool) contribute τ = 0 there.
  */
 import { MergelabError } from '../errors';
@@ -52,7 +53,22 @@ export class PoolReader {
     return this.experts.filter((_, t) => !this.has[t].has(this.specs[i].name));
   }
 
-  async read(index: number): Promise<TensorInputs> {
+  private ahead: { index: number; inputs: Promise<TensorInputs> } | null = null;
+
+  /** Tensor i of every model; starts reading tensor i + 1 in the background. */
+  read(index: number): Promise<TensorInputs> {
+    const hit = this.ahead?.index === index ? this.ahead.inputs : null;
+    const inputs = hit ?? this.load(index);
+    this.ahead = null;
+    if (index + 1 < this.specs.length) {
+      const next = this.load(index + 1);
+      next.catch(() => {}); // a failure surfaces when tensor i + 1 is asked for, not as an unhandled rejection
+      this.ahead = { index: index + 1, inputs: next };
+    }
+    return inputs;
+  }
+
+  private async load(index: number): Promise<TensorInputs> {
     const spec = this.specs[index];
     const n = numel(spec.shape);
     const readOne = async (ck: Checkpoint, c: number): Promise<Float32Array> => {

@@ -4,7 +4,7 @@ import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { mergeInMemory } from './in-memory';
 import { openMerge } from './open-merge';
 import type { ParamValue } from './types';
-import { type Weights, maxAbsDiff, syntheticPool } from './test-pool.node';
+import { type Weights, denseTies, maxAbsDiff, syntheticPool } from './test-pool.node';
 
 let pool: { pretrained: Checkpoint; experts: Checkpoint[]; weights: Weights[] };
 beforeAll(async () => {
@@ -86,6 +86,17 @@ describe('merge properties', () => {
     const r = await mergeInMemory({ pretrained: pool.pretrained, experts: pool.experts, method: 'consensus', params: { k: 5 } });
     expect(maxAbsDiff(r.values, pool.weights[0])).toBe(0);
     expect(r.notes.join()).toMatch(/k = 5 is more than the 4 expert/);
+  });
+});
+
+describe('TIES passes', () => {
+  it('settles the majority sign inside pass 2 on a Gaussian pool (3 passes) and equals a dense reference', async () => {
+    const { merge } = await openMerge({ pretrained: pool.pretrained, experts: pool.experts, method: 'ties', params: { aggregate: 'mean', lambda: 1 } });
+    expect(merge.progressNow('scan').passes).toBe(3);
+    const merged: Weights = new Map();
+    for (let i = 0; i < merge.reader.specs.length; i++) merged.set(merge.reader.specs[i].name, await merge.merged(i));
+    const [base, ...experts] = pool.weights;
+    expect(maxAbsDiff(merged, denseTies(base, experts, 20, 'global'))).toBeLessThan(1e-7);
   });
 });
 

@@ -6,15 +6,20 @@
  * It streams: one canonical tensor of every model at a time. Global statistics take scan passes
  * first (prepare): the exact per-task trim thresholds (1–2 histogram passes, magnitude-select.ts)
  * and TIES's model-wide majority sign (one more pass). Then merged(i) builds tensor i.
+ * Each tensor is processed in chunks of CHUNK entries so the per-task scratch stays in cache.
  */
 import { CancelledError, MergelabError } from '../errors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { numel } from '../io/safetensors';
-import { applyScale, consensusFilter, dareDrop, disjointMerge, keptSum, selectedEntries, signSum, tallMask, taskArithmetic, taskVector } from './kernels';
+import { applyScale, consensusFilter, dareDrop, disjointMerge, electSigns, flagRange, selectedEntries, signSum, tallMask, taskArithmetic, taskVector, trimAndSum } from './kernels';
 import { MagnitudeSelector } from './magnitude-select';
+import { MajoritySign } from './majority-sign';
 import { PoolReader, type TensorInputs } from './pool-reader';
 import { dareRng, isLinearWeight } from './dare-rng';
+import type { Rng } from '../random';
 import type { MergePlan } from './types';
+
+const CHUNK = 8192;
 
 export type MergeStage = 'scan' | 'merge' | 'write';
 
@@ -45,24 +50,28 @@ export class TaskVectorMerge {
   private majority = 0;
   private pass = 0;
   private passes: number;
+  /** Chunk scratch: τt, trimmed τt, Σ, merged, agreeing counts, elected signs, TALL mask. */
   private readonly taus: Float32Array[];
+  private readonly kept: Float32Array[];
   private readonly acc: Float64Array;
   private readonly merged64: Float64Array;
   private readonly count: Uint16Array;
   private readonly mask: Uint8Array;
+  private readonly pos: Uint8Array;
 
   constructor(pretrained: Checkpoint, experts: readonly Checkpoint[], readonly plan: MergePlan, private readonly opts: MergeRunOptions = {}) {
     if (experts.length === 0) throw new MergelabError('usage', 'a merge needs at least one expert.', 'Add the fine-tuned checkpoints to merge.');
     this.reader = new PoolReader(pretrained, experts);
     this.thresholds = experts.map(() => 0);
-    this.passes = 1 + (plan.trim ? 2 : 0) + (plan.combine.kind === 'ties' ? 1 : 0);
-    const n = this.reader.maxNumel;
-    const general = !this.isPlainSum;
-    this.taus = general ? experts.map(() => new Float32Array(n)) : [];
-    this.acc = new Float64Array(n);
-    this.merged64 = new Float64Array(general && plan.combine.kind === 'ties' ? n : 0);
-    this.count = new Uint16Array(general ? n : 0);
-    this.mask = new Uint8Array(plan.consensus ? n : 0);
+    // Estimate, corrected as the scans learn more: TIES needs 3 (rarely 4), without trim 2.
+    this.passes = 1 + (plan.trim ? 2 : plan.combine.kind === 'ties' ? 1 : 0);
+    this.taus = experts.map(() => new Float32Array(CHUNK));
+    this.kept = experts.map(() => new Float32Array(CHUNK));
+    this.pos = new Uint8Array(CHUNK);
+    this.acc = new Float64Array(CHUNK);
+    this.merged64 = new Float64Array(CHUNK);
+    this.count = new Uint16Array(CHUNK);
+    this.mask = new Uint8Array(CHUNK);
   }
 
   get tasks(): number {
@@ -78,21 +87,44 @@ export class TaskVectorMerge {
     return this.plan.scale === 'mean' ? 1 / this.tasks : this.plan.scale;
   }
 
-  /** Runs the scan passes the plan needs (none for TA/averaging/DARE-TA/consensus-TA). */
+  /**
+   * Runs the scan passes the plan needs (none for TA/averaging/DARE-TA/consensus-TA). TIES: pass 1
+   * histograms |τt| per task; pass 2 makes each threshold exact and sums the majority sign on the
+   * way (majority-sign.ts). A separate sign pass runs only when pass 2 is not needed.
+   */
   async prepare(): Promise<void> {
+    const ties = this.plan.combine.kind === 'ties';
+    let majority: MajoritySign | null = null;
     if (this.plan.trim) {
       const sel = this.reader.experts.map(() => new MagnitudeSelector(this.plan.trim!.k));
-      await this.scan((taus) => taus.forEach((tau, t) => sel[t].addCoarse(tau)));
+      await this.scan((taus, m) => taus.forEach((tau, t) => sel[t].addCoarse(tau, m)));
       const fine = sel.map((s) => s.needsFinePass());
-      if (fine.some(Boolean)) await this.scan((taus) => taus.forEach((tau, t) => fine[t] && sel[t].addFine(tau)));
-      else this.passes--;
+      if (fine.some(Boolean)) {
+        const bounds = sel.map((s) => s.bounds());
+        const sure = bounds.map((b) => b.sure);
+        const undecided = this.pos; // scratch: 1 where some task's trim is undecided
+        if (ties) majority = new MajoritySign();
+        await this.scan((taus, m) => {
+          taus.forEach((tau, t) => fine[t] && sel[t].addFine(tau, m));
+          if (!majority) return;
+          undecided.fill(0, 0, m);
+          taus.forEach((tau, t) => fine[t] && flagRange(undecided, tau, bounds[t].maybe, bounds[t].sure, m));
+          trimAndSum(this.kept, this.acc, taus, sure, m);
+          majority.add(this.acc, undecided, taus, bounds, m);
+        });
+      } else {
+        this.passes--;
+      }
       this.thresholds = sel.map((s) => s.thresholdBits());
     }
-    if (this.plan.combine.kind === 'ties') {
+    if (majority) {
+      this.majority = majority.resolve(this.thresholds);
+    } else if (ties) {
+      if (this.plan.trim) this.passes++; // the estimate counted the sign sum inside pass 2
       let g = 0;
-      await this.scan((taus, n) => {
-        keptSum(this.acc, taus, this.thresholds, n);
-        g += signSum(this.acc, n);
+      await this.scan((taus, m) => {
+        trimAndSum(this.kept, this.acc, taus, this.thresholds, m);
+        g += signSum(this.acc, m);
       });
       this.majority = Math.sign(g);
     }
@@ -100,18 +132,21 @@ export class TaskVectorMerge {
 
   /** The merged values of canonical tensor i (a fresh array the caller owns). */
   async merged(i: number): Promise<Float32Array> {
-    if (i === 0) this.startPass();
+    if (i === 0) this.startPass('merge');
     const x = await this.readTensor(i, 'merge');
-    const n = x.base.length;
-    const out = new Float32Array(n);
-    if (this.isPlainSum) {
-      const bad = taskArithmetic(out, x.base, x.experts, this.scale, this.acc);
-      if (bad >= 0) throw this.nonFinite(x, bad);
-    } else {
-      const m = this.combine(x);
-      if (this.plan.consensus) consensusFilter(m, this.taus, this.plan.consensus.lambdaT, this.plan.consensus.k, this.mask, this.count, n);
-      applyScale(out, x.base, m, this.scale);
-    }
+    const out = new Float32Array(x.base.length);
+    const rngs = this.dareRngs(x);
+    this.chunks(x, (start, m) => {
+      if (this.isPlainSum) {
+        const bad = taskArithmetic(out, x.base, x.experts, this.scale, this.acc, start, m);
+        if (bad >= 0) throw this.nonFinite(x, bad);
+        return;
+      }
+      this.taskVectors(x, start, m, rngs);
+      const mtl = this.combine(m);
+      if (this.plan.consensus) consensusFilter(mtl, this.taus, this.plan.consensus.lambdaT, this.plan.consensus.k, this.mask, this.count, m);
+      applyScale(out, x.base, mtl, this.scale, start, m);
+    });
     this.progress('merge', i + 1);
     return out;
   }
@@ -120,52 +155,64 @@ export class TaskVectorMerge {
   async selected(i: number): Promise<Float32Array[]> {
     if (this.plan.combine.kind !== 'ties') throw new Error('selected entries need a TIES plan');
     const x = await this.readTensor(i, 'merge');
-    const n = x.base.length;
-    this.taskVectors(x);
-    keptSum(this.acc, this.taus, this.thresholds, n);
-    return this.reader.experts.map((_, t) => {
-      const out = new Float32Array(n);
-      selectedEntries(out, this.taus[t].subarray(0, n), this.thresholds[t], this.acc, this.majority);
-      return out;
+    const outs = this.reader.experts.map(() => new Float32Array(x.base.length));
+    const rngs = this.dareRngs(x);
+    this.chunks(x, (start, m) => {
+      this.taskVectors(x, start, m, rngs);
+      trimAndSum(this.kept, this.acc, this.taus, this.thresholds, m);
+      electSigns(this.pos, this.acc, this.majority, m);
+      outs.forEach((out, t) => selectedEntries(out, this.kept[t], this.pos, start, m));
     });
+    return outs;
   }
 
   /** Tensor i of task t's retrieved model θ0 + mt ⊙ τ_MTL (TALL mask; needs a consensus plan). */
   async retrieved(i: number, t: number): Promise<Float32Array> {
-    if (!this.plan.consensus) throw new Error('retrieved models need a consensus plan');
+    const consensus = this.plan.consensus;
+    if (!consensus) throw new Error('retrieved models need a consensus plan');
     const x = await this.readTensor(i, 'merge');
-    const n = x.base.length;
-    const m = this.combine(x);
-    tallMask(this.mask, this.taus[t], m, this.plan.consensus.lambdaT, n);
-    for (let j = 0; j < n; j++) if (!this.mask[j]) m[j] = 0;
-    const out = new Float32Array(n);
-    applyScale(out, x.base, m, 1);
+    const out = new Float32Array(x.base.length);
+    const rngs = this.dareRngs(x);
+    this.chunks(x, (start, m) => {
+      this.taskVectors(x, start, m, rngs);
+      const mtl = this.combine(m);
+      tallMask(this.mask, this.taus[t], mtl, consensus.lambdaT, m);
+      for (let j = 0; j < m; j++) if (!this.mask[j]) mtl[j] = 0;
+      applyScale(out, x.base, mtl, 1, start, m);
+    });
     return out;
   }
 
-  /** τ_MTL of tensor x before scaling: Σt kept τt, or the TIES disjoint merge. Fills this.taus. */
-  private combine(x: TensorInputs): Float64Array {
-    const n = x.base.length;
-    this.taskVectors(x);
-    keptSum(this.acc, this.taus, this.thresholds, n);
-    if (this.plan.combine.kind === 'sum') return this.acc.subarray(0, n);
-    disjointMerge(this.merged64, this.acc, this.taus, this.thresholds, this.majority, this.plan.combine.aggregate, this.count, n);
-    return this.merged64.subarray(0, n);
+  /** τ_MTL of the current chunk before scaling: Σt kept τt, or the TIES disjoint merge. */
+  private combine(m: number): Float64Array {
+    trimAndSum(this.kept, this.acc, this.taus, this.thresholds, m);
+    if (this.plan.combine.kind === 'sum') return this.acc;
+    electSigns(this.pos, this.acc, this.majority, m);
+    disjointMerge(this.merged64, this.count, this.kept, this.pos, this.plan.combine.aggregate, m);
+    return this.merged64;
   }
 
-  private async scan(fn: (taus: Float32Array[], n: number) => void): Promise<void> {
-    this.startPass();
+  private async scan(fn: (taus: Float32Array[], m: number) => void): Promise<void> {
+    this.startPass('scan');
     for (let i = 0; i < this.reader.specs.length; i++) {
       const x = await this.readTensor(i, 'scan');
-      this.taskVectors(x);
-      fn(this.taus.map((a) => a.subarray(0, x.base.length)), x.base.length);
+      const rngs = this.dareRngs(x);
+      this.chunks(x, (start, m) => {
+        this.taskVectors(x, start, m, rngs);
+        fn(this.taus, m);
+      });
       this.progress('scan', i + 1);
     }
   }
 
-  private startPass(): void {
+  private chunks(x: TensorInputs, fn: (start: number, m: number) => void): void {
+    const n = x.base.length;
+    for (let start = 0; start < n; start += CHUNK) fn(start, Math.min(CHUNK, n - start));
+  }
+
+  private startPass(stage: MergeStage): void {
     this.pass++;
-    this.progress(this.pass < this.passes ? 'scan' : 'merge', 0);
+    this.progress(stage, 0);
   }
 
   private async readTensor(i: number, stage: MergeStage): Promise<TensorInputs> {
@@ -175,17 +222,20 @@ export class TaskVectorMerge {
     return x;
   }
 
-  /** Fills this.taus with the (DARE-dropped) task vectors of x; throws on NaN/Inf. */
-  private taskVectors(x: TensorInputs): void {
-    const n = x.base.length;
+  /** One seeded DARE stream per task for tensor x, or null when DARE does not touch it. */
+  private dareRngs(x: TensorInputs): Rng[] | null {
     const dare = this.plan.dare;
-    const drop = dare && (dare.scope === 'all' || isLinearWeight(x.spec.name));
-    x.experts.forEach((theta, t) => {
-      const tau = this.taus[t].subarray(0, n);
-      const bad = taskVector(tau, theta, x.base);
-      if (bad >= 0) throw this.nonFinite(x, bad);
-      if (drop) dareDrop(tau, dare.p, dare.rescale, dareRng(dare.seed, t, x.index));
-    });
+    if (!dare || (dare.scope === 'linear' && !isLinearWeight(x.spec.name))) return null;
+    return x.experts.map((_, t) => dareRng(dare.seed, t, x.index));
+  }
+
+  /** Fills this.taus[t][0, m) with the (DARE-dropped) task vectors of x on [start, start + m); throws on NaN/Inf. */
+  private taskVectors(x: TensorInputs, start: number, m: number, rngs: Rng[] | null): void {
+    for (let t = 0; t < x.experts.length; t++) {
+      const bad = taskVector(this.taus[t], x.experts[t], x.base, start, m);
+      if (bad >= 0) throw this.nonFinite(x, start + bad);
+      if (rngs) dareDrop(this.taus[t], m, this.plan.dare!.p, this.plan.dare!.rescale, rngs[t]);
+    }
   }
 
   /** The error for a non-finite value at element j of tensor x, naming the model that has it. */

@@ -77,3 +77,28 @@ export function maxAbsDiff(a: Weights, b: Weights): number {
   if (a.size !== b.size) throw new Error(`${a.size} vs ${b.size} tensors`);
   return m;
 }
+
+/**
+ * An independent dense TIES (dis-mean, λ 1) written the way the reference does it, with the trim
+ * threshold over the whole model (global) or per tensor: only the global one matches the golden.
+ */
+export function denseTies(base: Weights, experts: Weights[], k: number, scope: 'global' | 'tensor'): Weights {
+  const names = [...base.keys()];
+  const tau = experts.map((e) => new Map(names.map((n) => [n, e.get(n)!.map((x, i) => x - base.get(n)![i])])));
+  const kth = (vals: Float32Array[]) => {
+    const all = vals.flatMap((v) => Array.from(v, Math.abs)).sort((a, b) => a - b);
+    return all[all.length - Math.floor((all.length * k) / 100) - 1]; // the reference's kthvalue(d − ⌊d·k⌋)
+  };
+  const thr = tau.map((t) => {
+    const global = scope === 'global' ? kth([...t.values()]) : 0;
+    return new Map(names.map((n) => [n, scope === 'global' ? global : kth([t.get(n)!])]));
+  });
+  const trimmed = tau.map((t, j) => new Map(names.map((n) => [n, t.get(n)!.map((x) => (Math.abs(x) >= thr[j].get(n)! ? x : 0))])));
+  const sums = new Map(names.map((n) => [n, base.get(n)!.map((_, i) => trimmed.reduce((a, t) => a + t.get(n)![i], 0))]));
+  const total = [...sums.values()].reduce((a, v) => a + v.reduce((b, x) => b + Math.sign(x), 0), 0);
+  return new Map(names.map((n) => [n, base.get(n)!.map((b, i) => {
+    const s = Math.sign(sums.get(n)![i]) || Math.sign(total);
+    const agree = trimmed.map((t) => t.get(n)![i]).filter((x) => (s > 0 ? x > 0 : x < 0));
+    return b + (agree.length ? agree.reduce((a, x) => a + x, 0) / agree.length : 0);
+  })]));
+}
