@@ -96,15 +96,6 @@ export function signSum(S: Float64Array, m: number, skip?: Uint8Array): number {
   return s;
 }
 
-/** flag[i] |= 1 where |τ[i]| bits lie in [lo, hi). */
-export function flagRange(flag: Uint8Array, tau: Float32Array, lo: number, hi: number, m: number): void {
-  const u = bitsOf(tau);
-  for (let i = 0; i < m; i++) {
-    const b = u[i] & 0x7fffffff;
-    flag[i] |= (1 - ((b - lo) >>> 31)) & ((b - hi) >>> 31);
-  }
-}
-
 /**
  * Elected sign per entry, as the TIES reference: pos = 1 for sign(S) > 0, 0 for < 0, and exact zeros
  * take the model-wide majority sign G (G = 0 elects negatives, like torch.where(sign > 0, τ > 0, τ < 0)).

@@ -41,6 +41,22 @@ describe('MagnitudeSelector (exact global top-k of |τ| from two histogram passe
     expect(r.value).toBe(Math.fround(sortedThreshold(chunks, 20))); // the exact 2087th-largest magnitude
   });
 
+  it('bounds() brackets the threshold before pass 2, and pass 2 flags exactly the undecided entries', () => {
+    const rng = createRng(5);
+    const tau = Float32Array.from({ length: 50_000 }, () => rng.normal());
+    const s = new MagnitudeSelector(20);
+    s.addCoarse(tau);
+    expect(s.needsFinePass()).toBe(true);
+    const { maybe, sure } = s.bounds();
+    const flags = new Uint8Array(tau.length);
+    s.addFine(tau, tau.length, flags);
+    const bits = new Uint32Array(tau.buffer);
+    bits.forEach((b, i) => expect(flags[i]).toBe(+((b & 0x7fffffff) >= maybe && (b & 0x7fffffff) < sure)));
+    const thr = s.thresholdBits();
+    expect(thr >= maybe && thr < sure).toBe(true);
+    expect(s.bounds()).toEqual({ maybe: thr, sure: thr });
+  });
+
   it('skips the fine pass when the whole threshold bucket is kept, and keeps everything at k = 100', () => {
     const exact = [new Float32Array([4, -3, 2, 1, 0.5])];
     // keep ⌊5·0.2⌋+1 = 2: |4|, |−3|; 3 is alone in its bucket, whose lower edge is 3 itself.

@@ -68,14 +68,20 @@ export class MagnitudeSelector {
     return { maybe: this.bucket << COARSE_SHIFT, sure: (this.bucket + 1) << COARSE_SHIFT };
   }
 
-  /** Pass 2: count the low bits of the entries of tau[0, m) in the threshold bucket (same τ as pass 1). */
-  addFine(tau: Float32Array, m = tau.length): void {
+  /**
+   * Pass 2: count the low bits of the entries of tau[0, m) in the threshold bucket (same τ as pass
+   * 1). With `flags`, also sets flags[i] = 1 for those entries (their trim is undecided until now).
+   */
+  addFine(tau: Float32Array, m = tau.length, flags?: Uint8Array): void {
     const u = new Uint32Array(tau.buffer, tau.byteOffset, m);
     const h = this.fine!;
     const b = this.bucket;
     for (let i = 0; i < m; i++) {
       const a = u[i] & 0x7fffffff;
-      if (a >>> COARSE_SHIFT === b) h[a & FINE_MASK]++;
+      if (a >>> COARSE_SHIFT === b) {
+        h[a & FINE_MASK]++;
+        if (flags) flags[i] = 1;
+      }
     }
   }
 

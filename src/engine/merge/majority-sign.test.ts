@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random';
-import { flagRange, trimAndSum } from './kernels';
+import { bitsOf, trimAndSum } from './kernels';
 import { MajoritySign } from './majority-sign';
 
 const f32bits = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
@@ -22,7 +22,7 @@ describe('MajoritySign (the TIES majority sign summed before the exact threshold
       const flags = new Uint8Array(m);
       for (const taus of chunks) {
         flags.fill(0);
-        taus.forEach((tau, t) => flagRange(flags, tau, bounds[t].maybe, bounds[t].sure, m));
+        taus.forEach((tau, t) => bitsOf(tau).forEach((b, i) => { if ((b & 0x7fffffff) >= bounds[t].maybe && (b & 0x7fffffff) < bounds[t].sure) flags[i] = 1; }));
         trimAndSum(kept, S, taus, bounds.map((b) => b.sure), m);
         maj.add(S, flags, taus, bounds, m);
         trimAndSum(kept, S, taus, thresholds, m);

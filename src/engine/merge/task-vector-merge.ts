@@ -11,7 +11,7 @@
 import { CancelledError, MergelabError } from '../errors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { numel } from '../io/safetensors';
-import { applyScale, consensusFilter, dareDrop, disjointMerge, electSigns, flagRange, selectedEntries, signSum, tallMask, taskArithmetic, taskVector, trimAndSum } from './kernels';
+import { applyScale, consensusFilter, dareDrop, disjointMerge, electSigns, selectedEntries, signSum, tallMask, taskArithmetic, taskVector, trimAndSum } from './kernels';
 import { MagnitudeSelector } from './magnitude-select';
 import { MajoritySign } from './majority-sign';
 import { PoolReader, type TensorInputs } from './pool-reader';
@@ -105,10 +105,9 @@ export class TaskVectorMerge {
         const undecided = this.pos; // scratch: 1 where some task's trim is undecided
         if (ties) majority = new MajoritySign();
         await this.scan((taus, m) => {
-          taus.forEach((tau, t) => fine[t] && sel[t].addFine(tau, m));
+          if (majority) undecided.fill(0, 0, m);
+          taus.forEach((tau, t) => fine[t] && sel[t].addFine(tau, m, majority ? undecided : undefined));
           if (!majority) return;
-          undecided.fill(0, 0, m);
-          taus.forEach((tau, t) => fine[t] && flagRange(undecided, tau, bounds[t].maybe, bounds[t].sure, m));
           trimAndSum(this.kept, this.acc, taus, sure, m);
           majority.add(this.acc, undecided, taus, bounds, m);
         });
