@@ -1,7 +1,7 @@
 /**
  * Reads one canonical parameter of the pretrained model and of every expert at a time (never a
  * whole model), counts the bytes read, and — on the first pass — notices experts identical to the
- * pretrained model. While tensor i is being merged, tensor i + 1 is already being read (file reads
+ * pretrained model. While tensor i is being merged, the next tensors are already being read (file reads
  * run off the main thread in Node and in browsers), so I/O and arithmetic overlap. Experts without a tensor the
  * pretrained model has (only visual_projection.weight passes assertPool) contribute τ = 0 there.
  */
@@ -9,6 +9,9 @@ import { MergelabError } from '../errors';
 import type { Checkpoint, ParamSpec } from '../model/clip-vit/checkpoint';
 import { numel } from '../io/safetensors';
 import { firstDifference } from './kernels';
+
+/** How many tensors are read ahead of the one being merged (each is one tensor of every model). */
+const READ_AHEAD = 2;
 
 export interface TensorInputs {
   index: number;
@@ -53,17 +56,18 @@ export class PoolReader {
     return this.experts.filter((_, t) => !this.has[t].has(this.specs[i].name));
   }
 
-  private ahead: { index: number; inputs: Promise<TensorInputs> } | null = null;
+  /** Tensors being read ahead, by index. */
+  private ahead = new Map<number, Promise<TensorInputs>>();
 
-  /** Tensor i of every model; starts reading tensor i + 1 in the background. */
+  /** Tensor i of every model; keeps the next READ_AHEAD tensors reading in the background. */
   read(index: number): Promise<TensorInputs> {
-    const hit = this.ahead?.index === index ? this.ahead.inputs : null;
-    const inputs = hit ?? this.load(index);
-    this.ahead = null;
-    if (index + 1 < this.specs.length) {
-      const next = this.load(index + 1);
-      next.catch(() => {}); // a failure surfaces when tensor i + 1 is asked for, not as an unhandled rejection
-      this.ahead = { index: index + 1, inputs: next };
+    const inputs = this.ahead.get(index) ?? this.load(index);
+    for (const k of this.ahead.keys()) if (k <= index || k > index + READ_AHEAD) this.ahead.delete(k);
+    for (let k = index + 1; k <= Math.min(index + READ_AHEAD, this.specs.length - 1); k++) {
+      if (this.ahead.has(k)) continue;
+      const next = this.load(k);
+      next.catch(() => {}); // a failure surfaces when tensor k is asked for, not as an unhandled rejection
+      this.ahead.set(k, next);
     }
     return inputs;
   }
