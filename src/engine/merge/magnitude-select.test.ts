@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random';
-import { MagnitudeSelector, bitsToFloat, keepCount } from './magnitude-select';
+import { MagnitudeSelector, keepCount } from './magnitude-select';
+
+const bitsToFloat = (bits: number) => new Float32Array(new Uint32Array([bits]).buffer)[0];
 
 /** Reference: the keep-th largest |x| by sorting everything. */
 function sortedThreshold(chunks: Float32Array[], k: number): number {

@@ -102,8 +102,3 @@ export class MagnitudeSelector {
     return this.bits;
   }
 }
-
-/** The float value of a threshold bit pattern (for notes and tests). */
-export function bitsToFloat(bits: number): number {
-  return new Float32Array(new Uint32Array([bits]).buffer)[0];
-}

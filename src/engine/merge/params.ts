@@ -52,7 +52,7 @@ export function resolveParams(method: MergeMethod | string, given: Readonly<Reco
 }
 
 /** Parses one string value for a field ("0.3", "true", "ties"). */
-export function parseValue(m: MergeMethod, f: ParamField, raw: string): ParamValue {
+function parseValue(m: MergeMethod, f: ParamField, raw: string): ParamValue {
   if (f.type === 'enum') return raw;
   if (f.type === 'boolean') {
     if (raw === 'true' || raw === '1') return true;

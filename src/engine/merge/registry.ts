@@ -8,13 +8,9 @@ import { consensus } from './methods/consensus';
 import { dare } from './methods/dare';
 import { taskArithmetic } from './methods/task-arithmetic';
 import { ties } from './methods/ties';
-import type { MergeMethod, MethodId } from './types';
+import type { MergeMethod } from './types';
 
 export const METHODS: readonly MergeMethod[] = [average, taskArithmetic, ties, dare, consensus];
-
-export function isMethodId(id: string): id is MethodId {
-  return METHODS.some((m) => m.id === id);
-}
 
 /** The method with this id, or a usage error listing the ids. */
 export function getMethod(id: string): MergeMethod {

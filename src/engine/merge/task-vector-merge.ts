@@ -4,8 +4,9 @@
  * task) → Σt or TIES sign election + disjoint merge → optional TALL/consensus mask → θ0 + scale·m.
  *
  * It streams: one canonical tensor of every model at a time. Global statistics take scan passes
- * first (prepare): the exact per-task trim thresholds (1–2 histogram passes, magnitude-select.ts)
- * and TIES's model-wide majority sign (one more pass). Then merged(i) builds tensor i.
+ * first (prepare): the exact per-task trim thresholds (two histogram passes, magnitude-select.ts)
+ * and TIES's model-wide majority sign (summed during the second, majority-sign.ts). Then
+ * merged(i) builds tensor i.
  * Each tensor is processed in chunks of CHUNK entries so the per-task scratch stays in cache.
  */
 import { CancelledError, MergelabError } from '../errors';
@@ -46,7 +47,7 @@ export class TaskVectorMerge {
   readonly reader: PoolReader;
   /** Per task: threshold bits of the trim (0 keeps everything). */
   private thresholds: number[];
-  /** Model-wide Σ sign(S): the majority sign TIES gives to exact-zero elections. */
+  /** sign(Σ sign(S)) over the whole model: the sign TIES gives to exact-zero elections. */
   private majority = 0;
   private pass = 0;
   private passes: number;
@@ -63,7 +64,7 @@ export class TaskVectorMerge {
     if (experts.length === 0) throw new MergelabError('usage', 'a merge needs at least one expert.', 'Add the fine-tuned checkpoints to merge.');
     this.reader = new PoolReader(pretrained, experts);
     this.thresholds = experts.map(() => 0);
-    // Estimate, corrected as the scans learn more: TIES needs 3 (rarely 4), without trim 2.
+    // TIES: histogram, threshold + sign, merge (prepare adjusts it when the second histogram is not needed).
     this.passes = 1 + (plan.trim ? 2 : plan.combine.kind === 'ties' ? 1 : 0);
     this.taus = experts.map(() => new Float32Array(CHUNK));
     this.kept = experts.map(() => new Float32Array(CHUNK));
