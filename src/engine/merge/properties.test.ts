@@ -4,7 +4,7 @@ import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { mergeInMemory } from './in-memory';
 import { openMerge } from './open-merge';
 import type { ParamValue } from './types';
-import { type Weights, denseTies, maxAbsDiff, syntheticPool } from './test-pool.node';
+import { TINY, type Weights, checkpointFrom, denseTies, maxAbsDiff, syntheticPool } from './test-pool.node';
 
 let pool: { pretrained: Checkpoint; experts: Checkpoint[]; weights: Weights[] };
 beforeAll(async () => {
@@ -86,6 +86,22 @@ describe('merge properties', () => {
     const r = await mergeInMemory({ pretrained: pool.pretrained, experts: pool.experts, method: 'consensus', params: { k: 5 } });
     expect(maxAbsDiff(r.values, pool.weights[0])).toBe(0);
     expect(r.notes.join()).toMatch(/k = 5 is more than the 4 expert/);
+  });
+});
+
+describe('experts without visual_projection (FusionBench layout)', () => {
+  it("keep the pretrained projection and merge every other tensor", async () => {
+    const [base, ...experts] = pool.weights;
+    const noProj = await Promise.all(experts.map((w, t) => checkpointFrom(`noproj-${t}`, new Map([...w].filter(([n]) => n !== 'visual_projection.weight')), { ...TINY, projectionDim: null })));
+    for (const method of ['task_arithmetic', 'ties', 'consensus']) {
+      const r = await mergeInMemory({ pretrained: pool.pretrained, experts: noProj, method });
+      expect(r.values.get('visual_projection.weight'), method).toEqual(base.get('visual_projection.weight'));
+      expect(r.notes.join(), method).toMatch(/pretrained model's projection is applied/);
+    }
+    const ta = await mergeInMemory({ pretrained: pool.pretrained, experts: noProj, method: 'task_arithmetic' });
+    const ref = taskArithmeticRef(0.3);
+    ref.set('visual_projection.weight', base.get('visual_projection.weight')!);
+    expect(maxAbsDiff(ta.values, ref)).toBeLessThan(1e-7);
   });
 });
 
