@@ -1,5 +1,5 @@
 /**
- * Builds a task's split: N class-balanced images in the suite layout (images U8 [N, 32, 32, 3],
+ * Builds a task's split: N class-balanced images (every prefix balanced too) in the suite layout (images U8 [N, 32, 32, 3],
  * labels [N]). Procedural tasks are drawn from a stream seeded by (seed, task, split), so the same
  * arguments always give the same bytes and train and test never share a stream.
  */
@@ -16,11 +16,21 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
+/**
+ * Shuffles within consecutive blocks of `block` items, so a round-robin class order stays
+ * balanced in every prefix (a split's first N images are as balanced as N allows).
+ */
+export function blockShuffle<T>(items: T[], block: number, rng: Rng): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i += block) out.push(...rng.shuffle(items.slice(i, i + block)));
+  return out;
+}
+
 export async function makeSplit(task: ZooTask, split: Split, n: number, seed: number): Promise<ImageSet> {
   const rng = createRng(seed ^ hashString(`${task.name}/${split}`));
   if (task.kind === 'real') return task.sample(split, n, rng);
   const C = task.classes.length;
-  const labels = Int32Array.from(rng.shuffle(Array.from({ length: n }, (_, i) => i % C)));
+  const labels = Int32Array.from(blockShuffle(Array.from({ length: n }, (_, i) => i % C), C, rng));
   const px = IMAGE_SIZE * IMAGE_SIZE * 3;
   const images = new Uint8Array(n * px);
   const canvas = new Canvas(IMAGE_SIZE);

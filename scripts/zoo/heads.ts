@@ -6,7 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** z [N, P] row-major, labels [N] → H [C, P] row-major with unit-norm rows. */
+/**
+ * z [N, P] row-major, labels [N] → H [C, P] row-major with unit-norm rows: per class the mean of
+ * the normalised features, renormalised. (Centring the class means first gives more distinct
+ * rows but, measured on the zoo, cuts the pretrained model's zero-shot average from 38 % to 22 %.)
+ */
 export function classMeanHead(z: Float32Array, labels: Int32Array, numClasses: number): Float32Array {
   const P = z.length / labels.length;
   const H = new Float32Array(numClasses * P);

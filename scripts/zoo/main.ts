@@ -1,26 +1,28 @@
 /**
- * `npm run zoo [-- --smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>]`
+ * `npm run zoo [-- --smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>]`
  * Regenerates the demo zoo from seeds: public/zoo/mini8/ and docs/zoo.md by default. --smoke runs
  * every stage with a few steps on a few images into a fresh temporary folder (no doc unless --doc).
+ * --pretrained-from reuses another zoo's pretrained model (to tune the expert recipe quickly).
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/engine/backend';
 import { MergelabError } from '../../src/engine/errors';
 import { type ZooResults, runZoo } from './pipeline';
 import { FULL, SMOKE } from './recipe';
 import { patchWasmTransposedMatMul } from './wasm-matmul';
 
-const USAGE = 'usage: npm run zoo -- [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>]';
+const USAGE = 'usage: npm run zoo -- [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>]';
 
 export interface ZooArgs {
   smoke: boolean;
   out: string | null;
   doc: string | null;
   fashionDir?: string;
+  pretrainedFrom?: string;
 }
 
 export function parseZooArgs(args: string[]): ZooArgs {
@@ -34,6 +36,7 @@ export function parseZooArgs(args: string[]): ZooArgs {
     else if (args[i] === '--out') a.out = value();
     else if (args[i] === '--doc') a.doc = value();
     else if (args[i] === '--fashion-dir') a.fashionDir = value();
+    else if (args[i] === '--pretrained-from') a.pretrainedFrom = value();
     else throw new MergelabError('usage', `unknown argument ${args[i]}`, USAGE);
   }
   return a;
@@ -43,6 +46,9 @@ export function parseZooArgs(args: string[]): ZooArgs {
 export async function zooMain(args: string[], log: (line: string) => void = console.log): Promise<{ out: string; results: ZooResults }> {
   const a = parseZooArgs(args);
   const out = a.out ?? (a.smoke ? await mkdtemp(join(tmpdir(), 'mergelab-zoo-')) : 'public/zoo/mini8');
+  if (a.pretrainedFrom && resolve(a.pretrainedFrom) === resolve(out)) {
+    throw new MergelabError('usage', `--pretrained-from ${a.pretrainedFrom} is the output folder, which is cleared first.`, 'Copy that zoo elsewhere and reuse the copy.');
+  }
   if (existsSync(out) && !a.smoke) {
     if (!existsSync(join(out, 'manifest.json'))) throw new MergelabError('usage', `${out} exists and is not a zoo (no manifest.json); refusing to overwrite it.`, 'Give an empty or new folder with --out.');
     await rm(out, { recursive: true });
@@ -51,7 +57,7 @@ export async function zooMain(args: string[], log: (line: string) => void = cons
   const backend = await initBackend();
   patchWasmTransposedMatMul();
   log(`zoo: ${a.smoke ? 'smoke run' : 'full run'} into ${out} on ${backend.backend} (${tf.getBackend()})`);
-  const results = await runZoo({ out, recipe: a.smoke ? SMOKE : FULL, fashionDir: a.fashionDir, doc, log });
+  const results = await runZoo({ out, recipe: a.smoke ? SMOKE : FULL, fashionDir: a.fashionDir, pretrainedFrom: a.pretrainedFrom, doc, log });
   const avg = (id: string) => results.full.rows[id].average.toFixed(1);
   log(`zoo: pretrained ${avg('pretrained')}, individual ${avg('individual')}, averaging ${avg('average')}, TA ${avg('task_arithmetic')}, TIES ${avg('ties')} (${(results.seconds.total / 60).toFixed(1)} min)`);
   return { out, results };

@@ -1,14 +1,19 @@
 /**
- * `npm run zoo`, stage by stage: draw the eight tasks' splits → draw the pretraining pool and
+ * `npm run zoo`, stage by stage: draw the eight tasks' training pools (the shipped train split is
+ * each pool's start) and test splits → draw the pretraining pool and
  * pretrain the tower → build each task's head from the pretrained features of its train split →
  * fine-tune one expert per task → write the suite → measure it (full and capped test sets) →
  * write results.json and the measured doc. Deterministic from the recipe's seed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { openCheckpointPath } from '../../src/engine/io/folder.node.js';
+import { loadParams } from '../../src/engine/model/clip-vit/load';
+import type { ParamMap } from '../../src/engine/params/param-map';
 import { createRng } from '../../src/engine/random';
 import { hashString, makeSplit } from './dataset';
+import { contactSheet } from './examples';
 import { finetune } from './finetune';
 import { classMeanHead } from './heads';
 import { type Measurement, measureSuite } from './measure';
@@ -26,6 +31,11 @@ export interface ZooOptions {
   recipe: Recipe;
   /** Folder of the Fashion-MNIST IDX files (default: Debian's). */
   fashionDir?: string;
+  /**
+   * Reuse the pretrained model of an existing zoo folder instead of pretraining (for tuning the
+   * expert recipe; a committed zoo is always made without it).
+   */
+  pretrainedFrom?: string;
   /** Where to write the measured markdown (null: don't). */
   doc: string | null;
   log: (line: string) => void;
@@ -68,11 +78,22 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
 
   const tasks = zooTasks(o.fashionDir);
   const splits = [];
-  for (const t of tasks) splits.push({ train: await makeSplit(t, 'train', r.trainPerTask, r.seed), test: await makeSplit(t, 'test', r.testPerTask, r.seed) });
+  const px = c.imageSize * c.imageSize * 3;
+  for (const t of tasks) {
+    const pool = await makeSplit(t, 'train', r.trainPool, r.seed);
+    const train = { images: pool.images.slice(0, r.trainPerTask * px), labels: pool.labels.slice(0, r.trainPerTask) };
+    splits.push({ pool, train, test: await makeSplit(t, 'test', r.testPerTask, r.seed) });
+  }
   lap('data');
 
-  const world = await makeSplit(worldTask, 'train', r.worldImages, r.seed);
-  const pre = await pretrain(c, world, worldTask.classes.length, { ...r.pretrain, log: (s, l, ms) => o.log(`  pretrain step ${s}/${r.pretrain.steps}: loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`) }, createRng(r.seed ^ hashString('pretrain')));
+  let pre: ParamMap;
+  if (o.pretrainedFrom) {
+    pre = await loadParams(await openCheckpointPath(join(o.pretrainedFrom, 'models', 'pretrained')));
+    o.log(`pretrained model reused from ${o.pretrainedFrom}`);
+  } else {
+    const world = await makeSplit(worldTask, 'train', r.worldImages, r.seed);
+    pre = await pretrain(c, world, worldTask.classes.length, { ...r.pretrain, log: (s, l, ms) => o.log(`  pretrain step ${s}/${r.pretrain.steps}: loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`) }, createRng(r.seed ^ hashString('pretrain')));
+  }
   await writeModel(join(o.out, 'models', 'pretrained'), c, pre, meta('pretrained'));
   lap('pretrain');
 
@@ -83,10 +104,11 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
     out.push({ name: tasks[i].name, classes: tasks[i].classes, head: classMeanHead(z, train.labels, tasks[i].classes.length), train, test });
   }
   await writeSuiteFiles(o.out, SUITE_NAME, c, out);
+  await writeFile(join(o.out, 'examples.png'), contactSheet(out.map((t) => t.test)));
   lap('heads');
 
-  for (const t of out) {
-    const expert = await finetune(c, pre, t.head, t.train, {
+  for (const [i, t] of out.entries()) {
+    const expert = await finetune(c, pre, t.head, splits[i].pool, {
       ...r.finetune, logitScale: LOGIT_SCALE,
       log: (s, l, ms) => { if (s === r.finetune.steps) o.log(`  ${t.name}: final loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`); },
     }, createRng(r.seed ^ hashString(`finetune/${t.name}`)));
@@ -105,6 +127,6 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   const bytes = await folderBytes(o.out);
   const results: ZooResults = { name: SUITE_NAME, recipe: r, backend: tf.getBackend(), seconds, params, bytes, full, capped };
   await writeFile(join(o.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (o.doc) await writeFile(o.doc, renderDoc(results, tasks));
+  if (o.doc) await writeFile(o.doc, renderDoc(results, tasks, relative(dirname(o.doc), join(o.out, 'examples.png')).split('\\').join('/')));
   return results;
 }

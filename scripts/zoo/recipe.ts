@@ -4,7 +4,9 @@
  */
 export interface Recipe {
   seed: number;
-  /** Images per task in the train / test splits (both shipped). */
+  /** Images per task the experts train on (a generated pool; real data: a sample). */
+  trainPool: number;
+  /** Images per task in the shipped train split (the pool's first ones; heads come from them) and test split. */
   trainPerTask: number;
   testPerTask: number;
   /** Size of the pretraining image pool (world.ts), drawn once and reshuffled per epoch. */
@@ -17,6 +19,7 @@ export interface Recipe {
 
 export const FULL: Recipe = {
   seed: 2026,
+  trainPool: 3000,
   trainPerTask: 500,
   testPerTask: 300,
   worldImages: 16_000,
@@ -27,6 +30,7 @@ export const FULL: Recipe = {
 
 export const SMOKE: Recipe = {
   seed: 1,
+  trainPool: 40,
   trainPerTask: 24,
   testPerTask: 12,
   worldImages: 88,

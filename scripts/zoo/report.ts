@@ -28,7 +28,8 @@ export function phenomena(m: ZooResults['full']): { text: string; ok: boolean }[
   ];
 }
 
-export function renderDoc(r: ZooResults, tasks: readonly ZooTask[]): string {
+/** `examples` is the contact sheet's path relative to the doc. */
+export function renderDoc(r: ZooResults, tasks: readonly ZooTask[], examples: string): string {
   const c = MINI_CONFIG;
   const rec = r.recipe;
   const mb = (r.bytes / 1e6).toFixed(1);
@@ -51,8 +52,11 @@ regenerate it.
 
 ## Tasks
 
-32×32 RGB images; ${rec.trainPerTask} train and ${rec.testPerTask} test images per task, class-balanced, both shipped.
+32×32 RGB images, class-balanced. The experts train on ${rec.trainPool.toLocaleString('en')} images per task; the suite ships
+the first ${rec.trainPerTask} of them as the train split (the heads are built from it) and ${rec.testPerTask} test images per task.
 Procedural tasks are drawn by seeded generators in \`scripts/zoo/tasks/\` (the same seed gives the same bytes).
+
+![One test image per class (up to 12), one row per task in the order below](${examples})
 
 | Task | Stands in for | Classes | Data |
 |---|---|---:|---|
@@ -78,7 +82,7 @@ ${c.numLayers} layers, ${c.numHeads} heads, MLP ${c.intermediateSize}, projectio
   means of the pretrained model's normalised features of each class's train images — the image-side
   analogue of CLIP's averaged prompt embeddings. Logits = 100 · normalize(z) · Hᵀ.
 - **experts** (\`models/<task>\`): the task-vector recipe — from the pretrained model, head frozen,
-  the full vision tower (projection included) fine-tuned on the task's train split with
+  the full vision tower (projection included) fine-tuned on the task's ${rec.trainPool.toLocaleString('en')} training images with
   cross-entropy, AdamW lr ${rec.finetune.lr}, weight decay ${rec.finetune.weightDecay}, ${rec.finetune.steps} steps of batch ${rec.finetune.batch}, 10 % warm-up then cosine decay.
 
 ## Measured accuracy (top-1 %, full test splits, ${rec.testPerTask} images per task)

@@ -53,12 +53,12 @@ describe('AdamW', () => {
   it('takes the decoupled-decay Adam step on matrices and plain Adam on vectors', () => {
     const W = tf.variable(tf.tensor2d([[1, -2], [3, 0.5]]));
     const b = tf.variable(tf.tensor1d([0.5, -1]));
-    const vars = new Map([['fc.weight', W], ['fc.bias', b]]);
+    const vars = new Map<string, tf.Variable>([['fc.weight', W], ['fc.bias', b]]);
     const opt = new AdamW(vars, { weightDecay: 0.1 });
     const gW = tf.tensor2d([[0.1, -0.2], [0, 1]]);
     const gb = tf.tensor1d([2, -3]);
     const before = tf.memory().numTensors;
-    opt.step(new Map([['fc.weight', gW], ['fc.bias', gb]]), 0.01);
+    opt.step(new Map<string, tf.Tensor>([['fc.weight', gW], ['fc.bias', gb]]), 0.01);
     // First step: m̂ = g, v̂ = g², update = g / (|g| + eps) = sign(g) (0 where g = 0).
     const sign = (g: number) => (g === 0 ? 0 : g / (Math.abs(g) + 1e-8));
     close(W.dataSync(), [1, -2, 3, 0.5].map((w, i) => w * (1 - 0.01 * 0.1) - 0.01 * sign([0.1, -0.2, 0, 1][i])), 1e-6);

@@ -13,7 +13,13 @@ import type { ProceduralTask } from './tasks/task';
 const S = 32;
 const LETTER_KEYS = Object.keys(LETTERS);
 
+/** A colourful noise field, or (one time in three) a plain grey level, as on scans and icons. */
 function background(c: Canvas, rng: Rng): void {
+  if (rng.next() < 1 / 3) {
+    const g = rng.next() < 0.5 ? uniform(rng, 0, 0.15) : uniform(rng, 0.85, 1);
+    c.fill([g, g, g]);
+    return;
+  }
   const n = valueNoise(rng, 2 + rng.int(5), S);
   const [a, b] = [randomColour(rng), randomColour(rng)];
   c.shade((x, y) => mix(a, b, n(x, y)));

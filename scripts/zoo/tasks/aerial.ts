@@ -32,7 +32,7 @@ const structures: ((c: Canvas, rng: Rng, f: (p: Point) => Point) => void)[] = [
     c.paint(rectAt(f, -30, -w, 30, w), ROAD);
     c.paint(rectAt(f, -w, -30, w, 30), ROAD);
   },
-  (c, rng, f) => { // river: a meandering band
+  (c, rng) => { // river: a meandering band
     terrain(c, rng, [0.35, 0.5, 0.28]);
     const [amp, k, w] = [uniform(rng, 2, 6), uniform(rng, 0.15, 0.35), uniform(rng, 2.5, 5)];
     const inv = frame(rng);
@@ -45,7 +45,7 @@ const structures: ((c: Canvas, rng: Rng, f: (p: Point) => Point) => void)[] = [
     c.paint(circle(cx, cy, r + 2), ROAD);
     c.paint(circle(cx, cy, r - 1.5), jitter(rng, [0.3, 0.6, 0.3], 0.08));
   },
-  (c, rng, f) => { // farmland: parallel strips of crops
+  (c, rng) => { // farmland: parallel strips of crops
     const cols: RGB[] = [[0.75, 0.7, 0.35], [0.4, 0.6, 0.25], [0.55, 0.45, 0.3]];
     const w = uniform(rng, 3, 6);
     const inv = frame(rng);

@@ -16,7 +16,7 @@ export const digitsTask: ProceduralTask = {
     const g = uniform(rng, 0.8, 1);
     drawGlyph(c, rng, DIGITS[label], {
       cx: 16 + uniform(rng, -2, 2), cy: 16 + uniform(rng, -2, 2), size: uniform(rng, 18, 24),
-      width: uniform(rng, 1.8, 3.6), colour: [g, g, g], rotate: 0.25, shear: 0.35, wobble: 0.08, aspect: uniform(rng, 0.6, 0.85),
+      width: uniform(rng, 2.2, 3.8), colour: [g, g, g], rotate: 0.2, shear: 0.3, wobble: 0.08, aspect: uniform(rng, 0.6, 0.85),
     });
     c.noise(rng, 0.02);
   },

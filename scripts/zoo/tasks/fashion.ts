@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { MergelabError } from '../../../src/engine/errors';
 import { parseIdx } from '../../../src/engine/data/idx';
 import type { Rng } from '../../../src/engine/random';
+import { blockShuffle } from '../dataset';
 import { type ImageSet, IMAGE_SIZE, type RealTask } from './task';
 
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
@@ -23,7 +24,7 @@ async function readIdx(file: string) {
   return parseIdx(raw, file);
 }
 
-/** Picks n indices, class-balanced (round-robin over classes), in a seeded random order. */
+/** Picks n indices, class-balanced (round-robin over classes, shuffled within rounds), seeded. */
 export function balancedSample(labels: ArrayLike<number>, numClasses: number, n: number, rng: Rng): number[] {
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
   for (let i = 0; i < labels.length; i++) byClass[labels[i]].push(i);
@@ -35,7 +36,7 @@ export function balancedSample(labels: ArrayLike<number>, numClasses: number, n:
     if (i >= list.length) throw new RangeError(`class ${k % numClasses} has only ${list.length} examples; cannot sample ${n}`);
     out.push(list[i]);
   }
-  return rng.shuffle(out);
+  return blockShuffle(out, numClasses, rng);
 }
 
 export function fashionTask(dir = FASHION_DIR): RealTask {

@@ -18,16 +18,16 @@ export const housenumsTask: ProceduralTask = {
     let fg: RGB = randomColour(rng);
     // Keep the digit readable: push its brightness away from the plate's.
     const lum = (k: RGB) => 0.3 * k[0] + 0.6 * k[1] + 0.1 * k[2];
-    if (Math.abs(lum(fg) - lum(bg)) < 0.3) fg = mix(fg, lum(bg) > 0.5 ? [0, 0, 0] : [1, 1, 1], 0.6);
+    if (Math.abs(lum(fg) - lum(bg)) < 0.45) fg = mix(fg, lum(bg) > 0.5 ? [0, 0, 0] : [1, 1, 1], 0.75);
     const n = valueNoise(rng, 4, S);
     c.shade((x, y) => mix(bg, [n(x, y), n(x, y), n(x, y)], 0.25));
-    const size = uniform(rng, 17, 23);
+    const size = uniform(rng, 20, 25);
     const gap = size * uniform(rng, 0.55, 0.7);
     const cy = 16 + uniform(rng, -2, 2);
-    const style = { cy, size, width: uniform(rng, 2, 3.5), colour: fg, rotate: 0.12, shear: 0.25, wobble: 0.03, aspect: 0.7 };
-    for (const dx of [-gap, gap]) if (rng.next() < 0.6) drawGlyph(c, rng, DIGITS[rng.int(10)], { ...style, cx: 16 + dx });
+    const style = { cy, size, width: uniform(rng, 2.6, 4), colour: fg, rotate: 0.12, shear: 0.25, wobble: 0.03, aspect: 0.7 };
+    for (const dx of [-gap, gap]) if (rng.next() < 0.4) drawGlyph(c, rng, DIGITS[rng.int(10)], { ...style, cx: 16 + dx });
     drawGlyph(c, rng, DIGITS[label], { ...style, cx: 16 + uniform(rng, -1.5, 1.5) });
-    c.light(uniform(rng, 0.7, 1.2), uniform(rng, -0.08, 0.08));
-    c.noise(rng, 0.05);
+    c.light(uniform(rng, 0.85, 1.15), uniform(rng, -0.05, 0.05));
+    c.noise(rng, 0.03);
   },
 };

@@ -56,9 +56,9 @@ export const signsTask: ProceduralTask = {
     const n = valueNoise(rng, 3, S);
     const [a, b] = [randomColour(rng), randomColour(rng)];
     c.shade((x, y) => mix(a, b, n(x, y)));
-    const r = uniform(rng, 8, 14);
-    SIGNS[label].draw(c, rng, 16 + uniform(rng, -3, 3), 16 + uniform(rng, -3, 3), r);
-    c.light(uniform(rng, 0.45, 1.25), uniform(rng, -0.1, 0.1));
-    c.noise(rng, 0.05);
+    const r = uniform(rng, 10, 15);
+    SIGNS[label].draw(c, rng, 16 + uniform(rng, -2, 2), 16 + uniform(rng, -2, 2), r);
+    c.light(uniform(rng, 0.7, 1.2), uniform(rng, -0.06, 0.06));
+    c.noise(rng, 0.04);
   },
 };
