@@ -1,8 +1,9 @@
 /**
- * `npm run zoo [-- --smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>]`
+ * `npm run zoo [-- --smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--remeasure]`
  * Regenerates the demo zoo from seeds: public/zoo/mini8/ and docs/zoo.md by default. --smoke runs
  * every stage with a few steps on a few images into a fresh temporary folder (no doc unless --doc).
- * --pretrained-from reuses another zoo's pretrained model (to tune the expert recipe quickly).
+ * --pretrained-from reuses another zoo's pretrained model (to tune the expert recipe quickly);
+ * --remeasure only re-measures the existing zoo and rewrites results.json and the doc.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
@@ -11,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/engine/backend';
 import { MergelabError } from '../../src/engine/errors';
-import { type ZooResults, runZoo } from './pipeline';
+import { type ZooResults, remeasureZoo, runZoo } from './pipeline';
 import { FULL, SMOKE } from './recipe';
 import { patchWasmTransposedMatMul } from './wasm-matmul';
 
-const USAGE = 'usage: npm run zoo -- [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>]';
+const USAGE = 'usage: npm run zoo -- [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--remeasure]';
 
 export interface ZooArgs {
   smoke: boolean;
@@ -23,16 +24,18 @@ export interface ZooArgs {
   doc: string | null;
   fashionDir?: string;
   pretrainedFrom?: string;
+  remeasure: boolean;
 }
 
 export function parseZooArgs(args: string[]): ZooArgs {
-  const a: ZooArgs = { smoke: false, out: null, doc: null };
+  const a: ZooArgs = { smoke: false, out: null, doc: null, remeasure: false };
   for (let i = 0; i < args.length; i++) {
     const value = () => {
       if (i + 1 >= args.length) throw new MergelabError('usage', `${args[i]} needs a value`, USAGE);
       return args[++i];
     };
     if (args[i] === '--smoke') a.smoke = true;
+    else if (args[i] === '--remeasure') a.remeasure = true;
     else if (args[i] === '--out') a.out = value();
     else if (args[i] === '--doc') a.doc = value();
     else if (args[i] === '--fashion-dir') a.fashionDir = value();
@@ -46,6 +49,12 @@ export function parseZooArgs(args: string[]): ZooArgs {
 export async function zooMain(args: string[], log: (line: string) => void = console.log): Promise<{ out: string; results: ZooResults }> {
   const a = parseZooArgs(args);
   const out = a.out ?? (a.smoke ? await mkdtemp(join(tmpdir(), 'mergelab-zoo-')) : 'public/zoo/mini8');
+  const doc = a.doc ?? (a.smoke ? null : 'docs/zoo.md');
+  if (a.remeasure) {
+    await initBackend();
+    patchWasmTransposedMatMul();
+    return { out, results: await remeasureZoo({ out, recipe: FULL, doc, log }) };
+  }
   if (a.pretrainedFrom && resolve(a.pretrainedFrom) === resolve(out)) {
     throw new MergelabError('usage', `--pretrained-from ${a.pretrainedFrom} is the output folder, which is cleared first.`, 'Copy that zoo elsewhere and reuse the copy.');
   }
@@ -53,7 +62,6 @@ export async function zooMain(args: string[], log: (line: string) => void = cons
     if (!existsSync(join(out, 'manifest.json'))) throw new MergelabError('usage', `${out} exists and is not a zoo (no manifest.json); refusing to overwrite it.`, 'Give an empty or new folder with --out.');
     await rm(out, { recursive: true });
   }
-  const doc = a.doc ?? (a.smoke ? null : 'docs/zoo.md');
   const backend = await initBackend();
   patchWasmTransposedMatMul();
   log(`zoo: ${a.smoke ? 'smoke run' : 'full run'} into ${out} on ${backend.backend} (${tf.getBackend()})`);

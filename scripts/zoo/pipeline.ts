@@ -6,7 +6,7 @@
  * write results.json and the measured doc. Deterministic from the recipe's seed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { openCheckpointPath } from '../../src/engine/io/folder.node.js';
 import { loadParams } from '../../src/engine/model/clip-vit/load';
@@ -21,6 +21,7 @@ import { pretrain } from './pretrain';
 import type { Recipe } from './recipe';
 import { renderDoc } from './report';
 import { zooTasks } from './tasks/index';
+import type { ZooTask } from './tasks/task';
 import { MINI_CONFIG, allFeatures } from './tower';
 import { LOGIT_SCALE, type SuiteTaskOut, writeModel, writeSuiteFiles } from './write-suite';
 import { worldTask } from './world';
@@ -119,14 +120,28 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   tf.dispose([...pre.values()]);
   lap('experts');
 
-  const full = await measureSuite(o.out);
-  const capped = { limit: r.cappedEval, ...(await measureSuite(o.out, r.cappedEval)) };
-  lap('measure');
   seconds.total = (performance.now() - t0) / 1000;
+  return measureAndReport(o, { name: SUITE_NAME, recipe: r, backend: tf.getBackend(), seconds, params }, tasks);
+}
 
-  const bytes = await folderBytes(o.out);
-  const results: ZooResults = { name: SUITE_NAME, recipe: r, backend: tf.getBackend(), seconds, params, bytes, full, capped };
+/** Measures the written zoo (full and capped), then writes results.json and the doc. */
+async function measureAndReport(o: ZooOptions, base: Omit<ZooResults, 'full' | 'capped' | 'bytes'>, tasks: ZooTask[]): Promise<ZooResults> {
+  const t0 = performance.now();
+  const full = await measureSuite(o.out);
+  const capped = { limit: base.recipe.cappedEval, ...(await measureSuite(o.out, base.recipe.cappedEval)) };
+  const measure = (performance.now() - t0) / 1000;
+  o.log(`measure: ${measure.toFixed(1)} s`);
+  const seconds = { ...base.seconds, total: base.seconds.total - (base.seconds.measure ?? 0) + measure, measure };
+  const results: ZooResults = { ...base, seconds, bytes: 0, full, capped };
+  await writeFile(join(o.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  results.bytes = await folderBytes(o.out);
   await writeFile(join(o.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   if (o.doc) await writeFile(o.doc, renderDoc(results, tasks, relative(dirname(o.doc), join(o.out, 'examples.png')).split('\\').join('/')));
   return results;
+}
+
+/** Re-measures an existing zoo (after an engine change) and rewrites results.json and the doc. */
+export async function remeasureZoo(o: ZooOptions): Promise<ZooResults> {
+  const old = JSON.parse(await readFile(join(o.out, 'results.json'), 'utf8')) as ZooResults;
+  return measureAndReport(o, { name: old.name, recipe: old.recipe, backend: tf.getBackend(), seconds: old.seconds, params: old.params }, zooTasks(o.fashionDir));
 }

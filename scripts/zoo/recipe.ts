@@ -19,12 +19,12 @@ export interface Recipe {
 
 export const FULL: Recipe = {
   seed: 2026,
-  trainPool: 3000,
+  trainPool: 2000,
   trainPerTask: 500,
   testPerTask: 300,
   worldImages: 16_000,
-  pretrain: { steps: 1500, batch: 32, lr: 3e-3, weightDecay: 0.05 },
-  finetune: { steps: 250, batch: 32, lr: 2e-3, weightDecay: 0.1 },
+  pretrain: { steps: 2000, batch: 32, lr: 3e-3, weightDecay: 0.05 },
+  finetune: { steps: 300, batch: 32, lr: 1e-3, weightDecay: 0.1 },
   cappedEval: 60,
 };
 
