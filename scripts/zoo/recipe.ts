@@ -23,8 +23,8 @@ export const FULL: Recipe = {
   trainPerTask: 500,
   testPerTask: 300,
   worldImages: 16_000,
-  pretrain: { steps: 2000, batch: 32, lr: 3e-3, weightDecay: 0.05 },
-  finetune: { steps: 300, batch: 32, lr: 1e-3, weightDecay: 0.1 },
+  pretrain: { steps: 4000, batch: 32, lr: 3e-3, weightDecay: 0.05 },
+  finetune: { steps: 400, batch: 32, lr: 1e-3, weightDecay: 0.1 },
   cappedEval: 60,
 };
 
