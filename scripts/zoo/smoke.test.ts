@@ -1,6 +1,6 @@
 // `npm run zoo -- --smoke` end to end (every stage, a few steps on a few images) into a temporary
 // folder, with a synthetic Fashion-MNIST so CI needs no Debian package: the result is a suite the
-// lab's reader opens, with results.json and a measured doc.
+// lab's reader opens, with results.json and a measured doc — and the same bytes on a second run.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -22,6 +22,15 @@ it('the smoke run writes a complete, openable suite with results and a doc', asy
     const doc = await readFile(join(fashion, 'zoo.md'), 'utf8');
     expect(doc).toContain('## Measured accuracy');
     expect(lines.some((l) => l.startsWith('experts:'))).toBe(true);
+    // Reproducible: a second run from the same seed writes the same weights and data.
+    const again = await zooMain(['--smoke', '--fashion-dir', fashion], () => {});
+    try {
+      for (const f of ['models/pretrained/model.safetensors', 'models/digits/model.safetensors', 'heads.safetensors', 'data/signs/test.safetensors']) {
+        expect(Buffer.compare(await readFile(join(out, f)), await readFile(join(again.out, f))), f).toBe(0);
+      }
+    } finally {
+      await rm(again.out, { recursive: true });
+    }
   } finally {
     await rm(out, { recursive: true });
     await rm(fashion, { recursive: true });
