@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Suite } from '../data/suite';
+import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import { loadParams } from '../model/clip-vit/load';
 import { headLogits } from '../model/heads';
@@ -87,17 +88,18 @@ export class SuiteEvaluator {
     } finally {
       if (preParams) disposeParams(preParams);
     }
-    for (const task of tasks) {
-      const ck = this.suite.experts.get(task)!;
-      let params: ParamMap | null = null;
-      try {
-        const f = await this.cached(await contentFingerprint(ck), async () => (params ??= await loadParams(ck)), ck.config, task, opts, 'individual');
-        out.individual[task] = this.accuracy(task, f);
-      } finally {
-        if (params) disposeParams(params);
-      }
-    }
+    for (const task of tasks) out.individual[task] = this.accuracy(task, await this.checkpointFeatures(this.suite.experts.get(task)!, task, opts));
     return out;
+  }
+
+  /** Features of a checkpoint (e.g. a task's expert) on a task; its weights are loaded only on a cache miss. */
+  async checkpointFeatures(ck: Checkpoint, task: string, opts: RunOptions & { hiddenStates?: boolean } = {}, stage: Stage = 'individual'): Promise<Features> {
+    let params: ParamMap | null = null;
+    try {
+      return await this.cached(await contentFingerprint(ck), async () => (params ??= await loadParams(ck)), ck.config, task, opts, stage);
+    } finally {
+      if (params) disposeParams(params);
+    }
   }
 
   /** A model (typically a merge) on every task. */
