@@ -9,8 +9,12 @@
 import type { BackendChoice, BackendName } from '../engine/backend';
 import type { ErrorInfo } from '../engine/errors';
 import type { CheckpointSummary } from '../engine/model/clip-vit/summary';
+import type { ClassExample } from '../engine/data/examples';
+import type { EvalReport, Score } from '../engine/eval/evaluate';
+import type { TaskVectorAnalytics } from '../engine/eval/task-vectors';
+import type { MergeParams, MethodId, ParamValue } from '../engine/merge/types';
 
-export type { BackendChoice, BackendName, CheckpointSummary, ErrorInfo };
+export type { BackendChoice, BackendName, CheckpointSummary, ClassExample, ErrorInfo, EvalReport, MergeParams, MethodId, ParamValue, Score, TaskVectorAnalytics };
 
 /** A file of a checkpoint folder: a lazily read Blob (browser File, Node `fs.openAsBlob`). */
 export interface EngineFile {
@@ -37,6 +41,8 @@ export interface Progress {
   stage: string;
   done: number;
   total: number;
+  /** What done/total count (default: steps). */
+  unit?: 'bytes' | 'images' | 'tensors' | 'files';
 }
 export type ProgressFn = (p: Progress) => void;
 
@@ -92,6 +98,83 @@ export interface InitOptions {
   force?: BackendName;
 }
 
+/** One task of an opened suite, with what the page shows about it. */
+export interface SuiteTaskInfo {
+  name: string;
+  classes: string[];
+  /** Test images (null when the data could not be opened: see problem). */
+  images: number | null;
+  /** Where the test images come from, e.g. "data/mnist/test.safetensors". */
+  source: string | null;
+  /** The first test images of each class (up to 12 classes). */
+  examples: ClassExample[];
+  notes: string[];
+  /** Why the task's data cannot be used (the file and what to do); evaluation needs it fixed. */
+  problem: ErrorInfo | null;
+}
+
+export interface OpenedSuite {
+  id: string;
+  name: string;
+  /** The suite folder (or URL) it was read from. */
+  root: string;
+  imageSize: number;
+  logitScale: number;
+  pretrained: { name: string; summary: CheckpointSummary };
+  experts: { task: string; name: string }[];
+  tasks: SuiteTaskInfo[];
+  /** Non-fatal findings: pool notes, data forms ignored, … */
+  notes: string[];
+}
+
+/** Which models a merge or an analysis uses: a suite's, or checkpoints opened one by one. */
+export type PoolRef =
+  | { kind: 'suite'; suiteId: string }
+  | { kind: 'checkpoints'; pretrainedId: string; expertIds: string[] };
+
+export interface MergeSpec {
+  pool: PoolRef;
+  /** A method id of the merge registry. */
+  method: string;
+  /** Parameters by name; missing ones take the method's defaults. */
+  params?: Readonly<Record<string, ParamValue>>;
+}
+
+/** A long call the page may cancel with cancel(jobId). */
+export interface JobOptions {
+  jobId?: string;
+}
+
+export interface EvalOptions extends JobOptions {
+  /** Score only the first N test images of each task (default all). */
+  limit?: number;
+  batchSize?: number;
+}
+
+/** A merge held in the engine (an HF folder in memory), ready to evaluate or download. */
+export interface MergedModel {
+  id: string;
+  name: string;
+  method: MethodId;
+  /** Resolved parameters (defaults filled in). */
+  params: MergeParams;
+  notes: string[];
+  passes: number;
+  bytesRead: number;
+  bytesWritten: number;
+  ms: number;
+  /** The `__metadata__` of its model.safetensors. */
+  metadata: Record<string, string>;
+  /** The suite it was merged from (null for a pool of loaded checkpoints). */
+  suiteId: string | null;
+}
+
+/** The two files of a merged checkpoint's Hugging Face folder. */
+export interface MergeFiles {
+  configJson: string;
+  model: Blob;
+}
+
 export interface EngineApi {
   /** Chooses the tfjs backend once for this engine's realm and reports why. */
   init(opts?: InitOptions): Promise<BackendChoice>;
@@ -105,6 +188,25 @@ export interface EngineApi {
   runForward(id: string, opts?: ForwardOptions, onProgress?: ProgressFn): Promise<ForwardReport>;
   /** Runs inputs.safetensors through the model and compares every output with golden.safetensors. */
   checkGolden(id: string, onProgress?: ProgressFn): Promise<GoldenReport>;
+  /** Reads a suite folder (manifest.json, models/, heads, data/): validates it and describes every task. */
+  openSuite(name: string, files: EngineFile[], onProgress?: ProgressFn): Promise<OpenedSuite>;
+  /** The same for a suite served over HTTP (e.g. the demo zoo at /zoo/mini8/). */
+  openServedSuite(url: string, onProgress?: ProgressFn): Promise<OpenedSuite>;
+  closeSuite(id: string): Promise<void>;
+  /** Merges a pool into an in-memory HF folder (streamed tensor by tensor). */
+  merge(spec: MergeSpec, opts?: JobOptions, onProgress?: ProgressFn): Promise<MergedModel>;
+  /** config.json text and model.safetensors of a merge, for download. */
+  mergeFiles(id: string): Promise<MergeFiles>;
+  closeMerge(id: string): Promise<void>;
+  /**
+   * Per-task accuracy on a suite: pretrained and individual (cached), plus a merge when given.
+   * Features are cached per model and image count, so references are computed once.
+   */
+  evaluate(suiteId: string, mergeId: string | null, opts?: EvalOptions, onProgress?: ProgressFn): Promise<EvalReport>;
+  /** Cosine similarities, norms and per-layer sign conflicts of the task vectors. */
+  analyzeTaskVectors(pool: PoolRef, opts?: JobOptions, onProgress?: ProgressFn): Promise<TaskVectorAnalytics>;
+  /** Cancels a running call started with this jobId (it rejects with code "cancelled"). */
+  cancel(jobId: string): Promise<void>;
 }
 
 /** Tolerance of the golden check (absolute), as in the fixtures' README. */

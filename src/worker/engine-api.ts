@@ -17,9 +17,12 @@ import { checkPool } from '../engine/model/clip-vit/pool';
 import { createRng } from '../engine/random';
 import { GOLDEN_TOLERANCE, type EngineApi, type EngineFile, type ProgressFn } from './api';
 import { compareWithGolden } from './golden';
+import { Jobs } from './jobs';
+import { createMergeMethods } from './merges';
 import { runCheckpoint } from './outputs';
+import { SuiteStore, type SuiteStoreOptions } from './suites';
 
-export interface EngineApiOptions {
+export interface EngineApiOptions extends SuiteStoreOptions {
   /** Absolute URLs of the three tfjs wasm binaries (the worker passes them; Node finds its own). */
   wasmPaths?: Record<string, string>;
 }
@@ -57,6 +60,9 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
   const current = (): BackendName => backend ?? (tf.getBackend() as BackendName);
   const stages = (onProgress: ProgressFn | undefined, names: string[]) => (stage: string) =>
     onProgress?.({ stage, done: Math.max(0, names.indexOf(stage)), total: names.length });
+  const jobs = new Jobs();
+  const suites = new SuiteStore({ decoder: opts.decoder, fetchImpl: opts.fetchImpl });
+  const merging = createMergeMethods({ jobs, suites, checkpoint: (id) => get(id).ck });
 
   return {
     init: guarded(async (init = {}) => {
@@ -125,5 +131,15 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
       onProgress?.({ stage: 'done', done: 4, total: 4 });
       return { backend: current(), tolerance: GOLDEN_TOLERANCE, forwardMs: run.forwardMs, images: info.shape[0], rows, pass: rows.length > 0 && rows.every((r) => r.pass) };
     }),
+
+    openSuite: guarded((name, files, onProgress) => suites.openFiles(name, files, onProgress)),
+    openServedSuite: guarded((url, onProgress) => suites.openUrl(url, onProgress)),
+    closeSuite: guarded(async (id) => suites.close(id)),
+    merge: guarded(merging.merge),
+    mergeFiles: guarded(merging.mergeFiles),
+    closeMerge: guarded(merging.closeMerge),
+    evaluate: guarded(merging.evaluate),
+    analyzeTaskVectors: guarded(merging.analyzeTaskVectors),
+    cancel: guarded(async (jobId) => jobs.cancel(jobId)),
   };
 }

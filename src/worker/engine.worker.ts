@@ -11,6 +11,7 @@ import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.w
 import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { EngineApi } from './api';
 import { createEngineApi } from './engine-api';
+import { browserImageDecoder } from './image-decoder';
 
 const absolute = (url: string) => new URL(url, self.location.href).href;
 
@@ -20,6 +21,7 @@ const api = createEngineApi({
     'tfjs-backend-wasm-simd.wasm': absolute(simdUrl),
     'tfjs-backend-wasm-threaded-simd.wasm': absolute(threadedSimdUrl),
   },
+  decoder: browserImageDecoder,
 });
 
 /** Releases the Comlink proxies among a call's arguments (progress callbacks) when it settles. */

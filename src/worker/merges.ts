@@ -1,0 +1,137 @@
+/**
+ * The worker's merges, evaluation and task-vector analytics over EngineApi. A merge streams the
+ * pool into an in-memory Hugging Face folder (config.json + model.safetensors with the engine's
+ * __metadata__) and is then re-opened as an ordinary checkpoint: the same bytes are evaluated and
+ * downloaded. Long calls take a jobId and check its signal between tensors (merge, analytics) and
+ * batches (evaluation), so a cancel leaves the worker usable and nothing allocated.
+ */
+import { MergelabError } from '../engine/errors';
+import { buildReport } from '../engine/eval/evaluate';
+import { taskVectorAnalytics } from '../engine/eval/task-vectors';
+import { blobSource } from '../engine/io/byte-source';
+import { blobPartsSink } from '../engine/merge/sinks';
+import { mergeStream } from '../engine/merge/stream';
+import type { MergeProgress } from '../engine/merge/task-vector-merge';
+import type { Checkpoint } from '../engine/model/clip-vit/checkpoint';
+import { loadParams } from '../engine/model/clip-vit/load';
+import { openCheckpoint } from '../engine/model/clip-vit/recognise';
+import { disposeParams } from '../engine/params/param-map';
+import type { EngineApi, MergedModel, PoolRef, ProgressFn } from './api';
+import type { Jobs } from './jobs';
+import type { SuiteStore } from './suites';
+
+interface MergeEntry {
+  info: MergedModel;
+  ck: Checkpoint;
+  configJson: string;
+  model: Blob;
+  /** FeatureCache key: method, parameters and the inputs' fingerprints. */
+  key: string;
+}
+
+export interface MergeDeps {
+  jobs: Jobs;
+  suites: SuiteStore;
+  /** An open checkpoint of the Models panel by engine id. */
+  checkpoint(id: string): Checkpoint;
+}
+
+type MergeMethods = Pick<EngineApi, 'merge' | 'mergeFiles' | 'closeMerge' | 'evaluate' | 'analyzeTaskVectors'>;
+
+function mergeStage(p: MergeProgress): string {
+  if (p.stage === 'scan') return `scan pass ${p.pass} of ${p.passes}`;
+  return p.stage === 'merge' ? `merge pass${p.passes > 1 ? ` ${p.pass} of ${p.passes}` : ''}` : 'writing';
+}
+
+export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): MergeMethods {
+  const merges = new Map<string, MergeEntry>();
+  let next = 1;
+
+  const get = (id: string): MergeEntry => {
+    const m = merges.get(id);
+    if (!m) throw new MergelabError('engine', `No merge with id "${id}".`, 'Run the merge again.');
+    return m;
+  };
+
+  /** Pretrained, experts (with task names) and the suite id of a pool. */
+  const resolvePool = (pool: PoolRef) => {
+    if (pool.kind === 'suite') {
+      const { suite } = suites.get(pool.suiteId);
+      return { pretrained: suite.pretrained, experts: [...suite.experts].map(([task, ck]) => ({ task, ck })), suiteId: pool.suiteId };
+    }
+    if (pool.expertIds.length === 0) throw new MergelabError('usage', 'The pool has no experts.', 'Load at least one fine-tuned model besides the pretrained one.');
+    return { pretrained: checkpoint(pool.pretrainedId), experts: pool.expertIds.map((id) => ({ task: checkpoint(id).name, ck: checkpoint(id) })), suiteId: null };
+  };
+
+  return {
+    async merge(spec, opts = {}, onProgress?: ProgressFn) {
+      const pool = resolvePool(spec.pool);
+      return jobs.run(opts.jobId, async (signal) => {
+        const t0 = performance.now();
+        const sink = blobPartsSink();
+        const r = await mergeStream({ pretrained: pool.pretrained, experts: pool.experts.map((e) => e.ck), method: spec.method, params: spec.params }, sink, {
+          signal,
+          onProgress: (p) => onProgress?.({ stage: mergeStage(p), done: p.bytesRead, total: p.bytesTotal, unit: 'bytes' }),
+        });
+        const id = `merge${next++}`;
+        const name = `merged-${r.method}-${id.slice(5)}`;
+        const model = new Blob(sink.parts as Uint8Array<ArrayBuffer>[]);
+        const ck = await openCheckpoint(name, [blobSource(new Blob([r.configJson]), `${name}/config.json`), blobSource(model, `${name}/model.safetensors`)]);
+        const info: MergedModel = {
+          id, name, method: r.method, params: r.params, notes: r.notes, passes: r.passes, bytesRead: r.bytesRead,
+          bytesWritten: r.bytesWritten, ms: performance.now() - t0, metadata: r.metadata, suiteId: pool.suiteId,
+        };
+        merges.set(id, { info, ck, configJson: r.configJson, model, key: JSON.stringify([r.method, r.params, r.inputs.map((x) => x.fingerprint)]) });
+        return info;
+      });
+    },
+
+    async mergeFiles(id) {
+      const m = get(id);
+      return { configJson: m.configJson, model: m.model };
+    },
+
+    async closeMerge(id) {
+      const m = merges.get(id);
+      if (!m) return;
+      merges.delete(id);
+      if (m.info.suiteId) {
+        try { suites.get(m.info.suiteId).evaluator.cache.deleteModel(m.key); } catch { /* the suite is gone: so is its cache */ }
+      }
+    },
+
+    async evaluate(suiteId, mergeId, opts = {}, onProgress?: ProgressFn) {
+      const { suite, evaluator, problems } = suites.get(suiteId);
+      if (problems.size) {
+        const list = [...problems].map(([task, e]) => `${task}: ${e.message}`).join('\n- ');
+        throw new MergelabError('data', `The test data of ${problems.size} task${problems.size > 1 ? 's' : ''} cannot be read:\n- ${list}`, 'Fix or replace those files and load the suite again; evaluation needs every task.');
+      }
+      const merged = mergeId === null ? null : get(mergeId);
+      if (merged && merged.info.suiteId !== suiteId) {
+        throw new MergelabError('usage', `${merged.info.name} was not merged from this suite's models.`, 'Run the merge on the loaded suite to evaluate it.');
+      }
+      return jobs.run(opts.jobId, async (signal) => {
+        const run = {
+          limit: opts.limit, batchSize: opts.batchSize, signal,
+          onProgress: (p: { stage: string; task: string; done: number; total: number }) => onProgress?.({ stage: `${p.stage} · ${p.task}`, done: p.done, total: p.total, unit: 'images' }),
+        };
+        const refs = await evaluator.references(run);
+        if (!merged) return buildReport(suite, refs);
+        const params = await loadParams(merged.ck);
+        try {
+          return buildReport(suite, refs, await evaluator.score({ key: merged.key, params }, run));
+        } finally {
+          disposeParams(params);
+        }
+      });
+    },
+
+    async analyzeTaskVectors(poolRef, opts = {}, onProgress?: ProgressFn) {
+      const pool = resolvePool(poolRef);
+      return jobs.run(opts.jobId, (signal) => taskVectorAnalytics(pool.pretrained, pool.experts.map((e) => ({ task: e.task, checkpoint: e.ck })), {
+        signal,
+        onProgress: (p) => onProgress?.({ stage: 'reading tensors', done: p.done, total: p.total, unit: 'tensors' }),
+      }));
+    },
+  };
+}

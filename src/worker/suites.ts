@@ -1,0 +1,97 @@
+/**
+ * The worker's open suites: reads a suite (picked files or a served URL), validates it with the
+ * engine's openSuite, opens every task's test data up front so a broken file shows at once (per
+ * task, the other tasks stay usable), and describes it for the page with example images. Each
+ * suite keeps one SuiteEvaluator, whose FeatureCache holds the features of the pretrained and
+ * individual models (the references) and of recent merges.
+ */
+import { classExamples } from '../engine/data/examples';
+import type { ImageDecoder } from '../engine/data/image-decoder';
+import { type Suite, openSuite, suiteFiles } from '../engine/data/suite';
+import { fetchSuiteFiles } from '../engine/data/suite-url';
+import { MergelabError, toErrorInfo } from '../engine/errors';
+import { SuiteEvaluator } from '../engine/eval/evaluate';
+import { blobSource } from '../engine/io/byte-source';
+import type { FetchLike } from '../engine/io/fetch-source';
+import { summarize } from '../engine/model/clip-vit/summary';
+import type { EngineFile, ErrorInfo, OpenedSuite, ProgressFn, SuiteTaskInfo } from './api';
+
+export interface SuiteEntry {
+  suite: Suite;
+  evaluator: SuiteEvaluator;
+  /** Tasks whose test data cannot be used, with why. */
+  problems: Map<string, ErrorInfo>;
+}
+
+export interface SuiteStoreOptions {
+  decoder?: ImageDecoder;
+  fetchImpl?: FetchLike;
+}
+
+const EXAMPLES_PER_CLASS = 2;
+
+export class SuiteStore {
+  private readonly open = new Map<string, SuiteEntry>();
+  private next = 1;
+
+  constructor(private readonly opts: SuiteStoreOptions) {}
+
+  get(id: string): SuiteEntry {
+    const e = this.open.get(id);
+    if (!e) throw new MergelabError('engine', `No open suite with id "${id}".`, 'Load the suite folder again.');
+    return e;
+  }
+
+  async openFiles(name: string, files: EngineFile[], onProgress?: ProgressFn): Promise<OpenedSuite> {
+    if (files.length === 0) throw new MergelabError('suite', `${name}: the folder is empty.`, 'Pick the suite folder: the one with manifest.json, models/, heads.safetensors and data/.');
+    const sources = suiteFiles(files.map((f) => ({ path: f.path, source: blobSource(f.blob, f.path) })));
+    return this.describe(await openSuite(sources, { root: name, decoder: this.opts.decoder }), onProgress);
+  }
+
+  async openUrl(url: string, onProgress?: ProgressFn): Promise<OpenedSuite> {
+    const files = await fetchSuiteFiles(url, {
+      fetchImpl: this.opts.fetchImpl,
+      onProgress: (done, total) => onProgress?.({ stage: 'downloading', done, total, unit: 'files' }),
+    });
+    return this.describe(await openSuite(files, { root: url, decoder: this.opts.decoder }), onProgress);
+  }
+
+  close(id: string): void {
+    this.open.get(id)?.evaluator.dispose();
+    this.open.delete(id);
+  }
+
+  private async describe(suite: Suite, onProgress?: ProgressFn): Promise<OpenedSuite> {
+    const problems = new Map<string, ErrorInfo>();
+    const tasks: SuiteTaskInfo[] = [];
+    const all = suite.manifest.tasks;
+    for (const [i, t] of all.entries()) {
+      onProgress?.({ stage: `reading ${t.name}`, done: i, total: all.length });
+      const info: SuiteTaskInfo = { name: t.name, classes: t.classes, images: null, source: null, examples: [], notes: [], problem: null };
+      try {
+        const images = await suite.images(t.name);
+        info.images = images.count;
+        info.source = images.source;
+        info.notes = [...images.notes];
+        info.examples = await classExamples(images, t.classes.length, suite.manifest.imageSize, EXAMPLES_PER_CLASS);
+      } catch (e) {
+        info.problem = toErrorInfo(e);
+        problems.set(t.name, info.problem);
+      }
+      tasks.push(info);
+    }
+    const id = `suite${this.next++}`;
+    this.open.set(id, { suite, evaluator: new SuiteEvaluator(suite), problems });
+    return {
+      id,
+      name: suite.manifest.name,
+      root: suite.root,
+      imageSize: suite.manifest.imageSize,
+      logitScale: suite.manifest.logitScale,
+      pretrained: { name: suite.pretrained.name, summary: summarize(suite.pretrained) },
+      experts: [...suite.experts].map(([task, ck]) => ({ task, name: ck.name })),
+      tasks,
+      notes: [...suite.notes],
+    };
+  }
+}
