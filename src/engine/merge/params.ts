@@ -7,7 +7,10 @@ import { MergelabError } from '../errors';
 import { getMethod } from './registry';
 import type { MergeMethod, MergeParams, ParamField, ParamValue } from './types';
 
-const bad = (m: MergeMethod, problem: string, f?: ParamField) =>
+/** What parsing needs of a method: its id and schema (merge methods and trained methods alike). */
+export type ParamSchema = Pick<MergeMethod, 'params'> & { id: string };
+
+const bad = (m: ParamSchema, problem: string, f?: ParamField) =>
   new MergelabError('usage', `${m.id}: ${problem}`, f ? `${f.name}: ${describe(f)}. ${f.help}` : `Parameters of ${m.id}: ${m.params.map((p) => p.name).join(', ') || 'none'}.`);
 
 function describe(f: ParamField): string {
@@ -16,7 +19,7 @@ function describe(f: ParamField): string {
   return `${f.type === 'integer' ? 'an integer' : 'a number'} from ${f.min} to ${f.max}`;
 }
 
-function check(m: MergeMethod, f: ParamField, v: ParamValue): ParamValue {
+function check(m: ParamSchema, f: ParamField, v: ParamValue): ParamValue {
   const wrong = () => bad(m, `${f.name} = ${JSON.stringify(v)} is not valid.`, f);
   switch (f.type) {
     case 'enum':
@@ -34,7 +37,7 @@ function check(m: MergeMethod, f: ParamField, v: ParamValue): ParamValue {
 }
 
 /** Full, validated parameters: the given ones plus defaults for the rest. Unknown names are errors. */
-export function resolveParams(method: MergeMethod | string, given: Readonly<Record<string, ParamValue>> = {}): MergeParams {
+export function resolveParams(method: ParamSchema | string, given: Readonly<Record<string, ParamValue>> = {}): MergeParams {
   const m = typeof method === 'string' ? getMethod(method) : method;
   for (const name of Object.keys(given)) {
     if (!m.params.some((f) => f.name === name)) throw bad(m, `unknown parameter "${name}".`);
@@ -52,7 +55,7 @@ export function resolveParams(method: MergeMethod | string, given: Readonly<Reco
 }
 
 /** Parses one string value for a field ("0.3", "true", "ties"). */
-function parseValue(m: MergeMethod, f: ParamField, raw: string): ParamValue {
+function parseValue(m: ParamSchema, f: ParamField, raw: string): ParamValue {
   if (f.type === 'enum') return raw;
   if (f.type === 'boolean') {
     if (raw === 'true' || raw === '1') return true;
@@ -65,7 +68,7 @@ function parseValue(m: MergeMethod, f: ParamField, raw: string): ParamValue {
 }
 
 /** `["lambda=0.3", "k=20"]` → resolved parameters of the method. Repeated names are errors. */
-export function parseParamArgs(method: MergeMethod | string, args: readonly string[]): MergeParams {
+export function parseParamArgs(method: ParamSchema | string, args: readonly string[]): MergeParams {
   const m = typeof method === 'string' ? getMethod(method) : method;
   const given: Record<string, ParamValue> = {};
   for (const a of args) {

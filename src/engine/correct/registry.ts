@@ -1,0 +1,25 @@
+/**
+ * The trained methods, as an explicit list (no registration by import side effects): AdaMerging
+ * (a merge) and the corrections on top of any merge. A new method is one file and one line here.
+ */
+import { MergelabError } from '../errors';
+import { resolveParams } from '../merge/params';
+import type { ParamValue } from '../merge/types';
+import { surgery } from './surgery';
+import type { TrainedMethod, TrainedParams } from './types';
+
+export const TRAINED_METHODS: readonly TrainedMethod[] = [surgery];
+
+export function getTrainedMethod(id: string): TrainedMethod {
+  const m = TRAINED_METHODS.find((x) => x.id === id);
+  if (!m) throw new MergelabError('usage', `unknown trained method "${id}".`, `Use one of: ${TRAINED_METHODS.map((x) => x.id).join(', ')}.`);
+  return m;
+}
+
+export type Preset = 'paper' | 'quick';
+
+/** Full, validated parameters: the given ones over the preset (paper defaults, or the quick schedule). */
+export function resolveTrainedParams(method: TrainedMethod | string, given: Readonly<Record<string, ParamValue>> = {}, preset: Preset = 'paper'): TrainedParams {
+  const m = typeof method === 'string' ? getTrainedMethod(method) : method;
+  return resolveParams(m, { ...(preset === 'quick' ? m.quick : {}), ...given });
+}

@@ -1,0 +1,84 @@
+// Representation Surgery: identity at init, the gradient of its loss against finite differences,
+// loss decreases on cached pairs, determinism for a seed, no tensor leak, parameter counts.
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { VIT_B_32 } from '../model/clip-vit/config';
+import { createRng } from '../random';
+import { TrainingLoop } from '../train/loop';
+import { resolveTrainedParams } from './registry';
+import { type SurgeryTask, SurgeryModel, surgery } from './surgery';
+import { finiteDifference, head, randomRows } from './testing.node';
+import { l1 } from './losses';
+
+const P = 8;
+/** Individual features = merged ones with a task-specific bias removed by a ReLU-shaped map. */
+function tasks(n = 40): SurgeryTask[] {
+  return [0, 1].map((t) => {
+    const merged = randomRows(n, P, 10 + t);
+    const individual = merged.map((v, i) => v - 0.8 * Math.max(0, merged[i - (i % P)] + t) * ((i % P) === t ? 1 : 0.2));
+    return { name: `t${t}`, head: head(`t${t}`, 3, P, 20 + t), n, merged, individual };
+  });
+}
+const params = (over = {}) => resolveTrainedParams('surgery', { rank: 4, iterations: 30, ...over });
+
+describe('Representation Surgery', () => {
+  it('is the identity at init (Ut = 0) and predicts like the merge', async () => {
+    const ts = tasks();
+    const m = new SurgeryModel(ts, params(), 100, createRng(1));
+    for (let t = 0; t < 2; t++) expect(m.corrected(t)).toEqual(ts[t].merged);
+    m.dispose();
+  });
+
+  it('has the analytic gradient of ẑ = z − U·ReLU(D·z) under the L1 loss (finite differences)', () => {
+    const ts = tasks(16);
+    const m = new SurgeryModel(ts, params(), 100, createRng(2));
+    m.up[0].assign(tf.tensor2d(randomRows(P, 4, 3, 0.5), [P, 4]));
+    const z = tf.tensor2d(ts[0].merged, [16, P]);
+    // Targets 5 above every feature keep each |ẑ − y| on one side of its kink (finite differences need smoothness).
+    const y = tf.tensor2d(ts[0].individual.map((v) => v + 5), [16, P]);
+    const lossWith = (v: tf.Variable, x: tf.Tensor) => {
+      const keep = v.clone();
+      v.assign(x as tf.Tensor2D);
+      const out = l1(m.apply(0, z), y).dataSync()[0];
+      v.assign(keep);
+      keep.dispose();
+      return out;
+    };
+    for (const v of [m.down[0], m.up[0]]) {
+      const g = tf.tidy(() => tf.variableGrads(() => l1(m.apply(0, z), y), [v]).grads[v.name].dataSync());
+      const at = [0, 5, 11, 17, 30];
+      const scale = Math.max(...Array.from(g, Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      finiteDifference((x) => lossWith(v, x), v, at, 1e-3).forEach((fd, k) => expect(Math.abs(fd - g[at[k]])).toBeLessThan(2e-2 * scale));
+    }
+    tf.dispose([z, y]);
+    m.dispose();
+  });
+
+  it('trains: the L1 loss falls, runs are identical for a seed, nothing leaks', async () => {
+    const before = tf.memory().numTensors;
+    const run = async (seed: number) => {
+      const m = new SurgeryModel(tasks(), params({ lr: 1e-2 }), 100, createRng(seed));
+      const loop = new TrainingLoop(m);
+      await loop.run();
+      const c = m.corrected(0);
+      m.dispose();
+      return { losses: loop.losses, c };
+    };
+    const a = await run(7);
+    expect(a.losses).toHaveLength(30 * 2 * 2);
+    const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
+    expect(mean(a.losses.slice(-10))).toBeLessThan(0.7 * mean(a.losses.slice(0, 10)));
+    const b = await run(7);
+    expect(b.losses).toEqual(a.losses);
+    expect(b.c).toEqual(a.c);
+    expect((await run(8)).losses).not.toEqual(a.losses);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('counts 2·P·r per task: 131,072 for ViT-B/32 (P 512), r 16, 8 tasks', () => {
+    const eight = Array.from({ length: 8 }, (_, i) => ({ name: `t${i}`, numClasses: 10 }));
+    expect(surgery.trainableParamCount(resolveTrainedParams('surgery'), VIT_B_32, eight)).toBe(131_072);
+    expect(surgery.totalSteps(resolveTrainedParams('surgery'), 8)).toBe(8000);
+  });
+});

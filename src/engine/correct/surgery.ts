@@ -1,0 +1,99 @@
+/**
+ * Representation Surgery — "Representation Surgery for Multi-Task Model Merging" (Yang et al.,
+ * ICML 2024), METHODS.md §7. Per task a module on the final feature z (unnormalised):
+ * ẑ = z − Ut·ReLU(Dt·z), Dt [r, P] kaiming-uniform (a = √5, i.e. U(±1/√P)), Ut [P, r] = 0, so it
+ * starts as the identity. Loss: L1 between ẑt and the individual model's feature (detached) on
+ * task t's test images. Adam, each iteration visits the tasks in order with 2 shuffled batches of
+ * 16 and steps after each batch (2·T steps per iteration).
+ * Merge and inputs are frozen, so it trains on CACHED pairs (z_merged, z_individual): no forward
+ * pass of any tower while training. No deviation from METHODS.md.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ClassificationHead } from '../model/heads';
+import type { Rng } from '../random';
+import { Adam } from '../train/adam';
+import { BatchSampler, gatherRows } from '../train/data';
+import { iterationsField, lrField, rankField } from './fields';
+import { l1, predictFrozen } from './losses';
+import type { TrainedMethod, TrainedModel, TrainedParams } from './types';
+
+const BATCH = 16;
+
+export const surgery: TrainedMethod = {
+  id: 'surgery',
+  kind: 'correction',
+  label: 'Representation Surgery',
+  paper: { title: 'Representation Surgery for Multi-Task Model Merging', url: 'https://arxiv.org/abs/2402.02705' },
+  summary: 'Learns a small per-task module that subtracts the merged model\'s representation bias from its final feature, trained to match the expert\'s feature.',
+  params: [rankField(16, 'the per-task down/up projection'), iterationsField(500, 'iterations (each: every task, 2 batches of 16, a step per batch)'), lrField(1e-3)],
+  quick: { iterations: 50 },
+  trainableParamCount: (p, config, tasks) => 2 * (config.projectionDim ?? config.hiddenSize) * (p.rank as number) * tasks.length,
+  totalSteps: (p, T) => (p.iterations as number) * 2 * T,
+};
+
+/** A task's cached features: merged z and the individual model's z, [N, P] each. */
+export interface SurgeryTask {
+  name: string;
+  head: ClassificationHead;
+  n: number;
+  merged: Float32Array;
+  individual: Float32Array;
+}
+
+export class SurgeryModel implements TrainedModel {
+  readonly totalSteps: number;
+  /** Per task: down [r, P], up [P, r]. */
+  readonly down: tf.Variable<tf.Rank.R2>[];
+  readonly up: tf.Variable<tf.Rank.R2>[];
+  private readonly opt: Adam;
+  private readonly samplers: BatchSampler[];
+  private readonly P: number;
+
+  constructor(private readonly tasks: readonly SurgeryTask[], readonly params: TrainedParams, private readonly logitScale: number, rng: Rng) {
+    this.P = tasks[0].head.dim;
+    const r = params.rank as number;
+    const bound = 1 / Math.sqrt(this.P);
+    // tidy frees the initial values (a variable keeps its own reference to the data).
+    this.down = tasks.map(() => tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from({ length: r * this.P }, () => (2 * rng.next() - 1) * bound), [r, this.P]))));
+    this.up = tasks.map(() => tf.tidy(() => tf.variable(tf.zeros<tf.Rank.R2>([this.P, r]))));
+    this.samplers = tasks.map((t) => new BatchSampler(t.n, rng.fork()));
+    this.opt = new Adam(params.lr as number);
+    this.totalSteps = surgery.totalSteps(params, tasks.length);
+  }
+
+  /** ẑ = z − ReLU(z·Dᵀ)·Uᵀ for task t: z [B, P] → [B, P]. */
+  apply(t: number, z: tf.Tensor2D): tf.Tensor2D {
+    return tf.sub(z, tf.matMul(tf.relu(tf.matMul(z, this.down[t], false, true)), this.up[t], false, true)); // [B, r] → [B, P]
+  }
+
+  /** Step i: task ⌊(i mod 2T)/2⌋, the next batch of 16 of its cached pairs. */
+  async step(i: number): Promise<number> {
+    const t = Math.floor((i % (2 * this.tasks.length)) / 2);
+    const task = this.tasks[t];
+    const idx = this.samplers[t].next(BATCH);
+    const loss = tf.tidy(() => {
+      const z = gatherRows(task.merged, this.P, idx);
+      const target = gatherRows(task.individual, this.P, idx);
+      return this.opt.minimize(() => l1(this.apply(t, z), target), [this.down[t], this.up[t]]);
+    });
+    const v = (await loss.data())[0];
+    loss.dispose();
+    return v;
+  }
+
+  /** Corrected features ẑ of task t's cached merged features, [N, P]. */
+  corrected(t: number): Float32Array {
+    const task = this.tasks[t];
+    return tf.tidy(() => this.apply(t, tf.tensor2d(task.merged, [task.n, this.P])).dataSync() as Float32Array);
+  }
+
+  async predict(task: string): Promise<Int32Array> {
+    const t = this.tasks.findIndex((x) => x.name === task);
+    return predictFrozen(this.corrected(t), this.tasks[t].n, this.tasks[t].head, this.logitScale);
+  }
+
+  dispose(): void {
+    this.opt.dispose();
+    tf.dispose([...this.down, ...this.up]);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The vocabulary of the trained methods (METHODS.md §6–9): each describes itself like a merge
+ * method (id, label, paper, a parameter schema in merge/types.ts's ParamField format so the same
+ * form generator and parser serve both, a "quick" teaching preset, trainableParamCount and the
+ * schedule length) and builds a TrainedModel: a Trainer for the shared loop (train/loop.ts) that
+ * can also predict. All descriptors are plain data apart from their functions.
+ */
+import type { ClipVisionConfig } from '../model/clip-vit/config';
+import type { Paper, ParamField, ParamValue } from '../merge/types';
+import type { Trainer } from '../train/loop';
+
+export type TrainedMethodId = 'adamerging' | 'surgery' | 'intervmerge' | 'tinting';
+export type TrainedParams = Record<string, ParamValue>;
+
+/** What a parameter count needs to know about a task. */
+export interface TaskShape {
+  name: string;
+  numClasses: number;
+}
+
+export interface TrainedMethod {
+  id: TrainedMethodId;
+  /** 'merge': produces merged weights (AdaMerging); 'correction': sits on top of a merge. */
+  kind: 'merge' | 'correction';
+  label: string;
+  paper: Paper;
+  summary: string;
+  /** Defaults are the papers' schedules (METHODS.md). */
+  params: readonly ParamField[];
+  /** Overrides for the short "quick" schedule meant for teaching (seconds, not hours). */
+  quick: Readonly<Record<string, ParamValue>>;
+  /** Parameters the method trains for this architecture and these tasks. */
+  trainableParamCount(params: TrainedParams, config: ClipVisionConfig, tasks: readonly TaskShape[]): number;
+  /** Optimiser steps of the schedule for T tasks. */
+  totalSteps(params: TrainedParams, tasks: number): number;
+}
+
+/** A trained method bound to its data: trains through the loop, then predicts. */
+export interface TrainedModel extends Trainer {
+  /** Top-1 class per evaluation image of `task` (the same test images it trained on, unlabelled). */
+  predict(task: string): Promise<Int32Array>;
+}
