@@ -1,0 +1,152 @@
+// AdaMerging on a synthetic 3-expert pool (1-layer tower): init equals Task Arithmetic λ 0.3 (and
+// ++ equals TIES dis-sum), the shortcut gradient equals autodiff and finite differences, the clamp,
+// entropy falls, determinism, no leaks, JSON export/load with typed errors, parameter counts.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randomImages } from '../data/tiny-suite.node';
+import { arrayImages } from '../data/task-images';
+import { mergeInMemory } from '../merge/in-memory';
+import { type Weights, TINY, maxAbsDiff, syntheticPool } from '../merge/test-pool.node';
+import { VIT_B_32 } from '../model/clip-vit/config';
+import type { Checkpoint } from '../model/clip-vit/checkpoint';
+import { createRng } from '../random';
+import { PixelBank } from '../train/data';
+import { TrainingLoop } from '../train/loop';
+import { type AdaMergingTask, AdaMergingModel, adamerging } from './adamerging';
+import { MergeCoefficients } from './coefficients';
+import { resolveTrainedParams } from './registry';
+import { finiteDifference, head } from './testing.node';
+
+let pool: { pretrained: Checkpoint; experts: Checkpoint[] };
+let tasks: AdaMergingTask[];
+const names = ['a', 'b', 'c'];
+beforeAll(async () => {
+  pool = await syntheticPool(3, 4);
+  tasks = await Promise.all(names.map(async (name, t) => ({
+    name, head: head(name, 3, 4, 30 + t),
+    bank: await PixelBank.load(arrayImages(name, 'mem', randomImages(16, 8, 8, 3, 50 + t), [16, 8, 8, 3], new Int32Array(16), 3), 8),
+  })));
+});
+
+const coefficients = (granularity: 'task' | 'layer', plus = false) => MergeCoefficients.fromPool(pool.pretrained, pool.experts, names, { granularity, plus: plus ? { k: 20 } : null });
+const model = async (over = {}, seed = 1) => {
+  const p = resolveTrainedParams('adamerging', { iterations: 12, lr: 1e-2, ...over });
+  return new AdaMergingModel(await coefficients(p.granularity as 'task' | 'layer', p.plus as boolean), TINY, tasks, p, 100, createRng(seed));
+};
+async function mergedWeights(c: MergeCoefficients): Promise<Weights> {
+  const m = c.merged();
+  const out: Weights = new Map(await Promise.all(c.specs.map(async (s, l) => [s.name, (await m[l].data()) as Float32Array] as [string, Float32Array])));
+  tf.dispose(m);
+  return out;
+}
+
+describe('AdaMerging', () => {
+  it('starts at Task Arithmetic λ 0.3, and ++ at TIES (k 20, dis-sum, λ 0.3)', async () => {
+    for (const [plus, method, params] of [[false, 'task_arithmetic', { lambda: 0.3 }], [true, 'ties', { k: 20, lambda: 0.3, aggregate: 'sum' }]] as const) {
+      const ref = await mergeInMemory({ ...pool, method, params });
+      for (const g of ['task', 'layer'] as const) {
+        const c = await coefficients(g, plus);
+        expect(maxAbsDiff(await mergedWeights(c), ref.values), `${method} ${g}`).toBeLessThan(1e-6);
+        c.dispose();
+      }
+    }
+  });
+
+  it('forward uses clamp(λ, 0, 1): λ 1.5 merges like λ 1, −0.2 like 0', async () => {
+    const c = await coefficients('task');
+    c.load([[1.5], [-0.2], [1]]);
+    const clamped = await coefficients('task');
+    clamped.load([[1], [0], [1]]);
+    expect(maxAbsDiff(await mergedWeights(c), await mergedWeights(clamped))).toBe(0);
+    expect(c.clamped()).toEqual([[1], [0], [1]]);
+    c.dispose();
+    clamped.dispose();
+  });
+
+  it('shortcut gradient ⟨∂L/∂θ(l), τt(l)⟩ equals autodiff through λ and finite differences; zero outside [0, 1]', async () => {
+    for (const g of ['task', 'layer'] as const) {
+      const m = await model({ granularity: g });
+      const c = m.coefficients;
+      const init = Array.from({ length: 3 }, (_, t) => Array.from({ length: c.lambda.shape[1] }, (_, l) => 0.15 + 0.1 * t + 0.013 * l));
+      init[1][0] = 1.4; // clamped: no gradient
+      c.load(init);
+      const pixels = tasks.map((t) => t.bank.batch([...Array(16).keys()]));
+      const loss = () => tasks.reduce((s, _, t) => tf.add(s, m.taskLoss(t, pixels[t], [8, 8])(...c.merged())), tf.scalar(0)) as tf.Scalar;
+      const shortcut = tf.tidy(() => {
+        const merged = c.merged();
+        let acc = tf.zerosLike(c.lambda);
+        tasks.forEach((_, t) => { acc = tf.add(acc, c.lambdaGrad(tf.grads(m.taskLoss(t, pixels[t], [8, 8]))(merged))); });
+        return acc.dataSync();
+      });
+      const auto = tf.tidy(() => tf.variableGrads(loss, [c.lambda as tf.Variable]).grads[c.lambda.name].dataSync());
+      const scale = Math.max(...Array.from(auto, Math.abs));
+      expect(scale).toBeGreaterThan(1e-4);
+      for (let i = 0; i < auto.length; i++) expect(Math.abs(shortcut[i] - auto[i]), `${g} ${i}`).toBeLessThan(1e-3 * scale);
+      expect(shortcut[c.lambda.shape[1]]).toBe(0); // task 1, first entry: λ = 1.4
+      const at = g === 'task' ? [0, 2] : [0, 7, 2 * c.lambda.shape[1] + 20];
+      const f = (x: tf.Tensor) => {
+        const keep = c.lambda.clone();
+        c.lambda.assign(x as tf.Tensor2D);
+        const v = tf.tidy(() => loss().dataSync()[0]);
+        c.lambda.assign(keep);
+        keep.dispose();
+        return v;
+      };
+      finiteDifference(f, c.lambda, at, 1e-2).forEach((fd, k) => expect(Math.abs(fd - shortcut[at[k]]), `${g} FD ${at[k]}`).toBeLessThan(3e-2 * scale));
+      tf.dispose(pixels);
+      m.dispose();
+    }
+  });
+
+  it('lowers the entropy, reproducibly for a seed, without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const run = async (seed: number) => {
+      const m = await model({}, seed);
+      const loop = new TrainingLoop(m);
+      await loop.run();
+      const out = { losses: loop.losses, json: m.coefficients.toJSON(), pred: await m.predict('b') };
+      m.dispose();
+      return out;
+    };
+    const a = await run(2);
+    expect(a.losses).toHaveLength(12);
+    expect(a.losses[11]).toBeLessThan(a.losses[0]); // every batch holds all 16 images, so L is a function of λ alone
+    expect(a.json.lambda.flat().some((v) => Math.abs(v - 0.3) > 1e-3)).toBe(true);
+    expect(a.pred).toHaveLength(16);
+    const b = await run(2);
+    expect(b.losses).toEqual(a.losses);
+    expect(b.json).toEqual(a.json);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('exports and loads coefficients as JSON (also published task-wise lists); bad ones get a typed error', async () => {
+    const c = await coefficients('layer');
+    c.load(Array.from({ length: 3 }, (_, t) => c.specs.map((_, l) => t * 0.1 + l * 0.01)));
+    const json = JSON.parse(JSON.stringify(c.toJSON()));
+    expect(json).toMatchObject({ format: 'mergelab-coefficients', granularity: 'layer', plus: false, tasks: names });
+    expect(json.tensors).toHaveLength(c.specs.length);
+    const d = await coefficients('layer');
+    d.load(json);
+    expect(d.toJSON()).toEqual(c.toJSON());
+    const tw = await coefficients('task');
+    tw.load([0.2202, 0.1413, 0.2826]); // a flat published list
+    expect(tw.toJSON().lambda.map((r) => r[0])).toEqual([0.2202, 0.1413, 0.2826].map((v) => Math.fround(v)));
+    for (const [bad, re] of [
+      [[0.1, 0.2], /2 rows for 3 tasks/], [json, /they are layer-wise/], [{ lambda: [[0.1], [NaN], [0.3]] }, /row 2 \(b\)/],
+      [{ ...tw.toJSON(), tasks: ['x', 'y', 'z'] }, /tasks x, y, z differ/], [{ nope: 1 }, /no "lambda"/],
+    ] as [unknown, RegExp][]) {
+      expect(() => tw.load(bad)).toThrow(re);
+      try { tw.load(bad); } catch (e) { expect((e as { code: string }).code).toBe('coefficients'); }
+    }
+    tf.dispose([c, d, tw].map((x) => x.lambda));
+    [c, d, tw].forEach((x) => x.dispose());
+  });
+
+  it('counts 1,592 layer-wise coefficients for ViT-B/32 in HF layout (199 tensors) × 8 tasks, 8 task-wise', () => {
+    const eight = Array.from({ length: 8 }, (_, i) => ({ name: `t${i}`, numClasses: 10 }));
+    const hf = { ...VIT_B_32, projectionDim: null };
+    expect(adamerging.trainableParamCount(resolveTrainedParams('adamerging'), hf, eight)).toBe(1592);
+    expect(adamerging.trainableParamCount(resolveTrainedParams('adamerging', { granularity: 'task' }), hf, eight)).toBe(8);
+    expect(adamerging.totalSteps(resolveTrainedParams('adamerging'), 8)).toBe(500);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * AdaMerging — "AdaMerging: Adaptive Model Merging for Multi-Task Learning" (Yang et al., ICLR
+ * 2024), METHODS.md §6. Learns the merge coefficients of θ = θ0 + Σt clamp(λt(l), 0, 1)·τt(l),
+ * task-wise (T scalars) or layer-wise (one per parameter tensor: every tensor of the checkpoint,
+ * the projection included when the pretrained model has one — see coefficients.ts), λ init 0.3,
+ * by minimising the Shannon entropy of each task's predictions on its unlabeled test images,
+ * summed over tasks. Each iteration draws 2 shuffled batches of 16 per task, sums the 2·T batch
+ * means, and takes ONE Adam step. ++ (AdaMerging++) uses the TIES-selected entries (k %) as τt.
+ * Gradient by the shortcut ∂L/∂λt(l) = ⟨∂L/∂θ(l), τt(l)⟩ (coefficients.ts). Deviation: the
+ * gradients of the tasks are computed one task at a time and summed (same value, less memory).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ClipVisionConfig } from '../model/clip-vit/config';
+import { clipVisionForward } from '../model/clip-vit/forward';
+import type { ClassificationHead } from '../model/heads';
+import { canonicalParams } from '../model/clip-vit/names';
+import type { Rng } from '../random';
+import { Adam } from '../train/adam';
+import { BatchSampler, type PixelBank } from '../train/data';
+import type { MergeCoefficients } from './coefficients';
+import { iterationsField, lrField } from './fields';
+import { bankFeatures, frozenLogits, meanEntropy, predictFrozen } from './losses';
+import type { TrainedMethod, TrainedModel, TrainedParams } from './types';
+
+const BATCH = 16;
+const BATCHES = 2;
+
+export const adamerging: TrainedMethod = {
+  id: 'adamerging',
+  kind: 'merge',
+  label: 'AdaMerging',
+  paper: { title: 'AdaMerging: Adaptive Model Merging for Multi-Task Learning', url: 'https://arxiv.org/abs/2310.02575' },
+  summary: 'Learns the task-vector coefficients (per task, or per parameter tensor) by minimising the prediction entropy on unlabeled test images.',
+  params: [
+    {
+      name: 'granularity', label: 'Granularity', type: 'enum', default: 'layer', options: ['task', 'layer'],
+      help: 'task: one coefficient per task. layer: one per task and parameter TENSOR (199 for ViT-B/32 in HF naming without the projection, 200 with it), not per transformer block.',
+    },
+    { name: 'plus', label: 'AdaMerging++', type: 'boolean', default: false, help: 'Merge the TIES-selected entries of each task vector (trimmed to the top k %, sign-agreeing) instead of the full task vectors.' },
+    { name: 'k', label: 'k (% kept, ++)', type: 'number', default: 20, min: 1, max: 100, step: 1, help: 'TIES trim for AdaMerging++: the share of each task vector kept (global top-k by magnitude).' },
+    iterationsField(500, 'iterations (each: 2 batches of 16 per task, one Adam step)'),
+    lrField(1e-3),
+  ],
+  quick: { iterations: 60 },
+  trainableParamCount: (p, config, tasks) => (p.granularity === 'task' ? 1 : canonicalParams(config).length) * tasks.length,
+  totalSteps: (p) => p.iterations as number,
+};
+
+/** A task to adapt on: its frozen head and its unlabeled test images. */
+export interface AdaMergingTask {
+  name: string;
+  head: ClassificationHead;
+  bank: PixelBank;
+}
+
+export class AdaMergingModel implements TrainedModel {
+  readonly totalSteps: number;
+  private readonly heads: tf.Tensor2D[];
+  private readonly samplers: BatchSampler[];
+  private readonly opt: Adam;
+
+  /** Takes ownership of `coefficients` (disposed with the model). */
+  constructor(readonly coefficients: MergeCoefficients, private readonly config: ClipVisionConfig, private readonly tasks: readonly AdaMergingTask[], readonly params: TrainedParams, private readonly logitScale: number, rng: Rng) {
+    this.heads = tasks.map((t) => tf.tensor2d(t.head.weight, [t.head.numClasses, t.head.dim])); // [C, P]
+    this.samplers = tasks.map((t) => new BatchSampler(t.bank.count, rng.fork()));
+    this.opt = new Adam(params.lr as number);
+    this.totalSteps = adamerging.totalSteps(params, tasks.length);
+  }
+
+  /** Entropy loss of task t on a batch (the sum of the means of its 2 sub-batches), as a function of the merged tensors. */
+  taskLoss(t: number, pixels: tf.Tensor4D, batches: number[]): (...merged: tf.Tensor[]) => tf.Scalar {
+    return (...merged) => {
+      const params = new Map(this.coefficients.specs.map((s, l) => [s.name, merged[l]]));
+      const o = clipVisionForward(params, this.config, pixels);
+      const logits = frozenLogits(o.imageEmbeds ?? o.poolerOutput, this.heads[t], this.logitScale); // [B, C]
+      let loss = tf.scalar(0);
+      let start = 0;
+      for (const b of batches) {
+        loss = tf.add(loss, meanEntropy(tf.slice(logits, [start, 0], [b, -1])));
+        start += b;
+      }
+      return loss;
+    };
+  }
+
+  async step(): Promise<number> {
+    const merged = this.coefficients.merged();
+    let grad: tf.Tensor2D | null = null;
+    let total = 0;
+    try {
+      for (let t = 0; t < this.tasks.length; t++) {
+        const idx = Array.from({ length: BATCHES }, () => this.samplers[t].next(BATCH));
+        const pixels = this.tasks[t].bank.batch(idx.flat());
+        const { value, g } = tf.tidy(() => {
+          const { value, grads } = tf.valueAndGrads(this.taskLoss(t, pixels, idx.map((b) => b.length)))(merged);
+          return { value, g: this.coefficients.lambdaGrad(grads) }; // [T, 1|L]
+        });
+        pixels.dispose();
+        total += (await value.data())[0];
+        value.dispose();
+        const prev: tf.Tensor2D | null = grad;
+        grad = prev ? (tf.add(prev, g) as tf.Tensor2D) : g;
+        if (prev) { prev.dispose(); g.dispose(); }
+      }
+      this.opt.apply(new Map([[this.coefficients.lambda as tf.Variable, grad!]]));
+    } finally {
+      tf.dispose(merged);
+      grad?.dispose();
+    }
+    return total;
+  }
+
+  async predict(task: string): Promise<Int32Array> {
+    const t = this.tasks.findIndex((x) => x.name === task);
+    const params = this.coefficients.mergedMap();
+    try {
+      const bank = this.tasks[t].bank;
+      return predictFrozen(await bankFeatures(params, this.config, bank), bank.count, this.tasks[t].head, this.logitScale);
+    } finally {
+      tf.dispose([...params.values()]);
+    }
+  }
+
+  dispose(): void {
+    this.opt.dispose();
+    tf.dispose(this.heads);
+    this.coefficients.dispose();
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Trainable merge coefficients over task vectors (AdaMerging, Model Tinting, IntervMerge's joint
+ * option): θ(l) = θ0(l) + Σt clamp(λt(l), 0, 1) · τt(l) for every parameter tensor l — the
+ * checkpoint's every stored tensor, visual_projection included when the pretrained model has
+ * one (ViT-B/32 HF layout: 199 without, 200 with). Task-wise granularity shares one λt over all l.
+ * τt is the full task vector or, for AdaMerging++, its TIES-selected entries (trimmed and
+ * sign-agreeing, merge/open-merge.ts). Gradients use the shortcut of METHODS.md §6:
+ * ∂L/∂λt(l) = ⟨∂L/∂θ(l), τt(l)⟩ — one backward pass to the merged weights, then dot products —
+ * zeroed where λ lies outside [0, 1] (torch.clamp's gradient: 1 on the closed interval).
+ * Memory: θ0 plus T task vectors as tensors (ViT-B/32 × 8: ~3.2 GB; the zoo: 7 MB).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MergelabError } from '../errors';
+import type { Checkpoint, ParamSpec } from '../model/clip-vit/checkpoint';
+import { openMerge } from '../merge/open-merge';
+import { PoolReader } from '../merge/pool-reader';
+import type { ParamMap } from '../params/param-map';
+
+export type Granularity = 'task' | 'layer';
+
+export interface CoefficientsJson {
+  format: 'mergelab-coefficients';
+  version: 1;
+  granularity: Granularity;
+  /** TIES-selected task vectors (AdaMerging++). */
+  plus: boolean;
+  tasks: string[];
+  /** Parameter tensors, in order (layer-wise only). */
+  tensors?: string[];
+  /** Raw (unclamped) λ: [T][1] task-wise, [T][L] layer-wise. */
+  lambda: number[][];
+}
+
+export interface CoefficientOptions {
+  granularity: Granularity;
+  /** Use the TIES-selected entries (k %) instead of the full task vectors. */
+  plus?: { k: number } | null;
+  init?: number;
+}
+
+export class MergeCoefficients {
+  /** [T, 1] task-wise or [T, L] layer-wise raw coefficients. */
+  readonly lambda: tf.Variable<tf.Rank.R2>;
+
+  private constructor(
+    readonly specs: readonly ParamSpec[],
+    readonly tasks: readonly string[],
+    readonly granularity: Granularity,
+    readonly plus: boolean,
+    private readonly base: tf.Tensor[], // θ0(l), each in its own shape
+    private readonly taus: tf.Tensor2D[], // τ(l) [T, n_l]
+    init: number,
+  ) {
+    const T = tasks.length;
+    this.lambda = tf.tidy(() => tf.variable(tf.fill([T, granularity === 'task' ? 1 : specs.length], init), true)) as tf.Variable<tf.Rank.R2>;
+  }
+
+  /** Reads θ0 and the T task vectors tensor by tensor (streaming the files). */
+  static async fromPool(pretrained: Checkpoint, experts: readonly Checkpoint[], tasks: readonly string[], opts: CoefficientOptions): Promise<MergeCoefficients> {
+    const base: tf.Tensor[] = [];
+    const taus: tf.Tensor2D[] = [];
+    try {
+      const specs = pretrained.params;
+      const T = experts.length;
+      if (opts.plus) {
+        const { merge } = await openMerge({ pretrained, experts, method: 'ties', params: { k: opts.plus.k } });
+        for (let i = 0; i < specs.length; i++) {
+          const sel = await merge.selected(i);
+          base.push(tf.tensor((await merge.reader.read(i)).base, specs[i].shape));
+          taus.push(stack(sel, T));
+        }
+      } else {
+        const reader = new PoolReader(pretrained, experts);
+        for (let i = 0; i < specs.length; i++) {
+          const x = await reader.read(i);
+          base.push(tf.tensor(x.base, specs[i].shape));
+          taus.push(stack(x.experts.map((v) => v.map((e, j) => e - x.base[j])), T));
+        }
+      }
+      return new MergeCoefficients(specs, tasks, opts.granularity, !!opts.plus, base, taus, opts.init ?? 0.3);
+    } catch (e) {
+      tf.dispose([...base, ...taus]);
+      throw e;
+    }
+  }
+
+  /** Number of trainable coefficients. */
+  get size(): number {
+    return this.lambda.size;
+  }
+
+  /** Merged tensors θ(l) for the current λ, in spec order (caller disposes; fine inside tf.tidy). */
+  merged(): tf.Tensor[] {
+    return tf.tidy(() => {
+      const c = tf.clipByValue(this.lambda, 0, 1); // [T, 1|L]
+      return this.base.map((b, l) => {
+        const col = this.granularity === 'task' ? c : tf.slice(c, [0, l], [-1, 1]); // [T, 1]
+        return tf.add(b, tf.reshape(tf.matMul(col, this.taus[l], true, false), b.shape)); // [1, T]·[T, n] → θ0 shape
+      });
+    });
+  }
+
+  /** The merged model as a ParamMap (caller disposes its tensors). */
+  mergedMap(): ParamMap {
+    const m = this.merged();
+    return new Map(this.specs.map((s, l) => [s.name, m[l]]));
+  }
+
+  /** ∂L/∂λ [T, 1|L] from ∂L/∂θ(l) (spec order) by the shortcut, zero where λ ∉ [0, 1]. */
+  lambdaGrad(gMerged: readonly tf.Tensor[]): tf.Tensor2D {
+    return tf.tidy(() => {
+      const cols = this.taus.map((tau, l) => tf.matMul(tau, tf.reshape(gMerged[l], [-1, 1]))); // [T, n]·[n, 1] = ⟨τt(l), g(l)⟩ → [T, 1]
+      const full = tf.concat(cols, 1); // [T, L]
+      const g = this.granularity === 'task' ? tf.sum(full, 1, true) : full;
+      const inside = tf.logicalAnd(tf.greaterEqual(this.lambda, 0), tf.lessEqual(this.lambda, 1));
+      return tf.where(inside, g, tf.zerosLike(g)) as tf.Tensor2D;
+    });
+  }
+
+  /** Clamped λ as plain numbers, [T][1|L]. */
+  clamped(): number[][] {
+    return tf.tidy(() => tf.clipByValue(this.lambda, 0, 1).arraySync() as number[][]);
+  }
+
+  toJSON(): CoefficientsJson {
+    return {
+      format: 'mergelab-coefficients', version: 1, granularity: this.granularity, plus: this.plus, tasks: [...this.tasks],
+      ...(this.granularity === 'layer' ? { tensors: this.specs.map((s) => s.name) } : {}),
+      lambda: this.lambda.arraySync() as number[][],
+    };
+  }
+
+  /** Loads exported or published coefficients (task-wise: `[[λ1], …]` or a flat `[λ1, …]`). Throws a typed error naming what does not fit. */
+  load(json: unknown): void {
+    const bad = (problem: string) => new MergelabError('coefficients', `These coefficients do not fit: ${problem}.`,
+      `Give ${this.tasks.length} task rows (${this.tasks.join(', ')}) of ${this.granularity === 'task' ? '1 value' : `${this.specs.length} values (one per tensor, in checkpoint order)`}, as exported by this lab.`);
+    const j = (Array.isArray(json) ? { lambda: json } : json) as Partial<CoefficientsJson>;
+    if (!j || typeof j !== 'object' || !Array.isArray(j.lambda)) throw bad('no "lambda" array');
+    if (j.granularity && j.granularity !== this.granularity) throw bad(`they are ${j.granularity}-wise, this model is ${this.granularity}-wise`);
+    if (j.tasks && j.tasks.join() !== this.tasks.join()) throw bad(`tasks ${j.tasks.join(', ')} differ from ${this.tasks.join(', ')}`);
+    if (j.tensors && j.tensors.join() !== this.specs.map((s) => s.name).join()) throw bad('their tensor list differs from this checkpoint\'s');
+    const rows = j.lambda.map((r) => (Array.isArray(r) ? r : [r]));
+    const width = this.lambda.shape[1];
+    if (rows.length !== this.tasks.length) throw bad(`${rows.length} rows for ${this.tasks.length} tasks`);
+    const wrong = rows.findIndex((r) => r.length !== width || r.some((v) => typeof v !== 'number' || !Number.isFinite(v)));
+    if (wrong >= 0) throw bad(`row ${wrong + 1} (${this.tasks[wrong]}) is not ${width} finite number${width > 1 ? 's' : ''}`);
+    tf.tidy(() => this.lambda.assign(tf.tensor2d(rows as number[][])));
+  }
+
+  dispose(): void {
+    tf.dispose([this.lambda, ...this.base, ...this.taus]);
+  }
+}
+
+/** T arrays [n] → [T, n]. */
+function stack(rows: readonly Float32Array[], T: number): tf.Tensor2D {
+  const n = rows[0].length;
+  const out = new Float32Array(T * n);
+  rows.forEach((r, t) => out.set(r, t * n));
+  return tf.tensor2d(out, [T, n]);
+}
