@@ -34,6 +34,7 @@ const store = createLabStore({
     url.searchParams.delete('backend');
     window.history.replaceState(null, '', url);
   },
+  demoUrl: new URL('zoo/mini8/', document.baseURI).href,
 });
 window.__mergelab = { getState: () => store.getState() };
 void store.getState().start();

@@ -7,6 +7,10 @@ import { EngineLink, type StartEngine } from './engine-link';
 import { createBackendSlice } from './slices/backend';
 import { createCheckpointsSlice } from './slices/checkpoints';
 import { createPoolSlice } from './slices/pool';
+import { createAnalyticsSlice } from './slices/analytics';
+import { createMergeSlice } from './slices/merge';
+import { createSuiteSlice } from './slices/suite';
+import { createSweepSlice } from './slices/sweep';
 import type { LabContext, LabState } from './slices/types';
 import type { KeyValueStorage } from './settings';
 
@@ -18,6 +22,10 @@ export interface LabStoreOptions {
   storage?: KeyValueStorage | null;
   search?: string;
   clearUrlForce?: () => void;
+  /** Absolute URL of the demo zoo (default: /zoo/mini8/ on localhost, for tests). */
+  demoUrl?: string;
+  /** Delay of the λ sweep after the slider stops (default 250 ms). */
+  sweepDebounceMs?: number;
 }
 
 export function createLabStore(opts: LabStoreOptions): LabStore {
@@ -26,10 +34,16 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     storage: opts.storage ?? null,
     search: opts.search ?? '',
     clearUrlForce: opts.clearUrlForce ?? (() => undefined),
+    demoUrl: opts.demoUrl ?? 'http://127.0.0.1/zoo/mini8/',
+    sweepDebounceMs: opts.sweepDebounceMs ?? 250,
   };
   return createStore<LabState>()((set, get) => ({
     ...createBackendSlice(set, get, ctx),
     ...createCheckpointsSlice(set, get, ctx),
     ...createPoolSlice(set, get, ctx),
+    ...createSuiteSlice(set, get, ctx),
+    ...createMergeSlice(set, get, ctx),
+    ...createSweepSlice(set, get, ctx),
+    ...createAnalyticsSlice(set, get, ctx),
   }));
 }

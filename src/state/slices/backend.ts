@@ -37,7 +37,7 @@ export const createBackendSlice: SliceCreator<BackendSlice> = (set, get, ctx) =>
       ctx.clearUrlForce();
       set((s) => ({ backend: { ...s.backend, setting, urlForce: null } }));
       await boot();
-      await get().reopenAll();
+      await Promise.all([get().reopenAll(), get().reopenSuite()]);
     },
 
     dismissNotices: () => set({ notices: [] }),

@@ -10,6 +10,7 @@ import type { EngineLink } from '../engine-link';
 import type { Grouping } from '../group-files';
 import type { BackendSetting, KeyValueStorage } from '../settings';
 import type { BackendName } from '../../engine/backend';
+import type { LabSlices } from './lab-types';
 
 /** An operation's life: idle → running (with progress) → done | error. */
 export type Task<T> =
@@ -73,7 +74,7 @@ export interface PoolSlice {
   refreshPool(): Promise<void>;
 }
 
-export type LabState = BackendSlice & CheckpointsSlice & PoolSlice;
+export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices;
 
 /** What the slices need from the outside world. */
 export interface LabContext {
@@ -83,6 +84,10 @@ export interface LabContext {
   search: string;
   /** Drops `?backend=` from the address bar once the user picks a setting. */
   clearUrlForce(): void;
+  /** Absolute URL of the demo zoo (the worker fetches it). */
+  demoUrl: string;
+  /** Delay of the λ sweep after the slider stops moving. */
+  sweepDebounceMs: number;
 }
 
 export type SliceCreator<T> = (set: StoreApi<LabState>['setState'], get: StoreApi<LabState>['getState'], ctx: LabContext) => T;

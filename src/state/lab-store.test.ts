@@ -1,0 +1,138 @@
+/**
+ * The merge-lab slices on the in-process engine (CPU backend): a picked suite, merges with the
+ * parameter form's dependent defaults, evaluation tables, a pool merge without a suite, cancel,
+ * the debounced λ sweep, analytics, and a broken suite — state stays plain data throughout.
+ */
+import { mkdtemp, rm, cp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { resolveParams } from '../engine/merge/params';
+import { nodeImageDecoder } from '../engine/data/png-decoder.node';
+import { fixturePath } from '../engine/testing/fixtures.node';
+import { createInProcessEngine } from '../worker/in-process';
+import { pickedFolder } from '../worker/lab-files.node';
+import { groupFiles } from './group-files';
+import { createLabStore, type LabStore } from './store';
+
+const SUITE = fixturePath('suite-tiny');
+
+describe('merge lab store', () => {
+  let store: LabStore;
+  beforeEach(async () => {
+    store = createLabStore({
+      startEngine: () => ({ api: createInProcessEngine({ decoder: nodeImageDecoder }), terminate: () => undefined }),
+      storage: { getItem: () => 'cpu', setItem: () => undefined },
+      sweepDebounceMs: 5,
+    });
+    await store.getState().start();
+  });
+  const s = () => store.getState();
+
+  it('loads a picked suite, merges with TIES dis-mean (λ follows its default) and shows the table', async () => {
+    await s().loadSuite(await pickedFolder(SUITE));
+    expect(s().suite.status).toBe('ready');
+    expect(s().suite.info?.tasks.map((t) => t.name)).toEqual(['waves', 'folders', 'scans']);
+    expect(s().suite.source).toMatchObject({ kind: 'files', name: 'suite-tiny' });
+
+    s().setMethod('ties');
+    s().setParam('aggregate', 'mean');
+    expect(resolveParams(s().merge.method, s().merge.given)).toEqual({ k: 20, lambda: 1, aggregate: 'mean' });
+    await s().runMerge();
+    expect(s().merge.job).toEqual({ status: 'idle' });
+    const [run] = s().merge.runs;
+    expect(run.label).toBe('TIES-Merging · k 20, λ 1, Disjoint merge mean');
+    expect(run.merged.params).toEqual({ k: 20, lambda: 1, aggregate: 'mean' });
+    expect(run.report.status).toBe('done');
+    if (run.report.status !== 'done') return;
+    const r = run.report.result;
+    expect(Object.keys(r.tasks)).toEqual(['waves', 'folders', 'scans']);
+    expect(r.average.individual.accuracy).toBe(100);
+    expect(r.average.merged?.normalized).toBeCloseTo(r.average.merged!.accuracy, 9); // individual = 100 %
+    // Plain data: the whole lab state survives structured cloning (no tensors, no class instances).
+    const { merge, suite, sweep, analytics } = s();
+    expect(() => structuredClone({ merge, suite: { ...suite, source: null }, sweep, analytics })).not.toThrow();
+  });
+
+  it('rejects out-of-range parameters before any work, with the schema in the hint', async () => {
+    await s().loadSuite(await pickedFolder(SUITE));
+    s().setParam('lambda', 7);
+    await s().runMerge();
+    const job = s().merge.job;
+    expect(job.status).toBe('error');
+    if (job.status !== 'error') return;
+    expect(job.error.message).toContain('lambda = 7');
+    expect(job.error.hint).toContain('from 0 to 2');
+    expect(s().merge.runs).toHaveLength(0);
+    s().resetParams();
+    expect(s().merge.given).toEqual({});
+  });
+
+  it('merges a pool of loaded models (no suite): a run to download, no table', async () => {
+    const picked = [...await pickedFolder(fixturePath('tiny-a')), ...await pickedFolder(fixturePath('merge/task-1'), 'task-1'), ...await pickedFolder(fixturePath('merge/task-2'), 'task-2')];
+    await s().addGroups(groupFiles(picked));
+    s().setMethod('average');
+    await s().runMerge();
+    const [run] = s().merge.runs;
+    expect(run.merged.suiteId).toBeNull();
+    expect(run.report.status).toBe('idle');
+    const files = await s().mergeFiles(run.key);
+    expect(JSON.parse(files.configJson).num_hidden_layers).toBe(2);
+    expect(files.model.size).toBe(run.merged.bytesWritten);
+    await s().removeRun(run.key);
+    expect(s().merge.runs).toHaveLength(0);
+  });
+
+  it('a cancelled merge leaves no run and the next merge works', async () => {
+    await s().loadSuite(await pickedFolder(SUITE));
+    const p = s().runMerge();
+    await s().cancelMerge();
+    await p;
+    expect(s().merge.job).toEqual({ status: 'cancelled' });
+    expect(s().merge.runs).toHaveLength(0);
+    await s().runMerge();
+    expect(s().merge.runs).toHaveLength(1);
+    expect(s().merge.runs[0].report.status).toBe('done');
+  });
+
+  it('the λ sweep scores only the last λ of a quick drag; λ 0 scores like the pretrained model', async () => {
+    await s().loadSuite(await pickedFolder(SUITE));
+    const first = s().setSweepLambda(0.9);
+    const last = s().setSweepLambda(0);
+    await Promise.all([first, last]);
+    const { sweep } = s();
+    expect(sweep.status).toBe('done');
+    expect(sweep.scoredLambda).toBe(0);
+    for (const row of Object.values(sweep.report!.tasks)) expect(row.merged!.accuracy).toBe(row.pretrained.accuracy);
+    expect(sweep.report!.tasks.waves.images).toBe(Math.min(sweep.limit, 24));
+    await s().setSweepLambda(1);
+    expect(s().sweep.scoredLambda).toBe(1);
+  });
+
+  it('runs the task-vector analytics of the suite', async () => {
+    await s().loadSuite(await pickedFolder(SUITE));
+    await s().runAnalytics();
+    const t = s().analytics.task;
+    expect(t.status).toBe('done');
+    if (t.status !== 'done') return;
+    expect(t.result.tasks).toEqual(['waves', 'folders', 'scans']);
+    expect(t.result.norms.every((n) => n > 0)).toBe(true);
+    expect(s().analytics.jobId).toBeNull();
+  });
+
+  it('a broken suite shows its error; loading a good one replaces it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mergelab-store-'));
+    try {
+      await cp(SUITE, join(dir, 'bad'), { recursive: true });
+      await writeFile(join(dir, 'bad', 'manifest.json'), '{"name": "bad", "tasks": []}');
+      await s().loadSuite(await pickedFolder(join(dir, 'bad')));
+      expect(s().suite.status).toBe('error');
+      expect(s().suite.error?.message).toContain('bad/manifest.json');
+      expect(s().suite.error?.hint).not.toBe('');
+      await s().loadSuite(await pickedFolder(SUITE));
+      expect(s().suite.status).toBe('ready');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Merge slice: the method and its parameters (the form shows resolveParams of what the user set,
+ * so dependent defaults follow), one merge job at a time — merge in the worker, then on a suite
+ * the full per-task evaluation — with progress and cancel, and the list of runs for the table,
+ * the chart and the downloads. Also resets the whole lab when the pool changes.
+ */
+import { resolveParams } from '../../engine/merge/params';
+import { asErrorInfo, type ErrorInfo } from '../../worker/api';
+import { labPool, runLabel } from '../lab-selectors';
+import type { SliceCreator } from './types';
+import type { MergeJob, MergeRun, MergeSlice } from './lab-types';
+import { IDLE_SWEEP } from './sweep';
+
+export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
+  let nextJob = 1;
+  let nextRun = 1;
+
+  const setJob = (job: MergeJob) => set((s) => ({ merge: { ...s.merge, job } }));
+  const patchRun = (key: string, p: Partial<MergeRun>) =>
+    set((s) => ({ merge: { ...s.merge, runs: s.merge.runs.map((r) => (r.key === key ? { ...r, ...p } : r)) } }));
+  const running = () => { const j = get().merge.job; return j.status === 'running' ? j : null; };
+  const failed = (e: unknown): MergeJob => {
+    const error: ErrorInfo = asErrorInfo(e);
+    return error.code === 'cancelled' ? { status: 'cancelled' } : { status: 'error', error };
+  };
+
+  return {
+    merge: { method: 'task_arithmetic', given: {}, job: { status: 'idle' }, runs: [] },
+
+    setMethod: (method) => set((s) => ({ merge: { ...s.merge, method, given: {} } })),
+    setParam: (name, value) => set((s) => ({ merge: { ...s.merge, given: { ...s.merge.given, [name]: value } } })),
+    resetParams: () => set((s) => ({ merge: { ...s.merge, given: {} } })),
+
+    async runMerge() {
+      if (running()) return;
+      const state = get();
+      const pool = labPool(state);
+      if (!pool) return setJob({ status: 'error', error: { name: 'Error', code: 'usage', message: 'There is nothing to merge yet.', hint: 'Load a suite (or Load demo), or load a pretrained model and at least one expert in the Models panel.' } });
+      const { method, given } = state.merge;
+      let params;
+      try {
+        params = resolveParams(method, given);
+      } catch (e) {
+        return setJob({ status: 'error', error: asErrorInfo(e) });
+      }
+      const jobId = `merge-job-${nextJob++}`;
+      const generation = ctx.engine.generation;
+      const live = () => generation === ctx.engine.generation && running()?.jobId === jobId;
+      setJob({ status: 'running', phase: 'merging', progress: null, jobId });
+      let run: MergeRun | null = null;
+      try {
+        const api = await ctx.engine.api();
+        const merged = await api.merge({ pool: pool.ref, method, params }, { jobId }, (progress) => {
+          if (live() && running()?.phase === 'merging') setJob({ status: 'running', phase: 'merging', progress, jobId });
+        });
+        if (!live()) return void api.closeMerge(merged.id).catch(() => undefined);
+        run = { key: `run${nextRun++}`, merged, label: runLabel(merged.method, merged.params), report: { status: 'idle' } };
+        set((s) => ({ merge: { ...s.merge, runs: [...s.merge.runs, run!] } }));
+        if (!pool.suite || merged.suiteId === null) return setJob({ status: 'idle' });
+        setJob({ status: 'running', phase: 'evaluating', progress: null, jobId });
+        patchRun(run.key, { report: { status: 'running', progress: null } });
+        const report = await api.evaluate(merged.suiteId, merged.id, { jobId }, (progress) => {
+          if (live()) setJob({ status: 'running', phase: 'evaluating', progress, jobId });
+        });
+        if (!live()) return;
+        patchRun(run.key, { report: { status: 'done', result: report } });
+        setJob({ status: 'idle' });
+      } catch (e) {
+        if (generation !== ctx.engine.generation) return;
+        const job = failed(e);
+        if (run) patchRun(run.key, { report: job.status === 'error' ? { status: 'error', error: job.error } : { status: 'idle' } });
+        setJob(job);
+      }
+    },
+
+    async cancelMerge() {
+      const job = running();
+      if (job) await ctx.engine.api().then((api) => api.cancel(job.jobId)).catch(() => undefined);
+    },
+
+    async removeRun(key) {
+      const run = get().merge.runs.find((r) => r.key === key);
+      if (!run) return;
+      set((s) => ({ merge: { ...s.merge, runs: s.merge.runs.filter((r) => r.key !== key) } }));
+      await ctx.engine.api().then((api) => api.closeMerge(run.merged.id)).catch(() => undefined);
+    },
+
+    async mergeFiles(key) {
+      const run = get().merge.runs.find((r) => r.key === key);
+      if (!run) throw new Error(`no merge run ${key}`);
+      return (await ctx.engine.api()).mergeFiles(run.merged.id);
+    },
+
+    async resetLab() {
+      const job = running();
+      const { runs } = get().merge;
+      const analyticsJob = get().analytics.jobId;
+      set((s) => ({
+        merge: { ...s.merge, job: { status: 'idle' }, runs: [] },
+        sweep: { ...IDLE_SWEEP, lambda: s.sweep.lambda },
+        analytics: { task: { status: 'idle' }, jobId: null },
+      }));
+      try {
+        const api = await ctx.engine.api();
+        if (job) await api.cancel(job.jobId);
+        if (analyticsJob) await api.cancel(analyticsJob);
+        await Promise.all(runs.map((r) => api.closeMerge(r.merged.id)));
+      } catch { /* the engine is restarting: it holds nothing any more */ }
+    },
+  };
+};

@@ -1,0 +1,55 @@
+/**
+ * Suite slice: the task suite in the lab — picked as a folder or the demo zoo fetched by the
+ * worker — with its description (tasks, classes, example images, problems) or why it could not be
+ * opened. A new suite replaces the old one (and the merges evaluated on it).
+ */
+import { asErrorInfo } from '../../worker/api';
+import type { SliceCreator } from './types';
+import type { SuiteSlice, SuiteSource } from './lab-types';
+
+/** The picked folder's name: the first path segment shared by the files ("mini8/manifest.json" → "mini8"). */
+const folderName = (paths: string[]) => paths[0]?.split('/').find((p) => p !== '' && p !== '.') ?? 'suite';
+
+export const createSuiteSlice: SliceCreator<SuiteSlice> = (set, get, ctx) => {
+  let latest = 0;
+
+  const open = async (source: SuiteSource) => {
+    const call = ++latest;
+    const generation = ctx.engine.generation;
+    const old = get().suite.info;
+    set({ suite: { status: 'loading', progress: null, info: null, error: null, source } });
+    await get().resetLab();
+    const stale = () => call !== latest || generation !== ctx.engine.generation;
+    try {
+      const api = await ctx.engine.api();
+      if (old) await api.closeSuite(old.id).catch(() => undefined);
+      const onProgress = (progress: SuiteSlice['suite']['progress']) => { if (!stale()) set((s) => ({ suite: { ...s.suite, progress } })); };
+      const info = source.kind === 'url' ? await api.openServedSuite(source.url, onProgress) : await api.openSuite(source.name, source.files, onProgress);
+      if (stale()) return void api.closeSuite(info.id).catch(() => undefined);
+      set({ suite: { status: 'ready', progress: null, info, error: null, source } });
+    } catch (e) {
+      if (!stale()) set({ suite: { status: 'error', progress: null, info: null, error: asErrorInfo(e), source } });
+    }
+  };
+
+  return {
+    suite: { status: 'idle', progress: null, info: null, error: null, source: null },
+
+    loadSuite: (files) => open({ kind: 'files', name: folderName(files.map((f) => f.path)), files }),
+
+    loadDemo: () => open({ kind: 'url', url: ctx.demoUrl }),
+
+    async closeSuite() {
+      latest++;
+      const old = get().suite.info;
+      set({ suite: { status: 'idle', progress: null, info: null, error: null, source: null } });
+      await get().resetLab();
+      if (old) await ctx.engine.api().then((api) => api.closeSuite(old.id)).catch(() => undefined);
+    },
+
+    async reopenSuite() {
+      const { source } = get().suite;
+      if (source) await open(source);
+    },
+  };
+};

@@ -1,0 +1,70 @@
+/**
+ * Sweep slice: the λ slider of Task Arithmetic. Each move waits for the slider to rest
+ * (sweepDebounceMs), cancels the run of a stale λ, then merges with the new λ and scores it on the
+ * first `limit` test images per task (the references at that cap are cached in the worker). The
+ * merge is closed right after scoring: the sweep keeps only its report.
+ */
+import { asErrorInfo } from '../../worker/api';
+import type { SliceCreator } from './types';
+import type { SweepSlice } from './lab-types';
+
+export const SWEEP_LIMIT = 64;
+export const IDLE_SWEEP: SweepSlice['sweep'] = { lambda: 0.3, limit: SWEEP_LIMIT, status: 'idle', scoredLambda: null, report: null, error: null };
+
+export const createSweepSlice: SliceCreator<SweepSlice> = (set, get, ctx) => {
+  let latest = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let runningJob: string | null = null;
+  /** Resolves the promise of a λ that was superseded before it ran. */
+  let pending: (() => void) | null = null;
+
+  const patch = (p: Partial<SweepSlice['sweep']>) => set((s) => ({ sweep: { ...s.sweep, ...p } }));
+
+  const score = async (call: number, lambda: number) => {
+    const info = get().suite.info;
+    if (!info) return patch({ status: 'idle' });
+    const jobId = `sweep-${call}`;
+    runningJob = jobId;
+    const generation = ctx.engine.generation;
+    const live = () => call === latest && generation === ctx.engine.generation;
+    patch({ status: 'running', error: null });
+    try {
+      const api = await ctx.engine.api();
+      const merged = await api.merge({ pool: { kind: 'suite', suiteId: info.id }, method: 'task_arithmetic', params: { lambda } }, { jobId });
+      try {
+        const report = await api.evaluate(info.id, merged.id, { limit: get().sweep.limit, jobId });
+        if (live()) patch({ status: 'done', report, scoredLambda: lambda });
+      } finally {
+        await api.closeMerge(merged.id);
+      }
+    } catch (e) {
+      const error = asErrorInfo(e);
+      if (live() && error.code !== 'cancelled') patch({ status: 'error', error });
+    } finally {
+      if (runningJob === jobId) runningJob = null;
+    }
+  };
+
+  return {
+    sweep: IDLE_SWEEP,
+
+    setSweepLambda(lambda) {
+      const call = ++latest;
+      patch({ lambda, status: 'waiting' });
+      if (timer) clearTimeout(timer);
+      pending?.();
+      if (runningJob) {
+        const stale = runningJob;
+        void ctx.engine.api().then((api) => api.cancel(stale)).catch(() => undefined);
+      }
+      return new Promise<void>((resolve) => {
+        pending = resolve;
+        timer = setTimeout(() => {
+          timer = null;
+          pending = null;
+          void score(call, lambda).finally(resolve);
+        }, ctx.sweepDebounceMs);
+      });
+    },
+  };
+};
