@@ -13,6 +13,9 @@ export function formatBytes(n: number): string {
 
 export const formatMs = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
 
+/** A percentage with one decimal ("83.3"); "—" when there is none. */
+export const formatPct = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(1));
+
 export const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 /** A max-abs difference in scientific notation ("3.1e-7"); ∞ for a missing/misshapen output. */

@@ -1,12 +1,20 @@
-/** A running operation: its stage and a thin bar. */
+/** A running operation: its stage, a thin bar and, when the engine says what it counts, how far (bytes, images, …). */
 import type { Progress } from '../../worker/api';
+import { formatBytes } from '../format';
+
+function amount(p: Progress): string {
+  if (p.unit === 'bytes') return `${formatBytes(p.done)} of ${formatBytes(p.total)}`;
+  return p.unit ? `${p.done} of ${p.total} ${p.unit}` : '';
+}
 
 export function ProgressLine({ progress, label }: { progress: Progress | null; label: string }) {
   const fraction = progress && progress.total > 0 ? progress.done / progress.total : 0;
+  const detail = progress ? amount(progress) : '';
   return (
-    <div className="progress" role="status">
+    <div className="progress" role="status" data-testid="progress">
       <span>{label}{progress ? `: ${progress.stage}…` : '…'}</span>
       <progress max={1} value={fraction} />
+      {detail && <span className="progress-detail">{detail}</span>}
     </div>
   );
 }

@@ -1,0 +1,29 @@
+/** Bar chart: per task (and the average), a merge's accuracy against the pretrained and individual references (recharts). */
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { EvalReport } from '../../worker/api';
+
+export const COLORS = { pretrained: '#98a2b3', individual: '#18794e', merged: '#2f5bd3' };
+
+export function AccuracyBars({ report, label }: { report: EvalReport; label: string }) {
+  const rows = Object.entries(report.tasks).map(([task, r]) => ({
+    task, pretrained: r.pretrained.accuracy, individual: r.individual.accuracy, merged: r.merged?.accuracy ?? 0,
+  }));
+  rows.push({ task: 'average', pretrained: report.average.pretrained.accuracy, individual: report.average.individual.accuracy, merged: report.average.merged?.accuracy ?? 0 });
+  const fmt = (v: unknown) => `${Number(v).toFixed(1)} %`;
+  return (
+    <div className="chart" data-testid="accuracy-chart" role="img" aria-label={`Accuracy per task: ${label} against pretrained and individual`}>
+      <ResponsiveContainer width="100%" height={280}>
+        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="task" tick={{ fontSize: 12 }} interval={0} />
+          <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 12 }} />
+          <Tooltip formatter={fmt} />
+          <Legend />
+          <Bar dataKey="pretrained" name="pretrained" fill={COLORS.pretrained} isAnimationActive={false} />
+          <Bar dataKey="individual" name="individual" fill={COLORS.individual} isAnimationActive={false} />
+          <Bar dataKey="merged" name={label} fill={COLORS.merged} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

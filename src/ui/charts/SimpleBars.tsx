@@ -1,0 +1,23 @@
+/** A plain labelled bar chart (recharts): task-vector norms, per-layer sign-conflict rates. */
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+export interface BarDatum {
+  name: string;
+  value: number;
+}
+
+export function SimpleBars({ data, label, unit = '', colour = '#2f5bd3', digits = 3, testId }: { data: BarDatum[]; label: string; unit?: string; colour?: string; digits?: number; testId?: string }) {
+  return (
+    <div className="chart" data-testid={testId} role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height={220}>
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="name" tick={{ fontSize: 12 }} interval={0} />
+          <YAxis unit={unit} tick={{ fontSize: 12 }} />
+          <Tooltip formatter={(v) => `${Number(v).toFixed(digits)}${unit}`} />
+          <Bar dataKey="value" name={label} fill={colour} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Merging: pick a method from the registry, edit its parameters (a form generated from its
+ * schema), run it in the worker with progress (stage and bytes) and Cancel; on a suite the merge is
+ * then evaluated per task. Works on the suite's models, else on the pool of the Models panel.
+ */
+import { useMemo } from 'react';
+import { resolveParams } from '../../engine/merge/params';
+import { METHODS, getMethod } from '../../engine/merge/registry';
+import type { MethodId } from '../../engine/merge/types';
+import { labPool } from '../../state/lab-selectors';
+import { asErrorInfo } from '../../worker/api';
+import { ErrorBox } from '../components/ErrorBox';
+import { ProgressLine } from '../components/ProgressLine';
+import { ParamForm } from '../forms/ParamForm';
+import { useLab } from '../store-context';
+import { RunList } from './RunList';
+
+function useResolved(method: MethodId, given: Record<string, unknown>) {
+  return useMemo(() => {
+    const m = getMethod(method);
+    try {
+      return { values: resolveParams(m, given as never), error: null };
+    } catch (e) {
+      return { values: { ...resolveParams(m, {}), ...given } as ReturnType<typeof resolveParams>, error: asErrorInfo(e) };
+    }
+  }, [method, given]);
+}
+
+export function MergePanel() {
+  const merge = useLab((s) => s.merge);
+  const poolLabel = useLab((s) => labPool(s)?.label ?? null);
+  const onSuite = useLab((s) => labPool(s)?.suite ?? false);
+  const setMethod = useLab((s) => s.setMethod);
+  const setParam = useLab((s) => s.setParam);
+  const resetParams = useLab((s) => s.resetParams);
+  const runMerge = useLab((s) => s.runMerge);
+  const cancelMerge = useLab((s) => s.cancelMerge);
+  const method = getMethod(merge.method);
+  const { values, error } = useResolved(merge.method, merge.given);
+  const job = merge.job;
+  const running = job.status === 'running';
+  return (
+    <section className="panel" aria-labelledby="merge-title" data-testid="merge-panel">
+      <h2 id="merge-title">Merge</h2>
+      <p data-testid="merge-pool">
+        {poolLabel ? <>Merging <strong>{poolLabel}</strong>{onSuite ? '; the result is evaluated on every task.' : ' (no suite: merge and download only).'}</>
+          : <span className="muted">Load a suite (or the demo), or a pretrained model and experts in the Models panel, to merge.</span>}
+      </p>
+      <div className="method-row">
+        <label>
+          Method{' '}
+          <select data-testid="method" value={merge.method} disabled={running} onChange={(e) => setMethod(e.currentTarget.value as MethodId)}>
+            {METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+          </select>
+        </label>
+        <span className="muted">{method.summary} <a href={method.paper.url} target="_blank" rel="noreferrer">{method.paper.title}</a></span>
+      </div>
+      <ParamForm fields={method.params} values={values} onChange={setParam} />
+      {error && <ErrorBox error={error} title="Parameter:" />}
+      <div className="actions">
+        <button data-testid="run-merge" disabled={running || !poolLabel || !!error} onClick={() => void runMerge()}>{onSuite ? 'Merge and evaluate' : 'Merge'}</button>
+        {running && <button data-testid="cancel-merge" className="secondary-button" onClick={() => void cancelMerge()}>Cancel</button>}
+        {Object.keys(merge.given).length > 0 && !running && <button className="link" onClick={resetParams}>reset to defaults</button>}
+      </div>
+      {running && <ProgressLine progress={job.progress} label={job.phase === 'merging' ? `Merging with ${method.label}` : 'Evaluating the merge'} />}
+      {job.status === 'cancelled' && <p className="muted" data-testid="merge-cancelled">Cancelled. Nothing was kept; the lab is ready for the next run.</p>}
+      {job.status === 'error' && <ErrorBox error={job.error} title="Merge failed:" />}
+      <RunList />
+    </section>
+  );
+}

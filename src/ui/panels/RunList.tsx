@@ -1,0 +1,51 @@
+/**
+ * The merges run so far: method and parameters, what the engine noted (identical experts, …),
+ * size and time, the two files of its Hugging Face folder to download, and remove.
+ */
+import type { MergeRun } from '../../state/slices/lab-types';
+import { ErrorBox } from '../components/ErrorBox';
+import { formatBytes, formatMs } from '../format';
+import { useLab } from '../store-context';
+
+function save(name: string, blob: Blob) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function Run({ run }: { run: MergeRun }) {
+  const mergeFiles = useLab((s) => s.mergeFiles);
+  const remove = useLab((s) => s.removeRun);
+  const download = async (which: 'config' | 'model') => {
+    const files = await mergeFiles(run.key);
+    if (which === 'config') save('config.json', new Blob([files.configJson], { type: 'application/json' }));
+    else save('model.safetensors', files.model);
+  };
+  const m = run.merged;
+  return (
+    <li className="run" data-testid="merge-run" data-run={run.key} data-method={m.method}>
+      <div>
+        <strong>{run.label}</strong>{' '}
+        <span className="muted">{formatBytes(m.bytesWritten)} written, {m.passes} pass{m.passes > 1 ? 'es' : ''} over {formatBytes(m.bytesRead)} in {formatMs(m.ms)}</span>
+      </div>
+      {m.notes.length > 0 && <ul className="notes" data-testid="merge-notes">{m.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>}
+      {run.report.status === 'error' && <ErrorBox error={run.report.error} title="Evaluation failed:" />}
+      {m.suiteId && run.report.status === 'idle' && <p className="muted">Not evaluated (cancelled).</p>}
+      <div className="actions">
+        <span className="muted">Download the HF folder:</span>
+        <button className="secondary-button" data-testid="download-config" onClick={() => void download('config')}>config.json</button>
+        <button className="secondary-button" data-testid="download-model" onClick={() => void download('model')}>model.safetensors</button>
+        <button className="link" onClick={() => void remove(run.key)}>remove</button>
+      </div>
+    </li>
+  );
+}
+
+export function RunList() {
+  const runs = useLab((s) => s.merge.runs);
+  if (runs.length === 0) return null;
+  return <ul className="runs" data-testid="merge-runs">{runs.map((r) => <Run key={r.key} run={r} />)}</ul>;
+}

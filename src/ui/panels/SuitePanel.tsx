@@ -1,0 +1,69 @@
+/**
+ * The task suite: pick a suite folder (manifest.json, models/, heads.safetensors, data/) or load
+ * the demo zoo in one click; then its tasks with class names and example images, the pool check
+ * of its models, and every problem with the file named and what to do.
+ */
+import { filesFromInput } from '../drop';
+import { ErrorBox } from '../components/ErrorBox';
+import { ProgressLine } from '../components/ProgressLine';
+import { useLab } from '../store-context';
+import { TaskCard } from './TaskCard';
+
+function SuiteView() {
+  const info = useLab((s) => s.suite.info);
+  if (!info) return null;
+  const total = info.tasks.reduce((n, t) => n + (t.images ?? 0), 0);
+  const broken = info.tasks.filter((t) => t.problem).length;
+  return (
+    <div data-testid="suite-view" data-suite={info.name}>
+      <p>
+        <strong data-testid="suite-name">{info.name}</strong> <span className="muted">from <code>{info.root}</code></span>:{' '}
+        {info.tasks.length} tasks, {total.toLocaleString('en-US')} test images, {info.imageSize}×{info.imageSize} px, logit scale {info.logitScale}.
+      </p>
+      <p className="ok" data-testid="suite-pool">
+        Pool check passed: the {info.experts.length} experts share the architecture, tensors and shapes of <code>{info.pretrained.name}</code>{' '}
+        ({info.pretrained.summary.paramCount.toLocaleString('en-US')} parameters).
+      </p>
+      {broken > 0 && (
+        <p className="bad" data-testid="suite-problems">{broken} task{broken > 1 ? 's have' : ' has'} data that cannot be used (below): merges work, evaluation waits until it is fixed.</p>
+      )}
+      {info.notes.length > 0 && <ul className="notes muted">{info.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>}
+      <div className="task-grid">{info.tasks.map((t) => <TaskCard key={t.name} t={t} />)}</div>
+    </div>
+  );
+}
+
+export function SuitePanel() {
+  const suite = useLab((s) => s.suite);
+  const loadSuite = useLab((s) => s.loadSuite);
+  const loadDemo = useLab((s) => s.loadDemo);
+  const closeSuite = useLab((s) => s.closeSuite);
+  const busy = suite.status === 'loading';
+  return (
+    <section className="panel" aria-labelledby="suite-title" data-testid="suite-panel">
+      <h2 id="suite-title">Task suite</h2>
+      <p className="muted">
+        A suite is a folder with <code>manifest.json</code>, <code>models/</code> (pretrained + one expert per task),{' '}
+        <code>heads.safetensors</code> and <code>data/&lt;task&gt;/</code> test images (safetensors, an ImageFolder of PNG/JPEG, or IDX files).
+      </p>
+      <div className="actions">
+        <button data-testid="load-demo" disabled={busy} onClick={() => void loadDemo()}>Load demo (mini8 zoo)</button>
+        <label className={`button secondary${busy ? ' disabled' : ''}`}>
+          Pick suite folder…
+          <input
+            type="file"
+            data-testid="suite-input"
+            multiple
+            disabled={busy}
+            ref={(el) => { el?.setAttribute('webkitdirectory', ''); }}
+            onChange={(e) => { const files = filesFromInput(e.currentTarget.files); e.currentTarget.value = ''; if (files.length) void loadSuite(files); }}
+          />
+        </label>
+        {suite.status === 'ready' && <button className="link" onClick={() => void closeSuite()}>close suite</button>}
+      </div>
+      {busy && <ProgressLine progress={suite.progress} label="Opening the suite" />}
+      {suite.status === 'error' && suite.error && <ErrorBox error={suite.error} title="Suite not loaded:" />}
+      {suite.status === 'ready' && <SuiteView />}
+    </section>
+  );
+}
