@@ -6,10 +6,11 @@ import { MergelabError } from '../errors';
 import { resolveParams } from '../merge/params';
 import type { ParamValue } from '../merge/types';
 import { adamerging } from './adamerging';
+import { intervmerge } from './intervmerge';
 import { surgery } from './surgery';
 import type { TrainedMethod, TrainedParams } from './types';
 
-export const TRAINED_METHODS: readonly TrainedMethod[] = [adamerging, surgery];
+export const TRAINED_METHODS: readonly TrainedMethod[] = [adamerging, surgery, intervmerge];
 
 export function getTrainedMethod(id: string): TrainedMethod {
   const m = TRAINED_METHODS.find((x) => x.id === id);

@@ -1,0 +1,162 @@
+// IntervMerge on a 2-layer synthetic pool (D 24, s 2): the LoReFT form against plain arithmetic,
+// edits only at CLS (and only the slice for mini/tiled), identity when W1 = W2 and b1 = b2, the
+// gradient against finite differences (interventions, and λ when trained jointly), loss falls,
+// determinism, no leaks, parameter counts for ViT-B/32.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randomImages } from '../data/tiny-suite.node';
+import { arrayImages } from '../data/task-images';
+import { checkpointFrom, randomWeights } from '../merge/test-pool.node';
+import { type ClipVisionConfig, VIT_B_32 } from '../model/clip-vit/config';
+import type { Checkpoint } from '../model/clip-vit/checkpoint';
+import { loadParams } from '../model/clip-vit/load';
+import type { ParamMap } from '../params/param-map';
+import { createRng } from '../random';
+import { PixelBank } from '../train/data';
+import { TrainingLoop } from '../train/loop';
+import { MergeCoefficients } from './coefficients';
+import { type InterventionBase, type IntervMergeTask, IntervMergeModel, intervmerge, loreft, orthonormalRows } from './intervmerge';
+import { bankFeatures } from './losses';
+import { resolveTrainedParams } from './registry';
+import { finiteDifference, head, randomRows } from './testing.node';
+
+const CFG: ClipVisionConfig = { hiddenSize: 24, intermediateSize: 32, numLayers: 2, numHeads: 2, imageSize: 8, patchSize: 4, numChannels: 3, projectionDim: 6, hiddenAct: 'quick_gelu', layerNormEps: 1e-5 };
+let pretrained: Checkpoint;
+let experts: Checkpoint[];
+let weights: ParamMap;
+let tasks: IntervMergeTask[];
+
+beforeAll(async () => {
+  const base = randomWeights(5, 0.2, CFG);
+  pretrained = await checkpointFrom('pre', base, CFG);
+  experts = await Promise.all([0, 1].map((t) => checkpointFrom(`e${t}`, new Map([...randomWeights(60 + t, 0.05, CFG)].map(([n, v]) => [n, v.map((x, i) => x + base.get(n)![i])])), CFG)));
+  weights = await loadParams(pretrained); // the "merge" the interventions sit on
+  tasks = await Promise.all([0, 1].map(async (t) => {
+    const bank = await PixelBank.load(arrayImages(`t${t}`, 'mem', randomImages(16, 8, 8, 3, 70 + t), [16, 8, 8, 3], new Int32Array(16), 3), 8);
+    return { name: `t${t}`, head: head(`t${t}`, 3, 6, t), bank, teacher: randomRows(16, 6, 80 + t, 0.3) };
+  }));
+});
+
+const model = (over: Record<string, unknown> = {}, base: InterventionBase = { weights }, seed = 1) =>
+  new IntervMergeModel(base, CFG, tasks, resolveTrainedParams('intervmerge', { iterations: 3, lr: 1e-2, ...over } as never), 100, createRng(seed));
+
+describe('IntervMerge', () => {
+  it('computes Φ(h) = h + W2ᵀ((W1h + b1) − (W2h + b2)) per row', () => {
+    const [x, w1, b1, w2, b2] = [randomRows(3, 5, 1), randomRows(2, 5, 2), randomRows(1, 2, 3), randomRows(2, 5, 4), randomRows(1, 2, 5)];
+    const got = tf.tidy(() => loreft(tf.tensor2d(x, [3, 5]), tf.tensor2d(w1, [2, 5]), tf.tensor1d(b1), tf.tensor2d(w2, [2, 5]), tf.tensor1d(b2)).dataSync());
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 5; j++) {
+      let want = x[i * 5 + j];
+      for (let k = 0; k < 2; k++) {
+        let a = b1[k] - b2[k];
+        for (let m = 0; m < 5; m++) a += (w1[k * 5 + m] - w2[k * 5 + m]) * x[i * 5 + m];
+        want += w2[k * 5 + j] * a;
+      }
+      expect(got[i * 5 + j]).toBeCloseTo(want, 5);
+    }
+  });
+
+  it('edits only the CLS row; mini only its first s coordinates; tiled block l only [l·s, (l+1)·s), by a fixed vector along orthonormal R̂', () => {
+    const h = tf.tensor3d(randomRows(2 * 5, 24, 9), [2, 5, 24]);
+    const h2 = tf.tensor3d(randomRows(2 * 5, 24, 10), [2, 5, 24]);
+    for (const variant of ['full', 'mini', 'tiled'] as const) {
+      const m = model({ variant, rank: 2 });
+      for (const l of [0, 1]) {
+        const [d, d2] = tf.tidy(() => [h, h2].map((x) => tf.sub(m.hooks(m.vars[0]).attentionOutput!(l, x), x).arraySync() as number[][][])); // Φ(h) − h
+        for (let b = 0; b < 2; b++) {
+          for (let s = 1; s < 5; s++) expect(d[b][s].every((v) => v === 0), `${variant} token ${s}`).toBe(true);
+          const changed = d[b][0].map((v, j) => (v !== 0 ? j : -1)).filter((j) => j >= 0);
+          if (variant === 'full') expect(changed.length).toBeGreaterThan(20);
+          if (variant === 'mini') expect(changed.every((j) => j < 2)).toBe(true);
+          if (variant === 'tiled') {
+            expect(changed.every((j) => j >= 2 * l && j < 2 * l + 2)).toBe(true);
+            d2[b][0].forEach((v, j) => expect(v).toBeCloseTo(d[b][0][j], 5)); // input-independent
+          }
+        }
+      }
+      if (variant === 'tiled') {
+        const rhat = tf.tidy(() => orthonormalRows(tf.squeeze(tf.slice(m.vars[0][0], [0], [1]), [0]) as tf.Tensor2D));
+        const gram = tf.tidy(() => tf.matMul(rhat, rhat, false, true).arraySync() as number[][]);
+        gram.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(i === j ? 1 : 0, 5)));
+        rhat.dispose();
+      }
+      m.dispose();
+    }
+    tf.dispose([h, h2]);
+  });
+
+  it('is the identity when W1 = W2 and b1 = b2 (or b = 0 for tiled), and not at the default init', async () => {
+    const plain = await bankFeatures(weights, CFG, tasks[0].bank);
+    for (const variant of ['full', 'mini', 'tiled'] as const) {
+      const m = model({ variant });
+      expect(Array.from(await m.features(0)).some((v, i) => Math.abs(v - plain[i]) > 1e-6), `${variant} init`).toBe(true);
+      const v = m.vars[0];
+      if (variant === 'tiled') v[1].assign(tf.zerosLike(v[1]));
+      else { v[2].assign(v[0]); v[3].assign(v[1]); }
+      expect(Array.from(await m.features(0))).toEqual(Array.from(plain));
+      m.dispose();
+    }
+  });
+
+  it('has the gradient of its L1 loss (finite differences), for the interventions and for jointly trained λ', async () => {
+    const coefficients = await MergeCoefficients.fromPool(pretrained, experts, ['t0', 't1'], { granularity: 'layer' });
+    for (const base of [{ weights }, { coefficients }] as InterventionBase[]) {
+      const m = model({ trainCoefficients: true }, base);
+      const pixels = tasks[1].bank.batch([...Array(8).keys()]);
+      const teacher = tf.tensor2d(randomRows(8, 6, 3, 0.1).map((x) => x + 5), [8, 6]); // one side of every |·| kink
+      const mergedMap = () => ('weights' in base ? base.weights : coefficients.mergedMap());
+      const lossAt = () => tf.tidy(() => m.loss(pixels, teacher, mergedMap(), m.vars[1]));
+      const targets: tf.Variable[] = 'weights' in base ? [m.vars[1][0], m.vars[1][3]] : [coefficients.lambda as tf.Variable];
+      for (const v of targets) {
+        const g = tf.tidy(() => {
+          if ('weights' in base) return tf.variableGrads(lossAt, [v]).grads[v.name].dataSync();
+          const merged = coefficients.merged();
+          const grads = tf.grads((...xs: tf.Tensor[]) => m.loss(pixels, teacher, new Map(coefficients.specs.map((s, l) => [s.name, xs[l]])), m.vars[1]))(merged);
+          return coefficients.lambdaGrad(grads).dataSync();
+        });
+        const scale = Math.max(...Array.from(g, Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        const at = [...new Set([0, 3, Math.floor(g.length / 2), g.length - 1].filter((j) => j < g.length))];
+        const f = (x: tf.Tensor) => { const keep = v.clone(); v.assign(x); const out = lossAt().dataSync()[0]; v.assign(keep); keep.dispose(); return out; };
+        finiteDifference(f, v, at, 1e-2).forEach((fd, k) => expect(Math.abs(fd - g[at[k]]), `${v.shape} ${at[k]}`).toBeLessThan(3e-2 * scale));
+      }
+      tf.dispose([pixels, teacher]);
+      m.dispose();
+    }
+    coefficients.dispose();
+  });
+
+  it('trains (L1 falls), alone or jointly with λ, reproducibly, without leaking', async () => {
+    const before = tf.memory().numTensors;
+    const coefficients = await MergeCoefficients.fromPool(pretrained, experts, ['t0', 't1'], { granularity: 'layer' });
+    const run = async (over: Record<string, unknown>, base: InterventionBase) => {
+      const m = model({ iterations: 8, ...over }, base);
+      const loop = new TrainingLoop(m);
+      await loop.run();
+      const pred = await m.predict('t1');
+      m.dispose();
+      return { losses: loop.losses, pred };
+    };
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    for (const variant of ['full', 'mini', 'tiled']) {
+      const a = await run({ variant }, { weights });
+      expect(a.losses).toHaveLength(32);
+      expect(mean(a.losses.slice(-8)), variant).toBeLessThan(mean(a.losses.slice(0, 8)));
+      if (variant === 'tiled') expect((await run({ variant }, { weights })).losses).toEqual(a.losses);
+      expect(a.pred).toHaveLength(16);
+    }
+    const lambda0 = coefficients.toJSON().lambda;
+    const j = await run({ trainCoefficients: true }, { coefficients });
+    expect(mean(j.losses.slice(-8))).toBeLessThan(mean(j.losses.slice(0, 8)));
+    expect(coefficients.toJSON().lambda).not.toEqual(lambda0);
+    coefficients.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('counts (2D + 2)·r·L·T = 147,648 for ViT-B/32 r 1 × 8 tasks; mini 12,480; tiled 6,240', () => {
+    const eight = Array.from({ length: 8 }, (_, i) => ({ name: `t${i}`, numClasses: 10 }));
+    const count = (variant: string) => intervmerge.trainableParamCount(resolveTrainedParams('intervmerge', { variant }), VIT_B_32, eight);
+    expect([count('full'), count('mini'), count('tiled')]).toEqual([147_648, 12_480, 6_240]);
+    expect(intervmerge.totalSteps(resolveTrainedParams('intervmerge'), 8)).toBe(8000);
+  });
+});
+

@@ -1,0 +1,206 @@
+/**
+ * IntervMerge — task-specific interventions on a merged model (METHODS.md §8; the LoReFT form of
+ * "ReFT: Representation Finetuning for Language Models", Wu et al. 2024, applied per task to merged
+ * CLIP towers). Inside every block, on the attention sub-layer's output attn(LN1 x) BEFORE the
+ * residual add, at the CLS position only (the forward's attentionOutput hook, no model copy):
+ *   full:  Φ(h) = h + W2ᵀ((W1 h + b1) − (W2 h + b2)),  W1, W2 [r, D], b1, b2 [r];
+ *   mini:  the same on the first s = ⌊D/12⌋ coordinates of h, the rest passes through;
+ *   tiled: block l edits only the disjoint slice [l·s, (l+1)·s) by an input-independent vector
+ *          R̂ᵀb (R̂ [r, s] = Gram–Schmidt of a trainable R, so its rows are orthonormal; b [r]).
+ * Init: PyTorch's Linear default, U(±1/√fan_in) for weights and biases (close to, not exactly,
+ * the identity). Loss: L1 between the student's z (merge + task-t interventions) and the cached
+ * individual z (the teacher, no expert forward). Adam; Surgery's schedule (tasks in order, 2
+ * batches of 16 each, a step per batch). trainCoefficients: with an AdaMerging base, its λ keep
+ * training on the same loss (gradient by the coefficients' shortcut, one backward for both).
+ * Interpretation (METHODS.md is terse): "tiled" has only R and b, (s + 1)·r per block per task.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MergelabError } from '../errors';
+import type { ClipVisionConfig } from '../model/clip-vit/config';
+import { type ForwardHooks, clipVisionForward } from '../model/clip-vit/forward';
+import type { ClassificationHead } from '../model/heads';
+import type { ParamMap } from '../params/param-map';
+import type { Rng } from '../random';
+import { Adam } from '../train/adam';
+import { BatchSampler, type PixelBank, gatherRows } from '../train/data';
+import type { MergeCoefficients } from './coefficients';
+import { iterationsField, lrField, rankField } from './fields';
+import { bankFeatures, l1, predictFrozen } from './losses';
+import type { TrainedMethod, TrainedModel, TrainedParams } from './types';
+
+const BATCH = 16;
+export type Variant = 'full' | 'mini' | 'tiled';
+
+/** The mini/tiled slice width s = ⌊D/12⌋ (64 of 768 for ViT-B/32), at least 1. */
+export const sliceWidth = (D: number) => Math.max(1, Math.floor(D / 12));
+
+/** Trainable values per block and task. */
+function perBlock(variant: Variant, D: number, r: number): number {
+  const s = sliceWidth(D);
+  return variant === 'full' ? (2 * D + 2) * r : variant === 'mini' ? 2 * (s + 1) * r : (s + 1) * r;
+}
+
+export const intervmerge: TrainedMethod = {
+  id: 'intervmerge',
+  kind: 'correction',
+  label: 'IntervMerge',
+  paper: { title: 'ReFT: Representation Finetuning for Language Models (the intervention form)', url: 'https://arxiv.org/abs/2404.03592' },
+  summary: 'Adds a tiny learned edit of the CLS attention output in every block, per task, trained so the merged model\'s feature matches the expert\'s.',
+  params: [
+    rankField(1, 'each intervention'),
+    {
+      name: 'variant', label: 'Variant', type: 'enum', default: 'full', options: ['full', 'mini', 'tiled'],
+      help: 'full: edit all D coordinates of the CLS attention output. mini: only the first D/12. tiled: block l adds a learned vector to its own slice [l·D/12, (l+1)·D/12).',
+    },
+    iterationsField(500, 'iterations (each: every task, 2 batches of 16, a step per batch)'),
+    lrField(1e-3),
+    { name: 'trainCoefficients', label: 'Train merge coefficients too', type: 'boolean', default: false, help: 'With an AdaMerging base: keep training its coefficients jointly with the interventions (same L1 loss). Ignored for other bases.' },
+  ],
+  quick: { iterations: 20 },
+  trainableParamCount: (p, config, tasks) => perBlock(p.variant as Variant, config.hiddenSize, p.rank as number) * config.numLayers * tasks.length,
+  totalSteps: (p, T) => (p.iterations as number) * 2 * T,
+};
+
+/** Task data: frozen head, unlabeled test images, cached teacher features z_ind [N, P]. */
+export interface IntervMergeTask {
+  name: string;
+  head: ClassificationHead;
+  bank: PixelBank;
+  teacher: Float32Array;
+}
+
+/** Base weights: frozen tensors, or AdaMerging coefficients (trained jointly when asked). */
+export type InterventionBase = { weights: ParamMap } | { coefficients: MergeCoefficients };
+
+/** Φ(x) = x + ((x·W1ᵀ + b1) − (x·W2ᵀ + b2))·W2 on rows x [B, d]; W [r, d], b [r]. */
+export function loreft(x: tf.Tensor2D, w1: tf.Tensor2D, b1: tf.Tensor1D, w2: tf.Tensor2D, b2: tf.Tensor1D): tf.Tensor2D {
+  const diff = tf.sub(tf.add(tf.matMul(x, w1, false, true), b1), tf.add(tf.matMul(x, w2, false, true), b2)); // [B, r]
+  return tf.add(x, tf.matMul(diff, w2)); // [B, r]·[r, d]
+}
+
+/**
+ * Gram–Schmidt on the rows of R [r, s] → R̂ with orthonormal rows, differentiable. (tf.linalg.gramSchmidt's
+ * gradient fails in tfjs 4.22 for a single row: "Pass at least one tensor to concat".)
+ */
+export function orthonormalRows(R: tf.Tensor2D): tf.Tensor2D {
+  const rows: tf.Tensor1D[] = [];
+  for (let i = 0; i < R.shape[0]; i++) {
+    let v = tf.squeeze<tf.Tensor1D>(tf.slice(R, [i, 0], [1, -1]), [0]);
+    for (const u of rows) v = tf.sub(v, tf.mul(tf.sum(tf.mul(v, u)), u));
+    rows.push(tf.div(v, tf.norm(v)));
+  }
+  return rows.length === 1 ? tf.reshape(rows[0], [1, -1]) : tf.stack(rows) as tf.Tensor2D;
+}
+
+export class IntervMergeModel implements TrainedModel {
+  readonly totalSteps: number;
+  /** Per task: full/mini [W1 [L,r,d], b1 [L,r], W2 [L,r,d], b2 [L,r]]; tiled [R [L,r,s], b [L,r]]. */
+  readonly vars: tf.Variable[][];
+  readonly variant: Variant;
+  private readonly s: number;
+  private readonly opt: Adam;
+  private readonly samplers: BatchSampler[];
+  private readonly joint: MergeCoefficients | null;
+
+  constructor(private readonly base: InterventionBase, private readonly config: ClipVisionConfig, private readonly tasks: readonly IntervMergeTask[], readonly params: TrainedParams, private readonly logitScale: number, rng: Rng) {
+    const { hiddenSize: D, numLayers: L } = config;
+    const r = params.rank as number;
+    this.variant = params.variant as Variant;
+    this.s = sliceWidth(D);
+    if (this.variant === 'tiled' && L * this.s > D) {
+      throw new MergelabError('usage', `intervmerge: the tiled variant needs ${L} disjoint slices of ${this.s} coordinates but D is ${D}.`, 'Use variant full or mini for this architecture.');
+    }
+    const d = this.variant === 'full' ? D : this.s;
+    const uniform = (shape: number[], fanIn: number) => tf.tidy(() => tf.variable(tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (2 * rng.next() - 1) / Math.sqrt(fanIn)), shape)));
+    this.vars = tasks.map(() => (this.variant === 'tiled'
+      ? [uniform([L, r, d], d), uniform([L, r], d)]
+      : [uniform([L, r, d], d), uniform([L, r], d), uniform([L, r, d], d), uniform([L, r], d)]));
+    this.joint = 'coefficients' in base && params.trainCoefficients ? base.coefficients : null;
+    this.samplers = tasks.map((t) => new BatchSampler(t.bank.count, rng.fork()));
+    this.opt = new Adam(params.lr as number);
+    this.totalSteps = intervmerge.totalSteps(params, tasks.length);
+  }
+
+  /** The attention-output hook of task t's interventions, from the given values of its variables. */
+  hooks(w: readonly tf.Tensor[]): ForwardHooks {
+    const { hiddenSize: D } = this.config;
+    const s = this.s;
+    return {
+      attentionOutput: (l, h) => {
+        const [B, S] = h.shape;
+        const cls = tf.reshape<tf.Rank.R2>(tf.slice(h, [0, 0, 0], [B, 1, D]), [B, D]); // [B, D]
+        const at = (x: tf.Tensor) => tf.squeeze(tf.slice(x, [l], [1]), [0]); // block l's slice of a [L, …] stack
+        let edited: tf.Tensor2D;
+        if (this.variant === 'full') {
+          edited = loreft(cls, at(w[0]) as tf.Tensor2D, at(w[1]) as tf.Tensor1D, at(w[2]) as tf.Tensor2D, at(w[3]) as tf.Tensor1D);
+        } else {
+          const o = this.variant === 'tiled' ? l * s : 0;
+          const x = tf.slice(cls, [0, o], [B, s]); // [B, s]
+          const y = this.variant === 'mini'
+            ? loreft(x, at(w[0]) as tf.Tensor2D, at(w[1]) as tf.Tensor1D, at(w[2]) as tf.Tensor2D, at(w[3]) as tf.Tensor1D)
+            : tf.add(x, tf.matMul(tf.reshape(at(w[1]), [1, -1]), orthonormalRows(at(w[0]) as tf.Tensor2D))); // + bᵀ·R̂ [1, s]
+          // Empty slices are left out: tfjs's concat gradient rejects zero-width parts.
+          const parts = [o > 0 ? tf.slice(cls, [0, 0], [B, o]) : null, y, o + s < D ? tf.slice(cls, [0, o + s], [B, D - o - s]) : null];
+          edited = tf.concat(parts.filter((x): x is tf.Tensor2D => x !== null), 1) as tf.Tensor2D;
+        }
+        return tf.concat([tf.reshape(edited, [B, 1, D]), tf.slice(h, [0, 1, 0], [B, S - 1, D])], 1); // [B, S, D]
+      },
+    };
+  }
+
+  /** L1 of a task's student z against the teacher rows, from the merged tensors and the task's variable values. */
+  loss(pixels: tf.Tensor4D, teacher: tf.Tensor2D, merged: ParamMap, w: readonly tf.Tensor[]): tf.Scalar {
+    const o = clipVisionForward(merged, this.config, pixels, { hooks: this.hooks(w) });
+    return l1(o.imageEmbeds ?? o.poolerOutput, teacher);
+  }
+
+  private mergedNow(): { map: ParamMap; list: tf.Tensor[] | null } {
+    if ('weights' in this.base) return { map: this.base.weights, list: null };
+    const list = this.base.coefficients.merged();
+    return { map: new Map(this.base.coefficients.specs.map((sp, l) => [sp.name, list[l]])), list };
+  }
+
+  async step(i: number): Promise<number> {
+    const t = Math.floor((i % (2 * this.tasks.length)) / 2);
+    const task = this.tasks[t];
+    const idx = this.samplers[t].next(BATCH);
+    const P = task.head.dim;
+    const merged = this.mergedNow();
+    const loss = tf.tidy(() => {
+      const pixels = task.bank.batch(idx);
+      const teacher = gatherRows(task.teacher, P, idx);
+      const vars = this.vars[t];
+      if (!this.joint) return this.opt.minimize(() => this.loss(pixels, teacher, merged.map, vars), vars);
+      const L = merged.list!.length;
+      const specs = this.joint.specs;
+      const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => this.loss(pixels, teacher, new Map(specs.map((sp, l) => [sp.name, xs[l]])), xs.slice(L)))([...merged.list!, ...vars]);
+      this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.joint.lambda as tf.Variable, this.joint.lambdaGrad(grads.slice(0, L))], ...vars.map((v, k): [tf.Variable, tf.Tensor] => [v, grads[L + k]])]));
+      return value;
+    });
+    if (merged.list) tf.dispose(merged.list);
+    const v = (await loss.data())[0];
+    loss.dispose();
+    return v;
+  }
+
+  /** Student features of task t's images, [N, P]. */
+  async features(t: number): Promise<Float32Array> {
+    const merged = this.mergedNow();
+    try {
+      return await bankFeatures(merged.map, this.config, this.tasks[t].bank, this.hooks(this.vars[t]));
+    } finally {
+      if (merged.list) tf.dispose(merged.list);
+    }
+  }
+
+  async predict(task: string): Promise<Int32Array> {
+    const t = this.tasks.findIndex((x) => x.name === task);
+    return predictFrozen(await this.features(t), this.tasks[t].bank.count, this.tasks[t].head, this.logitScale);
+  }
+
+  /** Frees the interventions and optimiser state (the base belongs to the caller). */
+  dispose(): void {
+    this.opt.dispose();
+    tf.dispose(this.vars.flat());
+  }
+}
