@@ -110,7 +110,7 @@ describe('AdaMerging', () => {
     };
     const a = await run(2);
     expect(a.losses).toHaveLength(12);
-    expect(a.losses[11]).toBeLessThan(a.losses[0]); // every batch holds all 16 images, so L is a function of λ alone
+    expect(a.losses[11]!).toBeLessThan(a.losses[0]!); // every batch holds all 16 images, so L is a function of λ alone
     expect(a.json.lambda.flat().some((v) => Math.abs(v - 0.3) > 1e-3)).toBe(true);
     expect(a.pred).toHaveLength(16);
     const b = await run(2);

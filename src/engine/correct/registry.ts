@@ -8,9 +8,10 @@ import type { ParamValue } from '../merge/types';
 import { adamerging } from './adamerging';
 import { intervmerge } from './intervmerge';
 import { surgery } from './surgery';
+import { tinting } from './tinting';
 import type { TrainedMethod, TrainedParams } from './types';
 
-export const TRAINED_METHODS: readonly TrainedMethod[] = [adamerging, surgery, intervmerge];
+export const TRAINED_METHODS: readonly TrainedMethod[] = [adamerging, surgery, intervmerge, tinting];
 
 export function getTrainedMethod(id: string): TrainedMethod {
   const m = TRAINED_METHODS.find((x) => x.id === id);

@@ -63,7 +63,7 @@ describe('Representation Surgery', () => {
       await loop.run();
       const c = m.corrected(0);
       m.dispose();
-      return { losses: loop.losses, c };
+      return { losses: loop.losses as number[], c }; // Surgery never skips a step
     };
     const a = await run(7);
     expect(a.losses).toHaveLength(30 * 2 * 2);

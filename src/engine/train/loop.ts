@@ -12,8 +12,8 @@ import { CancelledError, MergelabError } from '../errors';
 export interface Trainer {
   /** Steps of the whole schedule. */
   readonly totalSteps: number;
-  /** Runs step i (0-based, i < totalSteps) and resolves to its loss. No tensor may survive it except the trainer's own state. */
-  step(i: number): Promise<number>;
+  /** Runs step i (0-based, i < totalSteps) and resolves to its loss, or null for a step it skipped (Tinting when its filter kept nothing). No tensor may survive it except the trainer's own state. */
+  step(i: number): Promise<number | null>;
   /** Frees the trainer's variables and optimiser state. */
   dispose(): void;
 }
@@ -25,9 +25,11 @@ export interface TrainProgress {
   /** Steps done. */
   step: number;
   totalSteps: number;
-  /** Loss of the last step (null before the first). */
+  /** Loss of the last step (null before the first, or when it was skipped). */
   loss: number | null;
-  /** Mean loss over the last `window` steps. */
+  /** Steps the trainer skipped so far. */
+  skipped: number;
+  /** Mean loss over the last `window` steps that were not skipped. */
   smoothedLoss: number | null;
   /** Measured over the training steps only (evaluation and pauses excluded). */
   stepsPerSecond: number;
@@ -50,8 +52,8 @@ export interface LoopOptions {
 }
 
 export class TrainingLoop {
-  /** Loss of every step done, in order. */
-  readonly losses: number[] = [];
+  /** Loss of every step done, in order (null: skipped). */
+  readonly losses: (number | null)[] = [];
   private stateNow: TrainState = 'ready';
   private trainMs = 0;
   private pauseRequested = false;
@@ -72,10 +74,10 @@ export class TrainingLoop {
   get progress(): TrainProgress {
     const done = this.losses.length;
     const sps = this.trainMs > 0 ? (1000 * done) / this.trainMs : 0;
-    const w = this.losses.slice(-(this.opts.window ?? 20));
+    const w = this.losses.slice(-(this.opts.window ?? 20)).filter((v): v is number => v !== null);
     return {
       state: this.stateNow, step: done, totalSteps: this.trainer.totalSteps,
-      loss: done ? this.losses[done - 1] : null,
+      loss: done ? this.losses[done - 1] : null, skipped: this.losses.filter((v) => v === null).length,
       smoothedLoss: w.length ? w.reduce((a, b) => a + b, 0) / w.length : null,
       stepsPerSecond: sps, etaSeconds: sps > 0 ? (this.trainer.totalSteps - done) / sps : null, trainSeconds: this.trainMs / 1000,
     };
@@ -89,7 +91,7 @@ export class TrainingLoop {
     const t0 = this.now();
     const loss = await this.trainer.step(i);
     this.trainMs += this.now() - t0;
-    if (!Number.isFinite(loss)) {
+    if (loss !== null && !Number.isFinite(loss)) {
       throw new MergelabError('non-finite', `Training diverged: the loss of step ${i + 1} is ${loss}.`, 'Lower the learning rate, or check the inputs (a model or feature with NaN/Inf values).');
     }
     this.losses.push(loss);

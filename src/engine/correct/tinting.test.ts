@@ -1,0 +1,139 @@
+// Model Tinting on a synthetic 2-expert pool: at init it predicts like Task Arithmetic λ 0.3 with
+// the zero-shot head (head and fc2 variants), the confidence filter keeps exactly the samples
+// the rule says, a step that keeps nothing is skipped, the gradient matches finite differences,
+// the loss falls, determinism, no leaks, and the parameter counts with the real class counts.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randomImages } from '../data/tiny-suite.node';
+import { arrayImages } from '../data/task-images';
+import { mergeToParamMap } from '../merge/in-memory';
+import { TINY, syntheticPool } from '../merge/test-pool.node';
+import type { Checkpoint } from '../model/clip-vit/checkpoint';
+import { VIT_B_32 } from '../model/clip-vit/config';
+import { disposeParams } from '../params/param-map';
+import { createRng } from '../random';
+import { PixelBank } from '../train/data';
+import { TrainingLoop } from '../train/loop';
+import { MergeCoefficients } from './coefficients';
+import { bankFeatures, predictFrozen } from './losses';
+import { resolveTrainedParams } from './registry';
+import { finiteDifference, head, randomRows } from './testing.node';
+import { type TintingTask, TintingModel, tintedLayerParams, tinting } from './tinting';
+
+let pool: { pretrained: Checkpoint; experts: Checkpoint[] };
+let tasks: TintingTask[];
+beforeAll(async () => {
+  pool = await syntheticPool(2, 6);
+  tasks = await Promise.all([0, 1].map(async (t) => {
+    const bank = await PixelBank.load(arrayImages(`t${t}`, 'mem', randomImages(24, 8, 8, 3, 90 + t), [24, 8, 8, 3], new Int32Array(24), 3), 8);
+    return { name: `t${t}`, head: head(`t${t}`, 3, 4, 40 + t), bank, individualLogits: randomRows(24, 3, 95 + t, 3) };
+  }));
+});
+
+const model = async (over: Record<string, unknown> = {}, ts = tasks, seed = 1) => new TintingModel(
+  await MergeCoefficients.fromPool(pool.pretrained, pool.experts, ['t0', 't1'], { granularity: 'layer' }), TINY, ts,
+  resolveTrainedParams('tinting', { iterations: 10, ...over } as never), 100, createRng(seed));
+
+describe('Model Tinting', () => {
+  it('starts as Task Arithmetic λ 0.3 with the zero-shot head (head ×100, bias 0; fc2 offset 0)', async () => {
+    const ta = await mergeToParamMap({ ...pool, method: 'task_arithmetic', params: { lambda: 0.3 } });
+    for (const layer of ['head', 'fc2']) {
+      const m = await model({ layer });
+      for (const [t, task] of tasks.entries()) {
+        const want = predictFrozen(await bankFeatures(ta.weights, TINY, task.bank), 24, task.head, 100);
+        expect(await m.predict(task.name), `${layer} t${t}`).toEqual(want);
+      }
+      m.dispose();
+    }
+    disposeParams(ta.weights);
+  });
+
+  it('keeps a sample iff merged and individual argmax agree or the individual is at least as confident', async () => {
+    const m = await model();
+    const idx = [...Array(24).keys()];
+    const pixels = tasks[0].bank.batch(idx);
+    const merged = m.coefficients.merged();
+    const logits = tf.tidy(() => m.logits(0, pixels, merged, m.vars[0]).arraySync());
+    const ind = tasks[0].individualLogits;
+    const soft = (row: number[]) => { const mx = Math.max(...row); const e = row.map((v) => Math.exp(v - mx)); const s = e.reduce((a, b) => a + b); return e.map((v) => v / s); };
+    let want = 0;
+    idx.forEach((k) => {
+      const pInd = soft(Array.from(ind.subarray(3 * k, 3 * k + 3)));
+      const pM = soft(logits[k]);
+      const y = pInd.indexOf(Math.max(...pInd));
+      if (pM.indexOf(Math.max(...pM)) === y || Math.max(...pInd) >= Math.max(...pM)) want++;
+    });
+    const kept = tf.tidy(() => m.loss(0, pixels, idx, merged, m.vars[0]).kept.dataSync()[0]);
+    expect(kept).toBe(want);
+    expect(want).toBeGreaterThan(0);
+    expect(want).toBeLessThan(24); // the test data exercise both branches
+    tf.dispose([pixels, ...merged]);
+    m.dispose();
+  });
+
+  it('skips a step when the filter keeps nothing (and changes nothing)', async () => {
+    const probe = await model();
+    const preds = await Promise.all(tasks.map((t) => probe.predict(t.name)));
+    probe.dispose();
+    // Pseudo-labels always one class off the merged prediction, with a near-uniform (unsure) individual.
+    const unsure = tasks.map((t, k) => ({ ...t, individualLogits: Float32Array.from({ length: 24 * 3 }, (_, j) => (j % 3 === (preds[k][Math.floor(j / 3)] + 1) % 3 ? 1e-3 : 0)) }));
+    const m = await model({}, unsure);
+    const lambda = m.coefficients.toJSON();
+    expect(await m.step(0)).toBeNull();
+    expect(m.coefficients.toJSON()).toEqual(lambda);
+    m.dispose();
+  });
+
+  it('has the gradient of its cross-entropy (finite differences) for the head and for λ', async () => {
+    const m = await model({ filter: false });
+    const idx = [...Array(12).keys()];
+    const pixels = tasks[1].bank.batch(idx);
+    const loss = () => m.loss(1, pixels, idx, m.coefficients.merged(), m.vars[1]).loss;
+    for (const v of [m.vars[1][0], m.vars[1][1]]) {
+      const g = tf.tidy(() => tf.variableGrads(loss, [v]).grads[v.name].dataSync());
+      const scale = Math.max(...Array.from(g, Math.abs));
+      const f = (x: tf.Tensor) => { const keep = v.clone(); v.assign(x); const out = tf.tidy(() => loss().dataSync()[0]); v.assign(keep); keep.dispose(); return out; };
+      finiteDifference(f, v, [0, 2, g.length - 1], 1e-2).forEach((fd, k) => expect(Math.abs(fd - g[[0, 2, g.length - 1][k]])).toBeLessThan(3e-2 * scale));
+    }
+    const shortcut = tf.tidy(() => {
+      const merged = m.coefficients.merged();
+      return m.coefficients.lambdaGrad(tf.grads((...xs: tf.Tensor[]) => m.loss(1, pixels, idx, xs, m.vars[1]).loss)(merged)).dataSync();
+    });
+    const lam = m.coefficients.lambda as tf.Variable;
+    const scale = Math.max(...Array.from(shortcut, Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    const f = (x: tf.Tensor) => { const keep = lam.clone(); lam.assign(x); const out = tf.tidy(() => loss().dataSync()[0]); lam.assign(keep); keep.dispose(); return out; };
+    const at = [1, 9, shortcut.length - 3];
+    finiteDifference(f, lam, at, 1e-2).forEach((fd, k) => expect(Math.abs(fd - shortcut[at[k]])).toBeLessThan(3e-2 * scale));
+    pixels.dispose();
+    m.dispose();
+  });
+
+  it('trains: cross-entropy falls, runs repeat for a seed, nothing leaks', async () => {
+    const before = tf.memory().numTensors;
+    const run = async (layer: string) => {
+      const m = await model({ layer, iterations: 12, filter: false }); // with s = 100 the filter keeps only already-agreeing samples here (loss ≈ 0)
+      const loop = new TrainingLoop(m);
+      await loop.run();
+      const pred = await m.predict('t0');
+      m.dispose();
+      return { losses: loop.losses, pred };
+    };
+    const mean = (xs: (number | null)[]) => { const v = xs.filter((x): x is number => x !== null); return v.reduce((a, b) => a + b, 0) / v.length; };
+    for (const layer of ['head', 'fc2']) {
+      const a = await run(layer);
+      expect(a.losses).toHaveLength(24);
+      expect(mean(a.losses.slice(-6)), layer).toBeLessThan(mean(a.losses.slice(0, 6)));
+      if (layer === 'head') expect((await run(layer)).losses).toEqual(a.losses);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('counts 388,854 head values for ViT-B/32 with the 8 real class counts, plus the layer-wise coefficients', () => {
+    const classes = { SUN397: 397, Cars: 196, RESISC45: 45, EuroSAT: 10, SVHN: 10, GTSRB: 43, MNIST: 10, DTD: 47 };
+    const ts = Object.entries(classes).map(([name, numClasses]) => ({ name, numClasses }));
+    expect(tintedLayerParams('head', VIT_B_32, ts)).toBe(388_854);
+    expect(tinting.trainableParamCount(resolveTrainedParams('tinting'), VIT_B_32, ts)).toBe(388_854 + 200 * 8);
+    expect(tinting.totalSteps(resolveTrainedParams('tinting'), 8)).toBe(4000);
+  });
+});

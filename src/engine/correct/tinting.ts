@@ -1,0 +1,193 @@
+/**
+ * Model Tinting — "Tint Your Models Task-wise for Improved Multi-task Model Merging" (Wang et al.,
+ * 2024), METHODS.md §9. Jointly trains the layer-wise merge coefficients (init 0.3, clamp [0, 1];
+ * coefficients.ts, gradient by its shortcut) and ONE task-specific layer per task:
+ *   head (default): W [C, P] = logit_scale × the zero-shot head, b [C] = 0, logits = normalize(z)·Wᵀ + b;
+ *   fc2: a per-task copy of the last block's mlp.fc2 (weight and bias), stored as a trainable
+ *        offset from the merged tensor (starts at 0), with the frozen head.
+ * Loss: cross-entropy against the individual model's argmax (pseudo-labels from its cached
+ * features). Confidence filter (default on, "Tinting++"): keep a sample when merged and
+ * individual argmax agree, or when they disagree and max p_ind ≥ max p_merged; a step that keeps
+ * nothing is skipped. Adam lr 1e-2 for everything; each epoch shuffles the task order and takes
+ * one batch of 32 per task, one step per task (T steps per epoch).
+ * Deviation: with an AdaMerging base it continues from the base's trained λ (granularity kept);
+ * otherwise it starts from fresh layer-wise λ = 0.3 (the paper's start), whatever the base merge.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ClipVisionConfig } from '../model/clip-vit/config';
+import { clipVisionForward } from '../model/clip-vit/forward';
+import type { ClassificationHead } from '../model/heads';
+import { canonicalParams } from '../model/clip-vit/names';
+import type { Rng } from '../random';
+import { Adam } from '../train/adam';
+import { BatchSampler, type PixelBank } from '../train/data';
+import { argmaxRows } from '../eval/accuracy';
+import type { MergeCoefficients } from './coefficients';
+import { iterationsField, lrField } from './fields';
+import { frozenLogits, normalizeRows } from './losses';
+import type { TrainedMethod, TrainedModel, TrainedParams } from './types';
+
+const BATCH = 32;
+export type TintedLayer = 'head' | 'fc2';
+
+const fc2Name = (config: ClipVisionConfig, what: 'weight' | 'bias') => `vision_model.encoder.layers.${config.numLayers - 1}.mlp.fc2.${what}`;
+
+/** Values of the tinted layer of every task: Σt C_t·(P + 1) for heads, T·(D·M + D) for fc2. */
+export function tintedLayerParams(layer: TintedLayer, config: ClipVisionConfig, tasks: readonly { numClasses: number }[]): number {
+  const P = config.projectionDim ?? config.hiddenSize;
+  if (layer === 'head') return tasks.reduce((s, t) => s + t.numClasses * (P + 1), 0);
+  return tasks.length * (config.hiddenSize * config.intermediateSize + config.hiddenSize);
+}
+
+export const tinting: TrainedMethod = {
+  id: 'tinting',
+  kind: 'correction',
+  label: 'Model Tinting',
+  paper: { title: 'Tint Your Models Task-wise for Improved Multi-task Model Merging', url: 'https://arxiv.org/abs/2412.19098' },
+  summary: 'Trains the layer-wise merge coefficients together with one task-specific layer (the head by default) on the experts\' pseudo-labels.',
+  params: [
+    { name: 'layer', label: 'Tinted layer', type: 'enum', default: 'head', options: ['head', 'fc2'], help: 'The one task-specific layer: head (a trainable copy of the zero-shot head per task) or fc2 (a per-task copy of the last block\'s MLP output layer).' },
+    { name: 'filter', label: 'Confidence filter', type: 'boolean', default: true, help: 'Tinting++: drop a sample when merged and expert disagree and the merged model is the more confident one.' },
+    iterationsField(500, 'epochs (each: the tasks in shuffled order, one batch of 32 and one step per task)'),
+    lrField(1e-2),
+  ],
+  quick: { iterations: 40 },
+  trainableParamCount: (p, config, tasks) => tintedLayerParams(p.layer as TintedLayer, config, tasks) + canonicalParams(config).length * tasks.length,
+  totalSteps: (p, T) => (p.iterations as number) * T,
+};
+
+/** Task data: frozen head, unlabeled test images, the individual model's cached logits [N, C]. */
+export interface TintingTask {
+  name: string;
+  head: ClassificationHead;
+  bank: PixelBank;
+  individualLogits: Float32Array;
+}
+
+export class TintingModel implements TrainedModel {
+  readonly totalSteps: number;
+  /** Per task: head [W [C, P], b [C]] or fc2 [ΔW [D, M], Δb [D]]. */
+  readonly vars: tf.Variable[][];
+  readonly layer: TintedLayer;
+  private readonly heads: tf.Tensor2D[];
+  private readonly pseudo: Int32Array[];
+  private readonly confidence: Float32Array[];
+  private readonly samplers: BatchSampler[];
+  private readonly opt: Adam;
+  private order: number[] = [];
+
+  /** Takes ownership of `coefficients`. */
+  constructor(readonly coefficients: MergeCoefficients, private readonly config: ClipVisionConfig, private readonly tasks: readonly TintingTask[], readonly params: TrainedParams, private readonly logitScale: number, private readonly rng: Rng) {
+    this.layer = params.layer as TintedLayer;
+    const { hiddenSize: D, intermediateSize: M } = config;
+    this.heads = tasks.map((t) => tf.tensor2d(t.head.weight, [t.head.numClasses, t.head.dim]));
+    this.vars = tasks.map((t, k) => tf.tidy(() => (this.layer === 'head'
+      ? [tf.variable(tf.mul(this.heads[k], logitScale)), tf.variable(tf.zeros([t.head.numClasses]))]
+      : [tf.variable(tf.zeros([D, M])), tf.variable(tf.zeros([D]))])));
+    this.pseudo = tasks.map((t) => argmaxRows(t.individualLogits, t.bank.count, t.head.numClasses));
+    this.confidence = tasks.map((t) => maxSoftmax(t.individualLogits, t.head.numClasses));
+    this.samplers = tasks.map((t) => new BatchSampler(t.bank.count, rng.fork()));
+    this.opt = new Adam(params.lr as number);
+    this.totalSteps = tinting.totalSteps(params, tasks.length);
+  }
+
+  /** Logits [B, C] of task t from merged tensors (spec order) and the task's layer values. */
+  logits(t: number, pixels: tf.Tensor4D, merged: readonly tf.Tensor[], w: readonly tf.Tensor[]): tf.Tensor2D {
+    const params = new Map(this.coefficients.specs.map((s, l) => [s.name, merged[l]]));
+    if (this.layer === 'fc2') {
+      for (const [k, what] of (['weight', 'bias'] as const).entries()) params.set(fc2Name(this.config, what), tf.add(params.get(fc2Name(this.config, what))!, w[k]));
+    }
+    const o = clipVisionForward(params, this.config, pixels);
+    const z = o.imageEmbeds ?? o.poolerOutput; // [B, P]
+    if (this.layer === 'fc2') return frozenLogits(z, this.heads[t], this.logitScale);
+    return tf.add(tf.matMul(normalizeRows(z), w[0], false, true), w[1]); // [B, C]
+  }
+
+  /**
+   * Cross-entropy against the pseudo-labels over the kept samples, and how many were kept.
+   */
+  loss(t: number, pixels: tf.Tensor4D, idx: readonly number[], merged: readonly tf.Tensor[], w: readonly tf.Tensor[]): { loss: tf.Scalar; kept: tf.Scalar } {
+    const logits = this.logits(t, pixels, merged, w);
+    const C = logits.shape[1];
+    const labels = tf.tensor1d(idx.map((k) => this.pseudo[t][k]), 'int32');
+    const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(labels, C), tf.logSoftmax(logits)), 1)); // [B]
+    // The filter reads the logits' values (no gradient flows through it; tfjs has no gradient for equal/logicalOr).
+    const keep = this.params.filter ? this.filterMask(t, idx, logits.dataSync() as Float32Array, C) : new Float32Array(idx.length).fill(1);
+    const mask = tf.tensor1d(keep); // [B]
+    const kept = tf.sum(mask) as tf.Scalar;
+    return { loss: tf.div(tf.sum(tf.mul(mask, ce)), tf.maximum(kept, 1)) as tf.Scalar, kept };
+  }
+
+  /** 1 where Tinting++ keeps sample idx[j]: argmax agrees with the pseudo-label, or max p_ind ≥ max p_merged. */
+  filterMask(t: number, idx: readonly number[], logits: Float32Array, C: number): Float32Array {
+    const pMerged = maxSoftmax(logits, C);
+    const pred = argmaxRows(logits, idx.length, C);
+    return Float32Array.from(idx, (k, j) => (pred[j] === this.pseudo[t][k] || this.confidence[t][k] >= pMerged[j] ? 1 : 0));
+  }
+
+  async step(i: number): Promise<number | null> {
+    const T = this.tasks.length;
+    if (i % T === 0) this.order = this.rng.shuffle([...Array(T).keys()]);
+    const t = this.order[i % T];
+    const idx = this.samplers[t].next(BATCH);
+    const merged = this.coefficients.merged();
+    const out = tf.tidy(() => {
+      const pixels = this.tasks[t].bank.batch(idx);
+      const L = merged.length;
+      let kept: tf.Scalar | null = null;
+      const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
+        const r = this.loss(t, pixels, idx, xs.slice(0, L), xs.slice(L));
+        kept = tf.keep(r.kept);
+        return r.loss;
+      })([...merged, ...this.vars[t]]);
+      const n = kept!.dataSync()[0];
+      kept!.dispose();
+      if (n === 0) return { value, applied: false }; // nothing kept: skip the step
+      this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.coefficients.lambda as tf.Variable, this.coefficients.lambdaGrad(grads.slice(0, L))], ...this.vars[t].map((v, k): [tf.Variable, tf.Tensor] => [v, grads[L + k]])]));
+      return { value, applied: true };
+    });
+    tf.dispose(merged);
+    const v = (await out.value.data())[0];
+    out.value.dispose();
+    return out.applied ? v : null;
+  }
+
+  async predict(task: string): Promise<Int32Array> {
+    const t = this.tasks.findIndex((x) => x.name === task);
+    const bank = this.tasks[t].bank;
+    const C = this.tasks[t].head.numClasses;
+    const merged = this.coefficients.merged();
+    const out = new Int32Array(bank.count);
+    try {
+      for (let start = 0; start < bank.count; start += BATCH) {
+        const idx = Array.from({ length: Math.min(BATCH, bank.count - start) }, (_, j) => start + j);
+        const logits = tf.tidy(() => this.logits(t, bank.batch(idx), merged, this.vars[t]));
+        out.set(argmaxRows((await logits.data()) as Float32Array, idx.length, C), start);
+        logits.dispose();
+      }
+    } finally {
+      tf.dispose(merged);
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.opt.dispose();
+    tf.dispose([...this.heads, ...this.vars.flat()]);
+    this.coefficients.dispose();
+  }
+}
+
+/** max softmax probability of each row of logits [N, C]. */
+function maxSoftmax(logits: Float32Array, C: number): Float32Array {
+  const n = logits.length / C;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let m = -Infinity;
+    for (let c = 0; c < C; c++) m = Math.max(m, logits[i * C + c]);
+    let s = 0;
+    for (let c = 0; c < C; c++) s += Math.exp(logits[i * C + c] - m);
+    out[i] = 1 / s;
+  }
+  return out;
+}
