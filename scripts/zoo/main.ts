@@ -14,7 +14,7 @@ import { initBackend } from '../../src/engine/backend';
 import { MergelabError } from '../../src/engine/errors';
 import { type ZooResults, remeasureZoo, runZoo } from './pipeline';
 import { FULL, SMOKE } from './recipe';
-import { patchWasmTransposedMatMul } from './wasm-matmul';
+import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
 
 const USAGE = 'usage: npm run zoo -- [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--remeasure]';
 

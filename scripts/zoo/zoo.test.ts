@@ -16,7 +16,7 @@ import { measureSuite } from './measure';
 import type { ZooResults } from './pipeline';
 import { zooTasks } from './tasks/index';
 import { MINI_CONFIG } from './tower';
-import { patchWasmTransposedMatMul } from './wasm-matmul';
+import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
 
 const DIR = 'public/zoo/mini8';
 const open = async (p: string) => openSafetensors(await nodeFileSource(join(DIR, p)));
