@@ -19,6 +19,8 @@ export interface SuiteSlice {
     info: OpenedSuite | null;
     error: ErrorInfo | null;
     source: SuiteSource | null;
+    /** Loads started so far (the page shows it, so a reader can tell one load's outcome from the last). */
+    attempt: number;
   };
   /** Opens the picked files (one suite folder) as a suite, replacing the current one. */
   loadSuite(files: PickedFile[]): Promise<void>;

@@ -68,8 +68,9 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
       } catch (e) {
         if (generation !== ctx.engine.generation) return;
         const job = failed(e);
+        // An evaluation that failed is shown on its run (once); a cancelled one says so in the panel.
         if (run) patchRun(run.key, { report: job.status === 'error' ? { status: 'error', error: job.error } : { status: 'idle' } });
-        setJob(job);
+        setJob(run && job.status === 'error' ? { status: 'idle' } : job);
       }
     },
 

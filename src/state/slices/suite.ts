@@ -17,7 +17,8 @@ export const createSuiteSlice: SliceCreator<SuiteSlice> = (set, get, ctx) => {
     const call = ++latest;
     const generation = ctx.engine.generation;
     const old = get().suite.info;
-    set({ suite: { status: 'loading', progress: null, info: null, error: null, source } });
+    const attempt = get().suite.attempt + 1;
+    set({ suite: { status: 'loading', progress: null, info: null, error: null, source, attempt } });
     await get().resetLab();
     const stale = () => call !== latest || generation !== ctx.engine.generation;
     try {
@@ -26,14 +27,14 @@ export const createSuiteSlice: SliceCreator<SuiteSlice> = (set, get, ctx) => {
       const onProgress = (progress: SuiteSlice['suite']['progress']) => { if (!stale()) set((s) => ({ suite: { ...s.suite, progress } })); };
       const info = source.kind === 'url' ? await api.openServedSuite(source.url, onProgress) : await api.openSuite(source.name, source.files, onProgress);
       if (stale()) return void api.closeSuite(info.id).catch(() => undefined);
-      set({ suite: { status: 'ready', progress: null, info, error: null, source } });
+      set({ suite: { status: 'ready', progress: null, info, error: null, source, attempt } });
     } catch (e) {
-      if (!stale()) set({ suite: { status: 'error', progress: null, info: null, error: asErrorInfo(e), source } });
+      if (!stale()) set({ suite: { status: 'error', progress: null, info: null, error: asErrorInfo(e), source, attempt } });
     }
   };
 
   return {
-    suite: { status: 'idle', progress: null, info: null, error: null, source: null },
+    suite: { status: 'idle', progress: null, info: null, error: null, source: null, attempt: 0 },
 
     loadSuite: (files) => open({ kind: 'files', name: folderName(files.map((f) => f.path)), files }),
 
@@ -42,7 +43,7 @@ export const createSuiteSlice: SliceCreator<SuiteSlice> = (set, get, ctx) => {
     async closeSuite() {
       latest++;
       const old = get().suite.info;
-      set({ suite: { status: 'idle', progress: null, info: null, error: null, source: null } });
+      set((s) => ({ suite: { status: 'idle', progress: null, info: null, error: null, source: null, attempt: s.suite.attempt } }));
       await get().resetLab();
       if (old) await ctx.engine.api().then((api) => api.closeSuite(old.id)).catch(() => undefined);
     },

@@ -40,7 +40,7 @@ export function SuitePanel() {
   const closeSuite = useLab((s) => s.closeSuite);
   const busy = suite.status === 'loading';
   return (
-    <section className="panel" aria-labelledby="suite-title" data-testid="suite-panel">
+    <section className="panel" aria-labelledby="suite-title" data-testid="suite-panel" data-status={suite.status} data-attempt={suite.attempt}>
       <h2 id="suite-title">Task suite</h2>
       <p className="muted">
         A suite is a folder with <code>manifest.json</code>, <code>models/</code> (pretrained + one expert per task),{' '}

@@ -1,0 +1,57 @@
+/**
+ * "Load demo": the mini8 zoo loads in one click, a Task Arithmetic merge shows the accuracy drop
+ * against the experts, the λ slider changes the capped figures, and cancelling a running merge
+ * leaves the page usable.
+ */
+import { expect, test } from './support/test';
+import { MergeLab } from './support/merge-lab';
+
+test('the demo zoo loads; TA drops ≥ 10 points below the experts; the λ slider re-scores capped', async ({ lab, page }) => {
+  const ml = new MergeLab(page);
+  await lab.open();
+  await ml.loadDemo();
+  await expect(ml.suitePanel.getByTestId('suite-name')).toHaveText('mini8');
+  await expect(page.getByTestId('suite-task')).toHaveCount(8);
+  await expect(ml.task('signs').getByTestId('task-images')).toHaveText('300');
+  await expect(ml.task('signs').getByRole('img')).toHaveCount(24); // 12 classes × 2 examples
+  await expect(ml.task('fashion')).toContainText('ankle_boot');
+
+  await ml.chooseMethod('Task Arithmetic');
+  await ml.merge();
+  const [run] = await ml.runKeys();
+  const avg = (await ml.table()).find((r) => r.task === 'average')!;
+  const individual = Number(avg.cells.individual.acc);
+  const merged = Number(avg.cells[run].acc);
+  expect(individual - merged).toBeGreaterThanOrEqual(10);
+  expect(Number(avg.cells[run].norm)).toBeLessThan(100);
+
+  const slider = ml.sweep.getByTestId('sweep-slider');
+  const status = ml.sweep.getByTestId('sweep-status');
+  await slider.fill('0.1');
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(ml.sweep.getByTestId('sweep-capped')).toContainText('first 64 test images per task');
+  const low = await ml.sweep.getByTestId('sweep-average').innerText();
+  expect((await ml.table(ml.sweep)).find((r) => r.task === 'scenes')!.images).toBe('64');
+  await slider.fill('1');
+  await expect(ml.sweep.getByTestId('sweep-lambda')).toHaveText('1.00');
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(ml.sweep.getByTestId('sweep-average')).not.toHaveText(low);
+});
+
+test('cancelling a running merge keeps the page usable', async ({ lab, page }) => {
+  const ml = new MergeLab(page);
+  await lab.open();
+  await ml.loadDemo();
+  await ml.chooseMethod('TIES-Merging');
+  await page.getByTestId('run-merge').click();
+  // The merge takes milliseconds; the evaluation that follows (2,400 images per model) is what runs long.
+  await expect(ml.mergePanel.getByTestId('progress')).toContainText('Evaluating', { timeout: 60_000 });
+  await page.getByTestId('cancel-merge').click();
+  await expect(ml.mergePanel.getByTestId('merge-cancelled')).toBeVisible();
+  await expect(page.getByTestId('run-merge')).toBeEnabled();
+  await ml.chooseMethod('Weight averaging');
+  await ml.merge();
+  const avg = (await ml.table()).find((r) => r.task === 'average')!;
+  const [, done] = await ml.runKeys();
+  expect(Number(avg.cells[done].acc)).toBeGreaterThan(0);
+});
