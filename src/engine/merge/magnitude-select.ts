@@ -4,7 +4,9 @@
  * like the value). Pass 1 counts the top 16 bits of |τ| (sign dropped: 8 exponent + 7 mantissa
  * bits, 65,536 buckets); that pins the threshold to one bucket. Pass 2 — only when the threshold
  * falls strictly inside that bucket — counts the low 15 bits of the entries in it (32,768 buckets),
- * which gives the exact bit pattern. Memory: 384 KB per task, whatever the model size.
+ * which gives the exact bit pattern. Memory: 384 KB per task, whatever the model size. The two
+ * histograms can live elsewhere (`storage`: the WebAssembly kernels count into their own memory,
+ * simd-kernels.ts histCoarse/histFine, instead of addCoarse/addFine).
  */
 
 const COARSE_SHIFT = 15;
@@ -16,24 +18,33 @@ export function keepCount(n: number, kPercent: number): number {
   return Math.min(n, Math.floor((n * kPercent) / 100) + 1);
 }
 
+/** Where a selector counts: coarse [65,536] and fine [32,768] buckets (both zeroed by the selector). */
+export interface HistogramStorage {
+  coarse: Uint32Array;
+  fine: Uint32Array;
+}
+
 export class MagnitudeSelector {
-  private readonly coarse = new Uint32Array(1 << 16);
+  private readonly coarse: Uint32Array;
+  private readonly fineStorage: Uint32Array | null;
   private fine: Uint32Array | null = null;
   private bucket = -1;
   /** How many of the threshold bucket's entries are kept (the rest are below the threshold). */
   private needInBucket = 0;
-  private total = 0;
   private bits: number | null = null;
 
   /** @param kPercent percent of the whole model's entries to keep (see keepCount). */
-  constructor(private readonly kPercent: number) {}
+  constructor(private readonly kPercent: number, storage?: HistogramStorage) {
+    if (storage && (storage.coarse.length !== 1 << 16 || storage.fine.length !== 1 << COARSE_SHIFT)) throw new Error('MagnitudeSelector: histogram storage of the wrong size');
+    this.coarse = storage ? storage.coarse.fill(0) : new Uint32Array(1 << 16);
+    this.fineStorage = storage?.fine ?? null;
+  }
 
   /** Pass 1: count the coarse bucket of every |τ| in tau[0, m). */
   addCoarse(tau: Float32Array, m = tau.length): void {
     const u = new Uint32Array(tau.buffer, tau.byteOffset, m);
     const h = this.coarse;
     for (let i = 0; i < m; i++) h[(u[i] & 0x7fffffff) >>> COARSE_SHIFT]++;
-    this.total += m;
   }
 
   /** After pass 1: true when pass 2 (addFine) is needed to make the threshold exact. */
@@ -44,7 +55,9 @@ export class MagnitudeSelector {
 
   /** Finds the coarse bucket holding the keep-th largest magnitude. */
   private locate(): void {
-    const keep = keepCount(this.total, this.kPercent);
+    let total = 0;
+    for (let b = 0; b < this.coarse.length; b++) total += this.coarse[b];
+    const keep = keepCount(total, this.kPercent);
     if (keep <= 0) {
       this.bits = 0x7f800001; // above every finite magnitude: keep nothing
       return;
@@ -56,7 +69,12 @@ export class MagnitudeSelector {
     this.needInBucket = keep - above;
     // Every entry of the bucket is kept: its lower edge is an exact threshold, no pass 2.
     if (this.needInBucket === this.coarse[b]) this.bits = b << COARSE_SHIFT;
-    else this.fine = new Uint32Array(1 << COARSE_SHIFT);
+    else this.fine = this.fineStorage ? this.fineStorage.fill(0) : new Uint32Array(1 << COARSE_SHIFT);
+  }
+
+  /** The coarse bucket pass 2 counts (bounds().maybe >>> 15), or −1 when pass 2 is not needed. */
+  get fineBucket(): number {
+    return this.fine ? this.bucket : -1;
   }
 
   /**

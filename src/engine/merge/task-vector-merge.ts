@@ -8,6 +8,10 @@
  * and TIES's model-wide majority sign (summed during the second, majority-sign.ts). Then
  * merged(i) builds tensor i.
  * Each tensor is processed in chunks of CHUNK entries so the per-task scratch stays in cache.
+ * The hot chunk kernels run in WebAssembly SIMD where the engine has it (simd-kernels.ts, bit for
+ * bit the JavaScript kernels of kernels.ts, which remain the fallback and the reference); the chunk
+ * scratch then lives in the wasm memory, so the JavaScript-only steps (DARE, TALL/consensus, the
+ * majority-sign bookkeeping, selected entries) work on the same arrays.
  */
 import { CancelledError, MergelabError } from '../errors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
@@ -16,6 +20,7 @@ import { applyScale, consensusFilter, dareDrop, disjointMerge, electSigns, selec
 import { MagnitudeSelector } from './magnitude-select';
 import { MajoritySign } from './majority-sign';
 import { PoolReader, type TensorInputs } from './pool-reader';
+import { SimdKernels } from './simd-kernels';
 import { dareRng, isLinearWeight } from './dare-rng';
 import type { Rng } from '../random';
 import type { MergePlan } from './types';
@@ -41,6 +46,8 @@ export interface MergeRunOptions {
   /** Checked between tensors; when set, the run throws CancelledError. */
   signal?: { readonly aborted: boolean };
   onProgress?: (p: MergeProgress) => void;
+  /** Use the WebAssembly SIMD kernels where available (default true; false forces the JavaScript kernels). */
+  simd?: boolean;
 }
 
 export class TaskVectorMerge {
@@ -59,6 +66,8 @@ export class TaskVectorMerge {
   private readonly count: Uint16Array;
   private readonly mask: Uint8Array;
   private readonly pos: Uint8Array;
+  /** The WebAssembly SIMD kernels, or null (not available, or opts.simd false). */
+  readonly simd: SimdKernels | null;
 
   constructor(pretrained: Checkpoint, experts: readonly Checkpoint[], readonly plan: MergePlan, private readonly opts: MergeRunOptions = {}) {
     if (experts.length === 0) throw new MergelabError('usage', 'a merge needs at least one expert.', 'Add the fine-tuned checkpoints to merge.');
@@ -66,10 +75,11 @@ export class TaskVectorMerge {
     this.thresholds = experts.map(() => 0);
     // TIES: histogram, threshold + sign, merge (prepare adjusts it when the second histogram is not needed).
     this.passes = 1 + (plan.trim ? 2 : plan.combine.kind === 'ties' ? 1 : 0);
-    this.taus = experts.map(() => new Float32Array(CHUNK));
-    this.kept = experts.map(() => new Float32Array(CHUNK));
+    this.simd = opts.simd === false ? null : SimdKernels.create(experts.length, CHUNK);
+    this.taus = this.simd?.taus ?? experts.map(() => new Float32Array(CHUNK));
+    this.kept = this.simd?.kept ?? experts.map(() => new Float32Array(CHUNK));
+    this.acc = this.simd?.S ?? new Float64Array(CHUNK);
     this.pos = new Uint8Array(CHUNK);
-    this.acc = new Float64Array(CHUNK);
     this.merged64 = new Float64Array(CHUNK);
     this.count = new Uint16Array(CHUNK);
     this.mask = new Uint8Array(CHUNK);
@@ -97,19 +107,24 @@ export class TaskVectorMerge {
     const ties = this.plan.combine.kind === 'ties';
     let majority: MajoritySign | null = null;
     if (this.plan.trim) {
-      const sel = this.reader.experts.map(() => new MagnitudeSelector(this.plan.trim!.k));
-      await this.scan((taus, m) => taus.forEach((tau, t) => sel[t].addCoarse(tau, m)));
+      const simd = this.simd;
+      const sel = this.reader.experts.map((_, t) => new MagnitudeSelector(this.plan.trim!.k, simd ? { coarse: simd.coarse[t], fine: simd.fine[t] } : undefined));
+      await this.scan((taus, m) => (simd ? simd.histCoarse(m) : taus.forEach((tau, t) => sel[t].addCoarse(tau, m))));
       const fine = sel.map((s) => s.needsFinePass());
       if (fine.some(Boolean)) {
         const bounds = sel.map((s) => s.bounds());
         const sure = bounds.map((b) => b.sure);
-        const undecided = this.pos; // scratch: 1 where some task's trim is undecided
+        const undecided = simd?.flags ?? this.pos; // scratch: 1 where some task's trim is undecided
         if (ties) majority = new MajoritySign();
         await this.scan((taus, m) => {
           if (majority) undecided.fill(0, 0, m);
-          taus.forEach((tau, t) => fine[t] && sel[t].addFine(tau, m, majority ? undecided : undefined));
+          taus.forEach((tau, t) => {
+            if (!fine[t]) return;
+            if (simd) simd.histFine(t, sel[t].fineBucket, m);
+            else sel[t].addFine(tau, m, majority ? undecided : undefined);
+          });
           if (!majority) return;
-          trimAndSum(this.kept, this.acc, taus, sure, m);
+          this.trim(sure, m);
           majority.add(this.acc, undecided, taus, bounds, m);
         });
       } else {
@@ -122,8 +137,8 @@ export class TaskVectorMerge {
     } else if (ties) {
       if (this.plan.trim) this.passes++; // the estimate counted the sign sum inside pass 2
       let g = 0;
-      await this.scan((taus, m) => {
-        trimAndSum(this.kept, this.acc, taus, this.thresholds, m);
+      await this.scan((_, m) => {
+        this.trim(this.thresholds, m);
         g += signSum(this.acc, m);
       });
       this.majority = Math.sign(g);
@@ -136,13 +151,22 @@ export class TaskVectorMerge {
     const x = await this.readTensor(i, 'merge');
     const out = new Float32Array(x.base.length);
     const rngs = this.dareRngs(x);
+    const simd = this.simd;
+    const fusedTies = simd && this.plan.combine.kind === 'ties' && !this.plan.consensus ? this.plan.combine.aggregate : null;
     this.chunks(x, (start, m) => {
       if (this.isPlainSum) {
+        // The wasm kernel only says whether something is non-finite; the JavaScript one says where.
+        if (simd && !simd.taskArithmetic(out, x.base, x.experts, this.scale, start, m)) return;
         const bad = taskArithmetic(out, x.base, x.experts, this.scale, this.acc, start, m);
         if (bad >= 0) throw this.nonFinite(x, bad);
         return;
       }
       this.taskVectors(x, start, m, rngs);
+      if (fusedTies) {
+        simd!.trimAndSum(this.thresholds, m);
+        simd!.tiesMerge(out, this.majority, this.scale, fusedTies, start, m);
+        return;
+      }
       const mtl = this.combine(m);
       if (this.plan.consensus) consensusFilter(mtl, this.taus, this.plan.consensus.lambdaT, this.plan.consensus.k, this.mask, this.count, m);
       applyScale(out, x.base, mtl, this.scale, start, m);
@@ -159,7 +183,7 @@ export class TaskVectorMerge {
     const rngs = this.dareRngs(x);
     this.chunks(x, (start, m) => {
       this.taskVectors(x, start, m, rngs);
-      trimAndSum(this.kept, this.acc, this.taus, this.thresholds, m);
+      this.trim(this.thresholds, m);
       electSigns(this.pos, this.acc, this.majority, m);
       outs.forEach((out, t) => selectedEntries(out, this.kept[t], this.pos, start, m));
     });
@@ -185,11 +209,17 @@ export class TaskVectorMerge {
 
   /** τ_MTL of the current chunk before scaling: Σt kept τt, or the TIES disjoint merge. */
   private combine(m: number): Float64Array {
-    trimAndSum(this.kept, this.acc, this.taus, this.thresholds, m);
+    this.trim(this.thresholds, m);
     if (this.plan.combine.kind === 'sum') return this.acc;
     electSigns(this.pos, this.acc, this.majority, m);
     disjointMerge(this.merged64, this.count, this.kept, this.pos, this.plan.combine.aggregate, m);
     return this.merged64;
+  }
+
+  /** kept[t] = taus[t] trimmed at threshold bits thr[t]; acc = Σt kept[t]. */
+  private trim(thr: readonly number[], m: number): void {
+    if (this.simd) this.simd.trimAndSum(thr, m);
+    else trimAndSum(this.kept, this.acc, this.taus, thr, m);
   }
 
   private async scan(fn: (taus: Float32Array[], m: number) => void): Promise<void> {
@@ -231,9 +261,13 @@ export class TaskVectorMerge {
 
   /** Fills this.taus[t][0, m) with the (DARE-dropped) task vectors of x on [start, start + m); throws on NaN/Inf. */
   private taskVectors(x: TensorInputs, start: number, m: number, rngs: Rng[] | null): void {
+    // The wasm kernel only says whether some τ is non-finite; the JavaScript one then says where.
+    const checked = this.simd ? !this.simd.taskVectors(x.base, x.experts, start, m) : false;
     for (let t = 0; t < x.experts.length; t++) {
-      const bad = taskVector(this.taus[t], x.experts[t], x.base, start, m);
-      if (bad >= 0) throw this.nonFinite(x, start + bad);
+      if (!checked) {
+        const bad = taskVector(this.taus[t], x.experts[t], x.base, start, m);
+        if (bad >= 0) throw this.nonFinite(x, start + bad);
+      }
       if (rngs) dareDrop(this.taus[t], m, this.plan.dare!.p, this.plan.dare!.rescale, rngs[t]);
     }
   }
