@@ -63,6 +63,13 @@ test('merges a picked suite with TA and TIES; the table equals the engine in Nod
   }
   await expect(ml.results.getByTestId('accuracy-chart').locator('svg').first()).toBeVisible();
 
+  // Task-vector analytics of the suite: a 3 × 3 heatmap with 1.00 on the diagonal, norms and conflict bars.
+  await page.getByTestId('run-analytics').click();
+  const heat = page.getByTestId('cosine-heatmap');
+  await expect(heat.getByTestId('cosine-cell')).toHaveCount(9);
+  await expect(heat.locator('tbody tr').nth(1).getByTestId('cosine-cell').nth(1)).toHaveText('1.00');
+  await expect(page.getByTestId('conflict-bars').locator('.recharts-bar-rectangle')).toHaveCount(4); // embeddings, 2 layers, head
+
   // The TIES merge downloads as an HF folder whose safetensors header records method and parameters.
   const download = page.waitForEvent('download');
   await page.locator(`[data-testid="merge-run"][data-run="${ties}"]`).getByTestId('download-model').click();
@@ -73,15 +80,22 @@ test('merges a picked suite with TA and TIES; the table equals the engine in Nod
   expect(JSON.parse(header.__metadata__['mergelab.params'])).toEqual({ k: 20, lambda: 0.3, aggregate: 'sum' });
 });
 
-test('a pool of loaded models merges without a suite; a mismatched pool is refused by name', async ({ lab, page }) => {
+test('a pool of loaded models merges without a suite; a copy of the pretrained model is noted, a mismatched pool refused by name', async ({ lab, page }) => {
   const ml = new MergeLab(page);
+  const dir = mkdtempSync(join(tmpdir(), 'mergelab-e2e-pool-'));
+  const same = join(dir, 'same-as-pretrained');
+  cpSync(fixture('tiny-a'), same, { recursive: true });
   await lab.open();
   await lab.pickFolder(fixture('tiny-a'));
   await lab.pickFolder(fixture('merge', 'task-0'));
+  await lab.pickFolder(same);
   await lab.waitLoaded('task-0');
-  await expect(ml.mergePanel.getByTestId('merge-pool')).toContainText('tiny-a + 1 expert');
+  await lab.waitLoaded('same-as-pretrained');
+  await expect(ml.mergePanel.getByTestId('merge-pool')).toContainText('tiny-a + 2 experts');
   await ml.chooseMethod('Weight averaging');
   await ml.merge();
+  await expect(page.getByTestId('merge-notes')).toContainText('"same-as-pretrained" is identical to the pretrained model');
+  rmSync(dir, { recursive: true, force: true });
   await expect(page.getByTestId('results-panel')).toHaveCount(0); // no suite, no table
   const download = page.waitForEvent('download');
   await page.getByTestId('download-config').click();
@@ -108,7 +122,19 @@ test('a broken suite shows what is wrong and which file; a good one loads after 
     cpSync(SUITE, empty, { recursive: true });
     for (const c of ['red', 'green', 'blue', 'grey']) writeFileSync(join(empty, 'data/folders/test', c, 'img000.png'), 'not an image');
 
+    const nan = join(dir, 'nan-weights');
+    cpSync(SUITE, nan, { recursive: true });
+    const model = readFileSync(join(nan, 'models/scans/model.safetensors'));
+    model.writeFloatLE(Number.POSITIVE_INFINITY, 8 + Number(model.readBigUInt64LE(0)) + 64); // a value of the first tensor
+    writeFileSync(join(nan, 'models/scans/model.safetensors'), model);
+
     await lab.open();
+    await ml.pickSuite(nan);
+    await expect(ml.suitePanel.getByTestId('suite-name')).toHaveText('tiny');
+    const inf = await ml.failingMerge();
+    await expect(inf).toContainText('models/scans');
+    await expect(inf).toContainText('Infinity');
+
     await ml.pickSuite(bad);
     const alert = ml.suitePanel.getByRole('alert');
     await expect(alert).toContainText('bad-heads/heads.safetensors');
