@@ -18,6 +18,7 @@ export const COMMANDS: Record<string, Command> = {
   forward: { usage: 'forward <modelDir> <inputs.safetensors> <out.safetensors>  CLIP vision outputs of pixel_values (F32)', load: () => import('./forward') },
   merge: { usage: 'merge --method <id> --pretrained <dir> --experts <dir>... [--param name=value]... --out <dir>  merged HF folder', load: () => import('./merge') },
   eval: { usage: 'eval <suiteDir> [--method <id>] ...  accuracy of pretrained, experts and a merge on a suite', load: () => import('./eval') },
+  run: { usage: 'run <experiment.json> [--json <results.json>] [--quick]  a merge + trained correction (AdaMerging, Surgery, IntervMerge, Tinting) on a suite', load: () => import('./run') },
 };
 
 function help(): string {

@@ -1,7 +1,7 @@
 /**
  * The differentiable pieces the trained methods share: the frozen zero-shot head in tf ops
- * (METHODS.md §0, the same formula as model/heads.ts headLogits), the three losses (entropy,
- * L1, cross-entropy) and the CLS forward of a task's images in batches for prediction.
+ * (METHODS.md §0, the same formula as model/heads.ts headLogits), log-softmax, entropy, L1, and
+ * the forward of a task's images in batches for prediction.
  */
 import * as tf from '@tensorflow/tfjs';
 import { argmaxRows } from '../eval/accuracy';
@@ -21,22 +21,24 @@ export function frozenLogits(z: tf.Tensor2D, head: tf.Tensor2D, scale: number): 
   return tf.mul(tf.matMul(normalizeRows(z), head, false, true), scale);
 }
 
+/**
+ * log softmax over the last axis as x − m − log Σ exp(x − m), m = max x. Why not tf.logSoftmax: its
+ * customGrad trips tfjs's kernel leak check on the wasm backend (as tf.losses' does, scripts/zoo).
+ */
+export function logSoftmax(x: tf.Tensor2D): tf.Tensor2D {
+  const shifted = tf.sub(x, tf.max(x, 1, true)); // [B, C]
+  return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), 1, true)));
+}
+
 /** Shannon entropy of softmax(logits), mean over the batch: logits [B, C] → scalar. */
 export function meanEntropy(logits: tf.Tensor2D): tf.Scalar {
-  const logp = tf.logSoftmax(logits); // [B, C]
+  const logp = logSoftmax(logits); // [B, C]
   return tf.neg(tf.mean(tf.sum(tf.mul(tf.exp(logp), logp), 1))) as tf.Scalar;
 }
 
 /** Mean absolute error over all entries (torch's L1Loss). */
 export function l1(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
   return tf.mean(tf.abs(tf.sub(a, b)));
-}
-
-/** Mean cross-entropy of logits [B, C] against class indices [B]. */
-export function crossEntropy(logits: tf.Tensor2D, labels: readonly number[]): tf.Scalar {
-  const [B, C] = logits.shape;
-  const onehot = tf.oneHot(tf.tensor1d(labels as number[], 'int32'), C); // [B, C]
-  return tf.div(tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)))), B);
 }
 
 /** Image features z [N, P] of a bank's images through `params` (with hooks), 32 at a time. */

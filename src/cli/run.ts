@@ -1,0 +1,97 @@
+/**
+ * `mergelab run <experiment.json> [--json <results.json>] [--quick] [--eval-every N]`
+ * Runs one experiment (engine/correct/experiment.ts): a suite, a base merge (closed form or
+ * AdaMerging), an optional trained correction (surgery, intervmerge, tinting), a seed and an
+ * image limit. Prints per-task accuracy (absolute and normalised), averages, extra parameters and
+ * seconds; progress to stderr. The suite path is relative to the current directory.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { initBackend } from '../engine/backend';
+import { type ExperimentResult, runExperiment } from '../engine/correct/experiment';
+import { TRAINED_METHODS } from '../engine/correct/registry';
+import { openSuiteDir } from '../engine/data/suite-dir.node.js';
+import { MergelabError } from '../engine/errors';
+import { patchWasmTransposedMatMul } from '../engine/train/wasm-matmul';
+import type { Output } from './main';
+
+const methods = () => TRAINED_METHODS.map((m) => `    ${m.id.padEnd(12)}${m.params.map((f) => `${f.name}=${f.default}`).join(' ')}`).join('\n');
+const USAGE = () => `usage: mergelab run <experiment.json> [--json <results.json>] [--quick] [--eval-every N]
+  experiment.json  {"suite": "<dir>", "merge": {"method": "<id>", "params": {…}},
+                    "correction": {"method": "<id>", "params": {…}}, "seed": 0, "limit": <images per task or null>}
+                   merge: average, task_arithmetic, ties, dare, consensus or adamerging; correction (optional):
+                   surgery, intervmerge, tinting. Trained methods and their defaults (the papers'):
+${methods()}
+  --json        write the results as JSON to this file
+  --quick       use the short teaching schedules as defaults (same as "preset": "quick")
+  --eval-every  score the model being trained every N steps (printed to stderr)`;
+
+const usage = (problem: string) => new MergelabError('usage', problem, USAGE());
+
+interface RunArgs { file: string; json: string | null; quick: boolean; evalEvery: number }
+
+function parseArgs(args: string[]): RunArgs {
+  const a: RunArgs = { file: '', json: null, quick: false, evalEvery: 0 };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = () => {
+      if (i + 1 >= args.length) throw usage(`${arg} needs a value`);
+      return args[++i];
+    };
+    if (arg === '--json') a.json = value();
+    else if (arg === '--quick') a.quick = true;
+    else if (arg === '--eval-every') {
+      const v = value();
+      a.evalEvery = Number(v);
+      if (!Number.isInteger(a.evalEvery) || a.evalEvery < 1) throw usage(`--eval-every needs a positive integer, got ${JSON.stringify(v)}`);
+    } else if (arg.startsWith('--')) throw usage(`unknown option ${arg}`);
+    else if (!a.file) a.file = arg;
+    else throw usage(`unexpected argument ${arg}`);
+  }
+  if (!a.file) throw usage('give the experiment file');
+  return a;
+}
+
+const pct = (v: number | null) => (v === null ? '—' : v.toFixed(2));
+
+function table(r: ExperimentResult): string {
+  const rows = [['task', 'accuracy', 'normalized'], ...Object.entries(r.tasks).map(([t, s]) => [t, pct(s.accuracy), pct(s.normalized)]), ['average', pct(r.average), pct(r.normalizedAverage)]];
+  const w = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return [...rows.map((row) => row.map((v, c) => v.padEnd(w[c])).join('  ').trimEnd()), `extra parameters: ${r.extraParams}`, `seconds: ${r.seconds.toFixed(1)}`].join('\n');
+}
+
+export async function run(args: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    out.write(`${USAGE()}\n`);
+    return 0;
+  }
+  const a = parseArgs(args);
+  let experiment: Record<string, unknown>;
+  try {
+    experiment = JSON.parse(await readFile(a.file, 'utf8'));
+  } catch (e) {
+    throw new MergelabError('experiment', `${a.file}: ${(e as Error).message}`, 'Give a readable JSON experiment file (see mergelab run --help).');
+  }
+  if (a.quick && experiment && typeof experiment === 'object' && !('preset' in experiment)) experiment = { ...experiment, preset: 'quick' };
+  await initBackend();
+  patchWasmTransposedMatMul();
+  const suite = await openSuiteDir(String(experiment?.suite ?? ''));
+  for (const note of suite.notes) err.write(`note: ${note}\n`);
+  let last = 0;
+  const result = await runExperiment(suite, experiment, {
+    onNote: (n) => err.write(`note: ${n}\n`),
+    onProgress: (stage, p) => {
+      const now = performance.now();
+      if (p.state !== 'done' && now - last < 2000) return;
+      last = now;
+      err.write(`${stage}: step ${p.step}/${p.totalSteps} loss ${p.smoothedLoss?.toFixed(4) ?? '—'} ${p.stepsPerSecond.toFixed(1)} steps/s ETA ${p.etaSeconds?.toFixed(0) ?? '—'} s\n`);
+    },
+    evalEvery: a.evalEvery,
+    onEval: (stage, step, tasks) => {
+      const v = Object.values(tasks);
+      err.write(`${stage}: step ${step}: average accuracy ${(v.reduce((s, x) => s + x, 0) / v.length).toFixed(2)}\n`);
+    },
+  });
+  out.write(`${table(result)}\n`);
+  if (a.json) await writeFile(a.json, `${JSON.stringify(result, null, 2)}\n`);
+  return 0;
+}
