@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../random';
+import { fuzzySimplicialSet, smoothKnnDistances } from './fuzzy-graph';
+import { exactKnn, type Knn } from './knn';
+import { approximatePow } from './layout';
+
+describe('exact kNN', () => {
+  it('matches a brute-force search, lists each point first, and leaks no tensors', () => {
+    const n = 257, d = 6, k = 7; // 257: the last block is partial
+    const rng = createRng(4);
+    const x = Float32Array.from({ length: n * d }, () => rng.normal());
+    const before = tf.memory().numTensors;
+    const knn = exactKnn(x, n, d, k, undefined, 64);
+    expect(tf.memory().numTensors).toBe(before);
+    for (let i = 0; i < n; i++) {
+      const dist = Array.from({ length: n }, (_, j) => [Math.hypot(...Array.from({ length: d }, (_, c) => x[i * d + c] - x[j * d + c])), j]).sort((a, b) => a[0] - b[0]);
+      expect(knn.indices[i * k]).toBe(i);
+      expect(knn.distances[i * k]).toBe(0);
+      expect([...knn.indices.subarray(i * k + 1, (i + 1) * k)]).toEqual(dist.slice(1, k).map((p) => p[1]));
+      for (let j = 1; j < k; j++) expect(knn.distances[i * k + j]).toBeCloseTo(dist[j][0], 4);
+    }
+  });
+
+  it('reports progress per block and rejects k > n', () => {
+    const seen: number[] = [];
+    exactKnn(new Float32Array(10 * 2).map((_, i) => i), 10, 2, 3, (done) => seen.push(done), 4);
+    expect(seen).toEqual([4, 8, 10]);
+    expect(() => exactKnn(new Float32Array(4), 2, 2, 3)).toThrow(RangeError);
+  });
+});
+
+/** kNN lists by hand: 4 points on a line at 0, 1, 3, 6, k = 3 (self first). */
+const line: Knn = {
+  n: 4, k: 3,
+  indices: Int32Array.of(0, 1, 2, 1, 0, 2, 2, 1, 0, 3, 2, 1),
+  distances: Float32Array.of(0, 1, 3, 0, 1, 2, 0, 2, 3, 0, 3, 5),
+};
+
+describe('fuzzy simplicial set', () => {
+  it('ρ is the nearest distance and σ solves Σ exp(−(d − ρ)/σ) = log2 k', () => {
+    const { rho, sigma } = smoothKnnDistances(line);
+    expect([...rho]).toEqual([1, 1, 2, 3]);
+    for (let i = 0; i < 4; i++) {
+      let s = 0;
+      for (let j = 1; j < 3; j++) s += Math.exp(-Math.max(0, line.distances[i * 3 + j] - rho[i]) / sigma[i]);
+      expect(s).toBeCloseTo(Math.log2(3), 4);
+    }
+  });
+
+  it('is the fuzzy union w + wᵀ − w∘wᵀ, symmetric, every edge twice, weights in (0, 1]', () => {
+    const { sigma } = smoothKnnDistances(line);
+    const w = (i: number, j: number) => { // i's membership of j, by hand
+      const row = [...line.indices.subarray(i * 3, i * 3 + 3)];
+      const q = row.indexOf(j);
+      if (q <= 0) return 0;
+      const rho = line.distances[i * 3 + 1];
+      return Math.exp(-Math.max(0, line.distances[i * 3 + q] - rho) / sigma[i]);
+    };
+    const g = fuzzySimplicialSet(line);
+    const edges = new Map<string, number>();
+    for (let e = 0; e < g.head.length; e++) edges.set(`${g.head[e]}-${g.tail[e]}`, g.weight[e]);
+    expect(edges.size).toBe(g.head.length); // no duplicates
+    const pairs = [[0, 1], [0, 2], [1, 2], [2, 3], [1, 3]];
+    expect(edges.size).toBe(2 * pairs.length);
+    for (const [i, j] of pairs) {
+      const expected = w(i, j) + w(j, i) - w(i, j) * w(j, i);
+      expect(edges.get(`${i}-${j}`)).toBeCloseTo(expected, 6);
+      expect(edges.get(`${j}-${i}`)).toBe(edges.get(`${i}-${j}`));
+    }
+    expect(edges.get('0-1')).toBe(1); // mutual nearest neighbours
+    for (const v of g.weight) expect(v > 0 && v <= 1).toBe(true);
+  });
+});
+
+describe('approximate pow', () => {
+  it('is within 6 % of Math.pow over 1e-6 … 1e6 for the exponents UMAP uses', () => {
+    for (const b of [0.5, 0.8942, 1, 1.5, 1.93]) {
+      const pow = approximatePow(b);
+      for (let e = -6; e <= 6; e += 0.01) {
+        const x = 10 ** e;
+        expect(Math.abs(pow(x) / x ** b - 1), `${x}^${b}`).toBeLessThan(0.06);
+      }
+    }
+  });
+});
