@@ -1,0 +1,100 @@
+/**
+ * Writes docs/results.md (and docs/results.json): every method of the lab on a suite (default the
+ * demo zoo) through the same experiment runner as `mergelab run` — pretrained, individual,
+ * averaging, TA, TIES, TW/LW AdaMerging, Surgery on TA / TIES / LW AdaMerging, IntervMerge and its
+ * mini variant on the same bases, and Tinting — with per-task and average accuracy (absolute and
+ * normalised), extra trainable parameters and training seconds. LW AdaMerging is trained once; the
+ * corrections on it load its coefficients (their training time adds the AdaMerging run's).
+ *
+ *   npm run results                       # the schedules in SCHEDULES below (≈ 30 min on 2 cores)
+ *   npm run results -- --quick --out /tmp # the quick teaching preset everywhere (a smoke run)
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { initBackend } from '../src/engine/backend';
+import { type ExperimentResult, runExperiment } from '../src/engine/correct/experiment';
+import { openSuiteDir } from '../src/engine/data/suite-dir.node.js';
+import { SuiteEvaluator } from '../src/engine/eval/evaluate';
+import { patchWasmTransposedMatMul } from '../src/engine/train/wasm-matmul';
+import { type Row, renderResults } from './results/render';
+
+/**
+ * Iterations per method: the papers' where they fit the shared 2-core machine, else reduced (and
+ * said so in the doc). Measured on the zoo (wasm, 1 thread): AdaMerging ≈ 1.4 s per iteration
+ * (8 tasks × 32 images forward + backward to the weights), IntervMerge ≈ 85 ms per step, Tinting
+ * ≈ 200 ms per step, Surgery ≈ 1 ms per step (cached features).
+ */
+export const SCHEDULES = {
+  adamerging: 150, // paper 500
+  surgery: 500, // paper 500 (8,000 steps)
+  intervmerge: 100, // paper 500 (8,000 steps)
+  tinting: 100, // paper 500 epochs (4,000 steps)
+} as const;
+
+function parseArgs(argv: string[]) {
+  const o = { suite: 'public/zoo/mini8', out: 'docs', quick: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--suite') o.suite = argv[++i];
+    else if (argv[i] === '--out') o.out = argv[++i];
+    else if (argv[i] === '--quick') o.quick = true;
+    else throw new Error(`unknown argument ${argv[i]} (options: --suite DIR, --out DIR, --quick)`);
+  }
+  return o;
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const t0 = performance.now();
+  const backend = await initBackend();
+  patchWasmTransposedMatMul();
+  const suite = await openSuiteDir(o.suite);
+  const ev = new SuiteEvaluator(suite);
+  const refs = await ev.references();
+  ev.dispose();
+  const names = suite.manifest.tasks.map((t) => t.name);
+  const preset = o.quick ? 'quick' : 'paper';
+  const it = (m: keyof typeof SCHEDULES) => (o.quick ? {} : { iterations: SCHEDULES[m] });
+  const rows: Row[] = [
+    { label: 'Pretrained (zero-shot head)', group: 'reference', tasks: refs.pretrained, extraParams: 0, trainSeconds: 0 },
+    { label: 'Individual (experts)', group: 'reference', tasks: refs.individual, extraParams: 0, trainSeconds: 0 },
+  ];
+  const run = async (label: string, group: Row['group'], experiment: object, baseSeconds = 0): Promise<ExperimentResult> => {
+    const s = performance.now();
+    let last = 0;
+    const r = await runExperiment(suite, { suite: o.suite, seed: 0, limit: null, preset, ...experiment }, {
+      onProgress: (stage, p) => {
+        if (performance.now() - last < 20_000 && p.state !== 'done') return;
+        last = performance.now();
+        process.stderr.write(`  ${label} · ${stage} ${p.step}/${p.totalSteps} loss ${p.smoothedLoss?.toFixed(4)} ETA ${p.etaSeconds?.toFixed(0)} s\n`);
+      },
+    });
+    const trainSeconds = baseSeconds + r.merge.trainSeconds + (r.correction?.trainSeconds ?? 0);
+    rows.push({ label, group, tasks: Object.fromEntries(names.map((n) => [n, r.tasks[n].accuracy])), extraParams: r.extraParams, trainSeconds, steps: (r.correction ?? r.merge).steps });
+    process.stderr.write(`${label}: ${r.average.toFixed(2)} (${((performance.now() - s) / 1000).toFixed(0)} s)\n`);
+    return r;
+  };
+  await run('Weight averaging', 'merge', { merge: { method: 'average' } });
+  await run('Task Arithmetic (λ 0.3)', 'merge', { merge: { method: 'task_arithmetic' } });
+  await run('TIES (k 20, λ 0.3)', 'merge', { merge: { method: 'ties' } });
+  await run('TW AdaMerging', 'adamerging', { merge: { method: 'adamerging', params: { granularity: 'task', ...it('adamerging') } } });
+  const lw = await run('LW AdaMerging', 'adamerging', { merge: { method: 'adamerging', params: { granularity: 'layer', ...it('adamerging') } } });
+  const lwBase = { method: 'adamerging', params: { granularity: 'layer' }, coefficients: lw.coefficients };
+  const bases = [
+    ['TA', { method: 'task_arithmetic' }, 0],
+    ['TIES', { method: 'ties' }, 0],
+    ['LW AdaMerging', lwBase, lw.merge.trainSeconds],
+  ] as const;
+  for (const [name, merge, secs] of bases) await run(`${name} + Surgery (r 16)`, 'correction', { merge, correction: { method: 'surgery', params: it('surgery') } }, secs);
+  for (const variant of ['full', 'mini'] as const) {
+    for (const [name, merge, secs] of bases) await run(`${name} + IntervMerge${variant === 'mini' ? ' mini' : ''} (r 1)`, 'correction', { merge, correction: { method: 'intervmerge', params: { variant, ...it('intervmerge') } } }, secs);
+  }
+  await run('Model Tinting (head, filter on)', 'correction', { merge: { method: 'task_arithmetic' }, correction: { method: 'tinting', params: it('tinting') } });
+
+  const seconds = (performance.now() - t0) / 1000;
+  const meta = { suite: o.suite, preset, schedules: o.quick ? null : SCHEDULES, backend: backend.backend, seconds, command: `npm run results${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}` };
+  await writeFile(join(o.out, 'results.json'), `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
+  await writeFile(join(o.out, 'results.md'), renderResults(rows, names, refs.individual, meta));
+  process.stderr.write(`wrote ${join(o.out, 'results.md')} in ${(seconds / 60).toFixed(1)} min\n`);
+}
+
+await main();
