@@ -54,6 +54,15 @@ describe('merge lab store', () => {
     expect(() => structuredClone({ merge, suite: { ...suite, source: null }, sweep, analytics })).not.toThrow();
   });
 
+  it('evaluates on the first N images per task when asked, and says so in the run label', async () => {
+    await s().loadSuite(await pickedFolder(SUITE));
+    s().setEvalLimit(8);
+    await s().runMerge();
+    const [run] = s().merge.runs;
+    expect(run.label).toBe('Task Arithmetic · λ 0.3 · first 8 images');
+    expect(run.report.status === 'done' && run.report.result.tasks.scans.images).toBe(8);
+  });
+
   it('rejects out-of-range parameters before any work, with the schema in the hint', async () => {
     await s().loadSuite(await pickedFolder(SUITE));
     s().setParam('lambda', 7);

@@ -51,12 +51,15 @@ export interface MergeSlice {
     method: MethodId;
     /** Values the user set; the rest show their (possibly dependent) defaults. */
     given: Record<string, ParamValue>;
+    /** Evaluate on the first N test images per task (null: all of them). */
+    evalLimit: number | null;
     job: MergeJob;
     runs: MergeRun[];
   };
   setMethod(id: MethodId): void;
   setParam(name: string, value: ParamValue): void;
   resetParams(): void;
+  setEvalLimit(limit: number | null): void;
   /** Merges the current pool (the suite, else the loaded models) and evaluates it on the suite. */
   runMerge(): Promise<void>;
   cancelMerge(): Promise<void>;

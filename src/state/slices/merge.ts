@@ -25,11 +25,12 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
   };
 
   return {
-    merge: { method: 'task_arithmetic', given: {}, job: { status: 'idle' }, runs: [] },
+    merge: { method: 'task_arithmetic', given: {}, evalLimit: null, job: { status: 'idle' }, runs: [] },
 
     setMethod: (method) => set((s) => ({ merge: { ...s.merge, method, given: {} } })),
     setParam: (name, value) => set((s) => ({ merge: { ...s.merge, given: { ...s.merge.given, [name]: value } } })),
     resetParams: () => set((s) => ({ merge: { ...s.merge, given: {} } })),
+    setEvalLimit: (evalLimit) => set((s) => ({ merge: { ...s.merge, evalLimit } })),
 
     async runMerge() {
       if (running()) return;
@@ -43,6 +44,7 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
       } catch (e) {
         return setJob({ status: 'error', error: asErrorInfo(e) });
       }
+      const limit = pool.suite ? state.merge.evalLimit ?? undefined : undefined;
       const jobId = `merge-job-${nextJob++}`;
       const generation = ctx.engine.generation;
       const live = () => generation === ctx.engine.generation && running()?.jobId === jobId;
@@ -54,12 +56,13 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
           if (live() && running()?.phase === 'merging') setJob({ status: 'running', phase: 'merging', progress, jobId });
         });
         if (!live()) return void api.closeMerge(merged.id).catch(() => undefined);
-        run = { key: `run${nextRun++}`, merged, label: runLabel(merged.method, merged.params), report: { status: 'idle' } };
+        const label = runLabel(merged.method, merged.params) + (limit ? ` · first ${limit} images` : '');
+        run = { key: `run${nextRun++}`, merged, label, report: { status: 'idle' } };
         set((s) => ({ merge: { ...s.merge, runs: [...s.merge.runs, run!] } }));
         if (!pool.suite || merged.suiteId === null) return setJob({ status: 'idle' });
         setJob({ status: 'running', phase: 'evaluating', progress: null, jobId });
         patchRun(run.key, { report: { status: 'running', progress: null } });
-        const report = await api.evaluate(merged.suiteId, merged.id, { jobId }, (progress) => {
+        const report = await api.evaluate(merged.suiteId, merged.id, { jobId, limit }, (progress) => {
           if (live()) setJob({ status: 'running', phase: 'evaluating', progress, jobId });
         });
         if (!live()) return;

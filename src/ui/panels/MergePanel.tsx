@@ -26,6 +26,23 @@ function useResolved(method: MethodId, given: Record<string, unknown>) {
   }, [method, given]);
 }
 
+const LIMITS = [null, 300, 100, 50] as const;
+
+/** How many test images per task the evaluation after a merge scores (all, or a quicker cap). */
+function EvalLimit() {
+  const limit = useLab((s) => s.merge.evalLimit);
+  const set = useLab((s) => s.setEvalLimit);
+  return (
+    <label className="eval-limit">
+      Evaluate on{' '}
+      <select data-testid="eval-limit" value={limit ?? 'all'} onChange={(e) => set(e.currentTarget.value === 'all' ? null : Number(e.currentTarget.value))}>
+        {LIMITS.map((n) => <option key={n ?? 'all'} value={n ?? 'all'}>{n === null ? 'all test images' : `the first ${n} test images`}</option>)}
+      </select>{' '}
+      of each task
+    </label>
+  );
+}
+
 export function MergePanel() {
   const merge = useLab((s) => s.merge);
   const poolLabel = useLab((s) => labPool(s)?.label ?? null);
@@ -57,6 +74,7 @@ export function MergePanel() {
       </div>
       <ParamForm fields={method.params} values={values} onChange={setParam} />
       {error && <ErrorBox error={error} title="Parameter:" />}
+      {onSuite && <EvalLimit />}
       <div className="actions">
         <button data-testid="run-merge" disabled={running || !poolLabel || !!error} onClick={() => void runMerge()}>{onSuite ? 'Merge and evaluate' : 'Merge'}</button>
         {running && <button data-testid="cancel-merge" className="secondary-button" onClick={() => void cancelMerge()}>Cancel</button>}

@@ -14,11 +14,20 @@ export function ResultsPanel() {
   const [picked, setPicked] = useState<string | null>(null);
   if (columns.length === 0) return null;
   const shown = columns.find((c) => c.key === picked) ?? columns[columns.length - 1];
+  // The table compares runs scored on the same images as the latest one.
+  const latest = columns[columns.length - 1].report;
+  const inTable = columns.filter((c) => Object.entries(latest.tasks).every(([t, r]) => c.report.tasks[t]?.images === r.images));
   return (
     <section className="panel" aria-labelledby="results-title" data-testid="results-panel">
       <h2 id="results-title">Accuracy per task</h2>
-      <p className="muted">Top-1 accuracy in % on each task's test split; <em>norm.</em> = accuracy ÷ the expert's own accuracy on that task × 100.</p>
-      <div className="table-scroll"><AccuracyTable refs={columns[columns.length - 1].report} merged={columns} /></div>
+      <p className="muted">
+        Top-1 accuracy in % on each task's test split (the <em>images</em> column says how many were scored); <em>norm.</em> = accuracy ÷ the
+        expert's own accuracy on that task × 100. Pretrained and individual scores are computed once per image count and cached.
+      </p>
+      <div className="table-scroll"><AccuracyTable refs={latest} merged={inTable} /></div>
+      {inTable.length < columns.length && (
+        <p className="muted">{columns.length - inTable.length} earlier run(s) scored on other image counts are left out of the table (pick them in the chart).</p>
+      )}
       <div className="chart-head">
         <h3>Merge against the references</h3>
         {columns.length > 1 && (
