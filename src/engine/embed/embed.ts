@@ -1,7 +1,7 @@
 /**
  * One shared UMAP layout of several models' features of the same images (issue 6 item 2): every
  * row is L2-normalised, the sets are stacked (point s·m + r = image r under set s), PCA reduces
- * the union to ≤ 50 dimensions, exact kNN on the reduced data, UMAP's fuzzy graph, and a layout
+ * the union to ≤ 50 dimensions (axes fitted on ≤ 4,096 seeded rows), exact kNN on the reduced data, UMAP's fuzzy graph, and a layout
  * started from the first two principal coordinates and optimised a few epochs per step. Fitting
  * once on the union makes positions comparable across models: an image whose merged feature
  * drifted from its expert feature lands elsewhere. A point budget keeps it interactive: at most
@@ -43,6 +43,8 @@ export interface EmbedOptions {
 }
 
 export const DEFAULT_BUDGET = 5000;
+/** PCA axes are fitted on at most this many seeded rows of the union (all rows are projected). */
+export const PCA_FIT_ROWS = 4096;
 
 export type EmbedStage = 'pca' | 'knn' | 'graph' | 'layout';
 
@@ -60,7 +62,7 @@ export interface SharedLayout {
   images: Int32Array;
   /** [sets.length · m, 2]: point s·m + r is image images[r] under set s. */
   positions: Float32Array;
-  /** PCA dimensions used and the share of the union's variance they keep. */
+  /** PCA dimensions used and the share of the variance they keep (on the rows the axes were fitted on). */
   pca: { dims: number; explained: number };
   seconds: Record<EmbedStage | 'total', number>;
 }
@@ -103,7 +105,10 @@ export class UmapEmbedding {
     sets.forEach((s, si) => images.forEach((img, r) => normalizeInto(s.z, img * dim, x, (si * m + r) * dim, dim)));
     onProgress?.({ stage: 'pca', done: 0, total: 1 });
     const dims = Math.min(opts.pcaDims ?? 50, 50, dim, N);
-    const pca = fitPca(x, N, dim, dims);
+    const fit = subsampleIndices(N, PCA_FIT_ROWS, opts.seed ?? 0); // [f] rows the axes are fitted on
+    const fitX = fit.length === N ? x : new Float32Array(fit.length * dim);
+    if (fitX !== x) fit.forEach((row, i) => fitX.set(x.subarray(row * dim, (row + 1) * dim), i * dim));
+    const pca = fitPca(fitX, fit.length, dim, dims);
     const reduced = projectPca(pca, x, N); // [N, dims]
     const t1 = performance.now();
     onProgress?.({ stage: 'pca', done: 1, total: 1 });
