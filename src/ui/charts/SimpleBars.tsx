@@ -6,14 +6,14 @@ export interface BarDatum {
   value: number;
 }
 
-export function SimpleBars({ data, label, unit = '', colour = '#2f5bd3', digits = 3, testId }: { data: BarDatum[]; label: string; unit?: string; colour?: string; digits?: number; testId?: string }) {
+export function SimpleBars({ data, label, unit = '', colour = '#2f5bd3', digits = 3, max, testId }: { data: BarDatum[]; label: string; unit?: string; colour?: string; digits?: number; max?: number; testId?: string }) {
   return (
     <div className="chart" data-testid={testId} role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height={220}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="name" tick={{ fontSize: 12 }} interval={0} />
-          <YAxis unit={unit} tick={{ fontSize: 12 }} />
+          <XAxis dataKey="name" tick={{ fontSize: 11 }} interval={0} angle={-30} textAnchor="end" height={56} />
+          <YAxis unit={unit} tick={{ fontSize: 12 }} domain={[0, max ?? 'auto']} />
           <Tooltip formatter={(v) => `${Number(v).toFixed(digits)}${unit}`} />
           <Bar dataKey="value" name={label} fill={colour} isAnimationActive={false} />
         </BarChart>
