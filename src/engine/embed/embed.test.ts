@@ -5,6 +5,7 @@ import { CancelledError } from '../errors';
 import { createRng } from '../random';
 import { LayoutCache, layoutKey } from './cache';
 import { EmbedInputError, type EmbedProgress, embedFeatures, type FeatureSet, layoutImages, UmapEmbedding } from './embed';
+import { estimateLayoutSeconds } from './estimate';
 import { subsampleIndices } from './subsample';
 
 /** `sets` feature sets of n images in C clusters (d-dim); set s drifts by s · drift along a second centre. */
@@ -167,5 +168,15 @@ describe('subsample and cache', () => {
     expect(cache.size).toBe(2);
     await expect(cache.getOrCompute('fails', () => Promise.reject(new Error('no')))).rejects.toThrow('no');
     expect(cache.get('fails')).toBeUndefined();
+  });
+});
+
+describe('expected time', () => {
+  it('grows with the points, follows the epoch schedule, and is near the benchmark at 12,000 × 512', () => {
+    expect(estimateLayoutSeconds(1000)).toBeLessThan(estimateLayoutSeconds(2000));
+    expect(estimateLayoutSeconds(12000, 512, { nEpochs: 400 })).toBeGreaterThan(estimateLayoutSeconds(12000));
+    const t = estimateLayoutSeconds(12000);
+    expect(t).toBeGreaterThan(6);
+    expect(t).toBeLessThan(16); // measured 10.8 s at load 6.7 (docs/benchmarks.md)
   });
 });
