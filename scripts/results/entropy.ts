@@ -1,0 +1,63 @@
+/**
+ * The diagnostic behind AdaMerging's row: the surrogate it minimises (prediction entropy, summed
+ * over tasks) against the accuracy it is meant to track, along uniform coefficients λ·1 (every
+ * task, every tensor). On ViT-B/32 the AdaMerging paper shows the two moving together; where the
+ * entropy is flat or non-monotone in λ while the accuracy falls, entropy minimisation from
+ * λ = 0.3 has nothing to follow.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { MergeCoefficients } from '../../src/engine/correct/coefficients';
+import { bankFeatures } from '../../src/engine/correct/losses';
+import type { Suite } from '../../src/engine/data/suite';
+import { argmaxRows, top1Accuracy } from '../../src/engine/eval/accuracy';
+import { headLogits } from '../../src/engine/model/heads';
+import { PixelBank } from '../../src/engine/train/data';
+
+export interface SweepPoint {
+  lambda: number;
+  /** Σ over tasks of the mean entropy (nats) of the merged model's predictions on the task's test images. */
+  entropy: number;
+  /** Mean over tasks of top-1 accuracy (%). */
+  accuracy: number;
+}
+
+/** Mean entropy of softmax rows of logits [n, C]. */
+function meanEntropy(logits: Float32Array, n: number, C: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const row = logits.subarray(i * C, (i + 1) * C);
+    const m = Math.max(...row);
+    const e = Array.from(row, (v) => Math.exp(v - m));
+    const s = e.reduce((a, b) => a + b, 0);
+    total -= e.reduce((a, v) => a + (v / s) * Math.log(Math.max(v / s, 1e-30)), 0);
+  }
+  return total / n;
+}
+
+export async function entropySweep(suite: Suite, lambdas: readonly number[]): Promise<SweepPoint[]> {
+  const names = suite.manifest.tasks.map((t) => t.name);
+  const config = suite.pretrained.config;
+  const c = await MergeCoefficients.fromPool(suite.pretrained, [...suite.experts.values()], names, { granularity: 'task' });
+  const images = await Promise.all(names.map((n) => suite.images(n)));
+  const banks = await Promise.all(images.map((im) => PixelBank.load(im, config.imageSize)));
+  const out: SweepPoint[] = [];
+  try {
+    for (const lambda of lambdas) {
+      c.load(names.map(() => lambda));
+      const w = c.mergedMap();
+      let entropy = 0;
+      let accuracy = 0;
+      for (const [t, n] of names.entries()) {
+        const head = suite.heads.get(n)!;
+        const logits = headLogits(await bankFeatures(w, config, banks[t]), banks[t].count, head, suite.manifest.logitScale);
+        entropy += meanEntropy(logits, banks[t].count, head.numClasses);
+        accuracy += (100 * top1Accuracy(argmaxRows(logits, banks[t].count, head.numClasses), images[t].labels)) / names.length;
+      }
+      tf.dispose([...w.values()]);
+      out.push({ lambda, entropy, accuracy });
+    }
+  } finally {
+    c.dispose();
+  }
+  return out;
+}
