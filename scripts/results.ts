@@ -6,7 +6,7 @@
  * normalised), extra trainable parameters and training seconds. LW AdaMerging is trained once; the
  * corrections on it load its coefficients (their training time adds the AdaMerging run's).
  *
- *   npm run results                       # the schedules in SCHEDULES below (≈ 30 min on 2 cores)
+ *   npm run results                       # the schedules in SCHEDULES below (≈ 40 min on a loaded 2-core machine)
  *   npm run results -- --quick --out /tmp # the quick teaching preset everywhere (a smoke run)
  *   npm run results -- --render-only      # re-render docs/results.md from docs/results.json
  */
@@ -25,15 +25,16 @@ const SWEEP = [0.05, 0.125, 0.2, 0.3, 0.45];
 
 /**
  * Iterations per method: the papers' where they fit the shared 2-core machine, else reduced (and
- * said so in the doc). Measured on the zoo (wasm, 1 thread): AdaMerging ≈ 1.4 s per iteration
- * (8 tasks × 32 images forward + backward to the weights; 2 s on the loaded machine), IntervMerge ≈ 85 ms per step, Tinting
- * ≈ 200 ms per step, Surgery ≈ 1 ms per step (cached features).
+ * said so in the doc). Measured on the zoo (wasm, 1 thread, machine otherwise idle → loaded at
+ * load average ~7): AdaMerging 1.4 → 4 s per iteration (8 tasks × 32 images forward + backward to
+ * the weights), IntervMerge 85 → 250 ms per step, Tinting 200 → 500 ms per step, Surgery ~1 ms per
+ * step (cached features).
  */
 export const SCHEDULES = {
-  adamerging: 200, // paper 500
+  adamerging: 100, // paper 500
   surgery: 500, // paper 500 (8,000 steps)
-  intervmerge: 100, // paper 500 (8,000 steps)
-  tinting: 100, // paper 500 epochs (4,000 steps)
+  intervmerge: 50, // paper 500 (8,000 steps)
+  tinting: 50, // paper 500 epochs (4,000 steps)
 } as const;
 
 function parseArgs(argv: string[]) {
