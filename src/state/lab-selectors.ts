@@ -17,10 +17,8 @@ export interface LabPool {
   suite: boolean;
 }
 
-/** The loaded suite's models, else the pool of the Models panel (pretrained + the other ready models). */
-export function labPool(s: LabState): LabPool | null {
-  const info = s.suite.status === 'ready' ? s.suite.info : null;
-  if (info) return { ref: { kind: 'suite', suiteId: info.id }, label: `suite ${info.name} (${info.experts.length} experts)`, suite: true };
+/** The pool of the Models panel (pretrained + the other ready models), if there is one. */
+function modelsPool(s: LabState): LabPool | null {
   const ready = readyCheckpoints(s);
   const pre = ready.find((c) => c.key === pretrainedKey(s));
   const experts = ready.filter((c) => c !== pre);
@@ -30,6 +28,16 @@ export function labPool(s: LabState): LabPool | null {
     label: `loaded models: ${pre.name} + ${experts.length} expert${experts.length === 1 ? '' : 's'}`,
     suite: false,
   };
+}
+
+/** Whether both a suite and a Models-panel pool are there to choose from. */
+export const hasPoolChoice = (s: LabState): boolean => s.suite.status === 'ready' && modelsPool(s) !== null;
+
+/** The loaded suite's models (unless the user chose the Models panel's), else the Models panel's pool. */
+export function labPool(s: LabState): LabPool | null {
+  const info = s.suite.status === 'ready' ? s.suite.info : null;
+  if (info && !(s.merge.useModels && modelsPool(s))) return { ref: { kind: 'suite', suiteId: info.id }, label: `suite ${info.name} (${info.experts.length} experts)`, suite: true };
+  return modelsPool(s);
 }
 
 /** "TIES-Merging · k 20, λ 0.3, sum" */

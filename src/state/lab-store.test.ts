@@ -104,6 +104,30 @@ describe('merge lab store', () => {
     expect(s().merge.runs[0].report.status).toBe('done');
   });
 
+  it('an evaluation cancelled after its merge keeps the run; evaluating it later fills in its table', async () => {
+    await s().loadSuite(await pickedFolder(SUITE));
+    const stop = store.subscribe((st) => {
+      if (st.merge.job.status === 'running' && st.merge.job.phase === 'evaluating') { stop(); void st.cancelMerge(); }
+    });
+    await s().runMerge();
+    expect(s().merge.job).toEqual({ status: 'cancelled' });
+    const [run] = s().merge.runs;
+    expect(run.report.status).toBe('idle');
+    await s().evaluateRun(run.key);
+    expect(s().merge.runs[0].report.status).toBe('done');
+    expect(s().merge.job).toEqual({ status: 'idle' });
+  });
+
+  it('with a suite and loaded models, the user picks which pool to merge', async () => {
+    await s().loadSuite(await pickedFolder(SUITE));
+    await s().addGroups(groupFiles([...await pickedFolder(fixturePath('tiny-a')), ...await pickedFolder(fixturePath('merge/task-3'), 'task-3')]));
+    s().setEvalLimit(4);
+    await s().runMerge();
+    s().setUseModels(true);
+    await s().runMerge();
+    expect(s().merge.runs.map((r) => r.merged.suiteId === null)).toEqual([false, true]);
+  });
+
   it('the λ sweep scores only the last λ of a quick drag; λ 0 scores like the pretrained model', async () => {
     await s().loadSuite(await pickedFolder(SUITE));
     const first = s().setSweepLambda(0.9);

@@ -37,6 +37,8 @@ export interface MergeRun {
   merged: MergedModel;
   /** Short label for tables and charts, e.g. "TIES k 20, λ 0.3". */
   label: string;
+  /** Test images per task its evaluation scores (null: all). */
+  limit: number | null;
   report: Task<EvalReport>;
 }
 
@@ -51,6 +53,8 @@ export interface MergeSlice {
     method: MethodId;
     /** Values the user set; the rest show their (possibly dependent) defaults. */
     given: Record<string, ParamValue>;
+    /** Merge the Models panel's pool even when a suite is loaded. */
+    useModels: boolean;
     /** Evaluate on the first N test images per task (null: all of them). */
     evalLimit: number | null;
     job: MergeJob;
@@ -60,8 +64,11 @@ export interface MergeSlice {
   setParam(name: string, value: ParamValue): void;
   resetParams(): void;
   setEvalLimit(limit: number | null): void;
+  setUseModels(useModels: boolean): void;
   /** Merges the current pool (the suite, else the loaded models) and evaluates it on the suite. */
   runMerge(): Promise<void>;
+  /** Evaluates a run again (e.g. after its evaluation was cancelled). */
+  evaluateRun(key: string): Promise<void>;
   cancelMerge(): Promise<void>;
   removeRun(key: string): Promise<void>;
   /** The merged HF folder's two files, for download (not kept in the state). */

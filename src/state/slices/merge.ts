@@ -24,13 +24,42 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
     return error.code === 'cancelled' ? { status: 'cancelled' } : { status: 'error', error };
   };
 
+  /** Starts the one merge-panel job; `live` turns false once the engine restarts or another job replaces it. */
+  const startJob = (phase: 'merging' | 'evaluating') => {
+    const jobId = `merge-job-${nextJob++}`;
+    const generation = ctx.engine.generation;
+    setJob({ status: 'running', phase, progress: null, jobId });
+    return { jobId, live: () => generation === ctx.engine.generation && running()?.jobId === jobId };
+  };
+
+  /** Evaluates a run on its suite (the job's second phase); a failure is shown on the run, a cancel in the panel. */
+  const evaluate = async (run: MergeRun, jobId: string, live: () => boolean) => {
+    setJob({ status: 'running', phase: 'evaluating', progress: null, jobId });
+    patchRun(run.key, { report: { status: 'running', progress: null } });
+    try {
+      const api = await ctx.engine.api();
+      const report = await api.evaluate(run.merged.suiteId!, run.merged.id, { jobId, limit: run.limit ?? undefined }, (progress) => {
+        if (live()) setJob({ status: 'running', phase: 'evaluating', progress, jobId });
+      });
+      if (!live()) return;
+      patchRun(run.key, { report: { status: 'done', result: report } });
+      setJob({ status: 'idle' });
+    } catch (e) {
+      if (!live()) return;
+      const job = failed(e);
+      patchRun(run.key, { report: job.status === 'error' ? { status: 'error', error: job.error } : { status: 'idle' } });
+      setJob(job.status === 'error' ? { status: 'idle' } : job);
+    }
+  };
+
   return {
-    merge: { method: 'task_arithmetic', given: {}, evalLimit: null, job: { status: 'idle' }, runs: [] },
+    merge: { method: 'task_arithmetic', given: {}, useModels: false, evalLimit: null, job: { status: 'idle' }, runs: [] },
 
     setMethod: (method) => set((s) => ({ merge: { ...s.merge, method, given: {} } })),
     setParam: (name, value) => set((s) => ({ merge: { ...s.merge, given: { ...s.merge.given, [name]: value } } })),
     resetParams: () => set((s) => ({ merge: { ...s.merge, given: {} } })),
     setEvalLimit: (evalLimit) => set((s) => ({ merge: { ...s.merge, evalLimit } })),
+    setUseModels: (useModels) => set((s) => ({ merge: { ...s.merge, useModels } })),
 
     async runMerge() {
       if (running()) return;
@@ -45,10 +74,7 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
         return setJob({ status: 'error', error: asErrorInfo(e) });
       }
       const limit = pool.suite ? state.merge.evalLimit ?? undefined : undefined;
-      const jobId = `merge-job-${nextJob++}`;
-      const generation = ctx.engine.generation;
-      const live = () => generation === ctx.engine.generation && running()?.jobId === jobId;
-      setJob({ status: 'running', phase: 'merging', progress: null, jobId });
+      const { jobId, live } = startJob('merging');
       let run: MergeRun | null = null;
       try {
         const api = await ctx.engine.api();
@@ -57,24 +83,20 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
         });
         if (!live()) return void api.closeMerge(merged.id).catch(() => undefined);
         const label = runLabel(merged.method, merged.params) + (limit ? ` · first ${limit} images` : '');
-        run = { key: `run${nextRun++}`, merged, label, report: { status: 'idle' } };
+        run = { key: `run${nextRun++}`, merged, label, limit: limit ?? null, report: { status: 'idle' } };
         set((s) => ({ merge: { ...s.merge, runs: [...s.merge.runs, run!] } }));
-        if (!pool.suite || merged.suiteId === null) return setJob({ status: 'idle' });
-        setJob({ status: 'running', phase: 'evaluating', progress: null, jobId });
-        patchRun(run.key, { report: { status: 'running', progress: null } });
-        const report = await api.evaluate(merged.suiteId, merged.id, { jobId, limit }, (progress) => {
-          if (live()) setJob({ status: 'running', phase: 'evaluating', progress, jobId });
-        });
-        if (!live()) return;
-        patchRun(run.key, { report: { status: 'done', result: report } });
-        setJob({ status: 'idle' });
+        if (merged.suiteId === null) return setJob({ status: 'idle' });
+        await evaluate(run, jobId, live);
       } catch (e) {
-        if (generation !== ctx.engine.generation) return;
-        const job = failed(e);
-        // An evaluation that failed is shown on its run (once); a cancelled one says so in the panel.
-        if (run) patchRun(run.key, { report: job.status === 'error' ? { status: 'error', error: job.error } : { status: 'idle' } });
-        setJob(run && job.status === 'error' ? { status: 'idle' } : job);
+        if (live()) setJob(failed(e));
       }
+    },
+
+    async evaluateRun(key) {
+      const run = get().merge.runs.find((r) => r.key === key);
+      if (running() || !run || run.merged.suiteId === null) return;
+      const { jobId, live } = startJob('evaluating');
+      await evaluate(run, jobId, live);
     },
 
     async cancelMerge() {

@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { resolveParams } from '../../engine/merge/params';
 import { METHODS, getMethod } from '../../engine/merge/registry';
 import type { MethodId } from '../../engine/merge/types';
-import { labPool } from '../../state/lab-selectors';
+import { hasPoolChoice, labPool } from '../../state/lab-selectors';
 import { asErrorInfo } from '../../worker/api';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';
@@ -43,10 +43,23 @@ function EvalLimit() {
   );
 }
 
+/** With a suite and a pool of loaded models both present: which one to merge. */
+function PoolChoice() {
+  const useModels = useLab((s) => s.merge.useModels);
+  const set = useLab((s) => s.setUseModels);
+  return (
+    <div className="pool-choice" role="radiogroup" aria-label="Pool to merge">
+      <label><input type="radio" name="pool" checked={!useModels} onChange={() => set(false)} /> the suite's models</label>
+      <label><input type="radio" name="pool" data-testid="pool-models" checked={useModels} onChange={() => set(true)} /> the models loaded in the Models panel</label>
+    </div>
+  );
+}
+
 export function MergePanel() {
   const merge = useLab((s) => s.merge);
   const poolLabel = useLab((s) => labPool(s)?.label ?? null);
   const onSuite = useLab((s) => labPool(s)?.suite ?? false);
+  const choice = useLab(hasPoolChoice);
   const setMethod = useLab((s) => s.setMethod);
   const setParam = useLab((s) => s.setParam);
   const resetParams = useLab((s) => s.resetParams);
@@ -63,6 +76,7 @@ export function MergePanel() {
         {poolLabel ? <>Merging <strong>{poolLabel}</strong>{onSuite ? '; the result is evaluated on every task.' : ' (no suite: merge and download only).'}</>
           : <span className="muted">Load a suite (or the demo), or a pretrained model and experts in the Models panel, to merge.</span>}
       </p>
+      {choice && <PoolChoice />}
       <div className="method-row">
         <label>
           Method{' '}

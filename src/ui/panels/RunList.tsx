@@ -19,6 +19,8 @@ function save(name: string, blob: Blob) {
 function Run({ run }: { run: MergeRun }) {
   const mergeFiles = useLab((s) => s.mergeFiles);
   const remove = useLab((s) => s.removeRun);
+  const evaluate = useLab((s) => s.evaluateRun);
+  const busy = useLab((s) => s.merge.job.status === 'running');
   const download = async (which: 'config' | 'model') => {
     const files = await mergeFiles(run.key);
     if (which === 'config') save('config.json', new Blob([files.configJson], { type: 'application/json' }));
@@ -33,7 +35,9 @@ function Run({ run }: { run: MergeRun }) {
       </div>
       {m.notes.length > 0 && <ul className="notes" data-testid="merge-notes">{m.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>}
       {run.report.status === 'error' && <ErrorBox error={run.report.error} title="Evaluation failed:" />}
-      {m.suiteId && run.report.status === 'idle' && <p className="muted">Not evaluated (cancelled).</p>}
+      {m.suiteId && run.report.status === 'idle' && (
+        <p className="muted">Not evaluated (cancelled). <button className="link" disabled={busy} onClick={() => void evaluate(run.key)}>Evaluate now</button></p>
+      )}
       <div className="actions">
         <span className="muted">Download the HF folder:</span>
         <button className="secondary-button" data-testid="download-config" onClick={() => void download('config')}>config.json</button>

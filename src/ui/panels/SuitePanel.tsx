@@ -3,7 +3,8 @@
  * the demo zoo in one click; then its tasks with class names and example images, the pool check
  * of its models, and every problem with the file named and what to do.
  */
-import { filesFromInput } from '../drop';
+import { useState, type DragEvent } from 'react';
+import { filesFromDrop, filesFromInput } from '../drop';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';
 import { useLab } from '../store-context';
@@ -39,11 +40,20 @@ export function SuitePanel() {
   const loadDemo = useLab((s) => s.loadDemo);
   const closeSuite = useLab((s) => s.closeSuite);
   const busy = suite.status === 'loading';
+  const [over, setOver] = useState(false);
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    void filesFromDrop(e.dataTransfer.items).then((files) => { if (files.length && !busy) void loadSuite(files); });
+  };
   return (
-    <section className="panel" aria-labelledby="suite-title" data-testid="suite-panel" data-status={suite.status} data-attempt={suite.attempt}>
+    <section
+      className={`panel${over ? ' over' : ''}`} aria-labelledby="suite-title" data-testid="suite-panel" data-status={suite.status} data-attempt={suite.attempt}
+      onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}
+    >
       <h2 id="suite-title">Task suite</h2>
       <p className="muted">
-        A suite is a folder with <code>manifest.json</code>, <code>models/</code> (pretrained + one expert per task),{' '}
+        Drop a suite folder here or pick it. A suite is a folder with <code>manifest.json</code>, <code>models/</code> (pretrained + one expert per task),{' '}
         <code>heads.safetensors</code> and <code>data/&lt;task&gt;/</code> test images (safetensors, an ImageFolder of PNG/JPEG, or IDX files).
       </p>
       <div className="actions">
