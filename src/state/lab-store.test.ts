@@ -128,6 +128,18 @@ describe('merge lab store', () => {
     expect(s().merge.runs.map((r) => r.merged.suiteId === null)).toEqual([false, true]);
   });
 
+  it('a backend change re-opens the suite in the new engine and forgets the old merges', async () => {
+    await s().loadSuite(await pickedFolder(SUITE));
+    s().setEvalLimit(4);
+    await s().runMerge();
+    expect(s().merge.runs).toHaveLength(1);
+    await s().setBackendSetting('cpu');
+    expect(s().suite.status).toBe('ready');
+    expect(s().merge.runs).toHaveLength(0);
+    await s().runMerge(); // the suite id is valid in the new engine
+    expect(s().merge.runs[0].report.status).toBe('done');
+  });
+
   it('the λ sweep scores only the last λ of a quick drag; λ 0 scores like the pretrained model', async () => {
     await s().loadSuite(await pickedFolder(SUITE));
     const first = s().setSweepLambda(0.9);
