@@ -1,8 +1,9 @@
 /**
- * IntervMerge — task-specific interventions on a merged model (METHODS.md §8; the LoReFT form of
- * "ReFT: Representation Finetuning for Language Models", Wu et al. 2024, applied per task to merged
- * CLIP towers). Inside every block, on the attention sub-layer's output attn(LN1 x) BEFORE the
- * residual add, at the CLS position only (the forward's attentionOutput hook, no model copy):
+ * IntervMerge — "Parameter-Efficient Interventions for Enhanced Model Merging" (Osial, Marczak,
+ * Zieliński, SDM 2025), METHODS.md §8; the intervention has the LoReFT form of "ReFT" (Wu et al.
+ * 2024). Task-specific interventions on a merged model, inside every block, on the attention
+ * sub-layer's output attn(LN1 x) BEFORE the residual add, at the CLS position only (the forward's
+ * attentionOutput hook, no model copy):
  *   full:  Φ(h) = h + W2ᵀ((W1 h + b1) − (W2 h + b2)),  W1, W2 [r, D], b1, b2 [r];
  *   mini:  the same on the first s = ⌊D/12⌋ coordinates of h, the rest passes through;
  *   tiled: block l edits only the disjoint slice [l·s, (l+1)·s) by an input-independent vector
@@ -44,7 +45,7 @@ export const intervmerge: TrainedMethod = {
   id: 'intervmerge',
   kind: 'correction',
   label: 'IntervMerge',
-  paper: { title: 'ReFT: Representation Finetuning for Language Models (the intervention form)', url: 'https://arxiv.org/abs/2404.03592' },
+  paper: { title: 'Parameter-Efficient Interventions for Enhanced Model Merging', url: 'https://arxiv.org/abs/2412.17023' },
   summary: 'Adds a tiny learned edit of the CLS attention output in every block, per task, trained so the merged model\'s feature matches the expert\'s.',
   params: [
     rankField(1, 'each intervention'),
