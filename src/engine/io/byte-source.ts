@@ -9,6 +9,11 @@ export interface ByteSource {
   readonly size: number;
   /** Reads bytes [offset, offset + length). Must return exactly `length` bytes. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: fills `into` with bytes [offset, offset + into.byteLength) — memory the caller owns
+   * and reuses, so a streaming reader does not allocate (and page in) fresh buffers per read.
+   */
+  readInto?(offset: number, into: Uint8Array): Promise<void>;
 }
 
 /** A ByteSource over a browser Blob/File: reads slices lazily, never the whole file. */
@@ -30,6 +35,9 @@ export function memorySource(bytes: Uint8Array, name = 'memory'): ByteSource {
     size: bytes.byteLength,
     async read(offset, length) {
       return bytes.subarray(offset, offset + length);
+    },
+    async readInto(offset, into) {
+      into.set(bytes.subarray(offset, offset + into.byteLength));
     },
   };
 }

@@ -40,6 +40,12 @@ export interface TensorStore {
   /** Total bytes of the underlying file(s). */
   readonly size: number;
   read(name: string): Promise<TensorData>;
+  /**
+   * Optional: reads an F32 tensor straight into into[0, numel) (caller-owned memory, reused by
+   * streaming readers) and returns that view; null when it cannot (another dtype, or a source
+   * without readInto): use read then.
+   */
+  readInto?(name: string, into: Float32Array): Promise<Float32Array | null>;
 }
 
 export function numel(shape: readonly number[]): number {
@@ -119,6 +125,14 @@ export async function openSafetensors(src: ByteSource): Promise<TensorStore> {
         throw fail(`tensor "${name}": ${(e as Error).message}.`, 'Convert the checkpoint to F32, F16 or BF16 floats.');
       }
       return { dtype: info.dtype, shape: [...info.shape], values };
+    },
+    async readInto(name, into) {
+      const info = tensors.get(name);
+      if (!info) throw fail(`has no tensor "${name}".`);
+      const n = numel(info.shape);
+      if (info.dtype !== 'F32' || !src.readInto || into.length < n) return null;
+      await src.readInto(info.offset, new Uint8Array(into.buffer, into.byteOffset, info.byteLength));
+      return into.subarray(0, n);
     },
   };
 }

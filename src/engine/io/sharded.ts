@@ -88,5 +88,9 @@ export async function openSharded(index: ByteSource, files: readonly ByteSource[
       if (!shard) throw new SafetensorsError(index.name, `has no tensor "${name}" in its weight_map.`);
       return stores.get(shard)!.read(name);
     },
+    async readInto(name, into) {
+      const store = stores.get(weightMap.get(name) ?? '');
+      return store?.readInto ? store.readInto(name, into) : null;
+    },
   };
 }

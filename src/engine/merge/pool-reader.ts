@@ -4,6 +4,10 @@
  * pretrained model. While tensor i is being merged, the next tensors are already being read (file reads
  * run off the main thread in Node and in browsers), so I/O and arithmetic overlap. Experts without a tensor the
  * pretrained model has (only visual_projection.weight passes assertPool) contribute τ = 0 there.
+ * With `recycle`, tensors are read into READ_AHEAD + 1 buffers per model, reused round-robin
+ * (sources with readInto: Node files), instead of fresh ones: a pass then allocates nothing, which
+ * spares the page faults and garbage collections of 3 GB of new buffers per pass (TIES reads the
+ * pool three times). The price is the contract: what read(i) returned is valid only until the next read().
  */
 import { MergelabError } from '../errors';
 import type { Checkpoint, ParamSpec } from '../model/clip-vit/checkpoint';
@@ -29,13 +33,18 @@ export class PoolReader {
   private readonly has: ReadonlySet<string>[];
   private readonly differs: boolean[];
   private observed = 0;
+  /** Recycled buffers: per slot, one array of maxNumel per model, and the last load that used the slot. */
+  private readonly slots: { buffers: Float32Array[]; busy: Promise<unknown> }[] = [];
 
-  constructor(readonly pretrained: Checkpoint, readonly experts: readonly Checkpoint[]) {
+  constructor(readonly pretrained: Checkpoint, readonly experts: readonly Checkpoint[], opts: { recycle?: boolean } = {}) {
     this.specs = pretrained.params;
     this.checkpoints = [pretrained, ...experts];
     this.bytesPerElement = this.checkpoints.map((c) => c.fileBytes / Math.max(1, c.params.reduce((a, p) => a + numel(p.shape), 0)));
     this.has = experts.map((e) => new Set(e.params.map((p) => p.name)));
     this.differs = experts.map(() => false);
+    if (opts.recycle && this.checkpoints.some((c) => c.readParamInto)) {
+      for (let s = 0; s <= READ_AHEAD; s++) this.slots.push({ buffers: this.checkpoints.map(() => new Float32Array(this.maxNumel)), busy: Promise.resolve() });
+    }
   }
 
   /** Stored bytes of one full pass over the pool. */
@@ -72,11 +81,20 @@ export class PoolReader {
     return inputs;
   }
 
-  private async load(index: number): Promise<TensorInputs> {
+  private load(index: number): Promise<TensorInputs> {
+    const slot = this.slots.length ? this.slots[index % this.slots.length] : null;
+    if (!slot) return this.loadInto(index, null);
+    // A read abandoned by an out-of-order read() may still be filling this slot: wait for it.
+    const loading = slot.busy.then(() => this.loadInto(index, slot.buffers), () => this.loadInto(index, slot.buffers));
+    slot.busy = loading.catch(() => {});
+    return loading;
+  }
+
+  private async loadInto(index: number, buffers: Float32Array[] | null): Promise<TensorInputs> {
     const spec = this.specs[index];
     const n = numel(spec.shape);
     const readOne = async (ck: Checkpoint, c: number): Promise<Float32Array> => {
-      const v = await ck.readParam(spec.name);
+      const v = buffers && ck.readParamInto ? await ck.readParamInto(spec.name, buffers[c]) : await ck.readParam(spec.name);
       if (v.length !== n) throw new MergelabError('checkpoint', `model "${ck.name}": tensor "${spec.name}" has ${v.length} values, expected ${n} for shape [${spec.shape.join(', ')}].`, 'The checkpoint does not match its own header; re-export it.');
       this.bytesRead += n * this.bytesPerElement[c];
       return v;

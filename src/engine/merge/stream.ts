@@ -46,7 +46,7 @@ export async function mergeStream(req: MergeRequest, sink: AbortableSink, opts: 
   };
   try {
     const inputs = await describeInputs(req.pretrained, req.experts);
-    const merge = new TaskVectorMerge(req.pretrained, req.experts, r.plan, opts);
+    const merge = new TaskVectorMerge(req.pretrained, req.experts, r.plan, opts, true);
     await merge.prepare();
     const metadata = mergeMetadata(r.method.id, r.params, inputs);
     const specs: TensorSpec[] = merge.reader.specs.map((s) => ({ name: s.name, dtype: 'F32', shape: [...s.shape] }));

@@ -69,9 +69,10 @@ export class TaskVectorMerge {
   /** The WebAssembly SIMD kernels, or null (not available, or opts.simd false). */
   readonly simd: SimdKernels | null;
 
-  constructor(pretrained: Checkpoint, experts: readonly Checkpoint[], readonly plan: MergePlan, private readonly opts: MergeRunOptions = {}) {
+  /** @param recycle read inputs into reused buffers (pool-reader.ts): only when no caller reads through this.reader. */
+  constructor(pretrained: Checkpoint, experts: readonly Checkpoint[], readonly plan: MergePlan, private readonly opts: MergeRunOptions = {}, recycle = false) {
     if (experts.length === 0) throw new MergelabError('usage', 'a merge needs at least one expert.', 'Add the fine-tuned checkpoints to merge.');
-    this.reader = new PoolReader(pretrained, experts);
+    this.reader = new PoolReader(pretrained, experts, { recycle });
     this.thresholds = experts.map(() => 0);
     // TIES: histogram, threshold + sign, merge (prepare adjusts it when the second histogram is not needed).
     this.passes = 1 + (plan.trim ? 2 : plan.combine.kind === 'ties' ? 1 : 0);

@@ -30,4 +30,9 @@ export interface Checkpoint {
   readonly notes: readonly string[];
   /** Reads one canonical parameter as float32 (open_clip q/k/v split and proj transpose applied). */
   readParam(name: string): Promise<Float32Array>;
+  /**
+   * Optional: readParam into caller-owned memory — fills and returns into[0, n) when the stored
+   * tensor is F32 with no transform and its source can read into memory; otherwise a fresh array.
+   */
+  readParamInto?(name: string, into: Float32Array): Promise<Float32Array>;
 }

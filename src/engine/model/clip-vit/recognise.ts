@@ -166,6 +166,11 @@ export async function openCheckpoint(name: string, files: ByteSource[]): Promise
     if (last?.tensor !== src.tensor) last = { tensor: src.tensor, data: store.read(src.tensor) };
     return last.data;
   };
+  const readParam = async (param: string) => {
+    const src = sources.get(param);
+    if (!src) throw new CheckpointError(name, `has no parameter "${param}".`, 'Use one of the canonical names listed in checkpoint.params.');
+    return convert(await read(src), src);
+  };
   return {
     name,
     format: layout.format,
@@ -177,10 +182,11 @@ export async function openCheckpoint(name: string, files: ByteSource[]): Promise
     dtypes,
     notes: [...layout.notes, ...configNotes, ...fileNotes],
     sources,
-    async readParam(param) {
+    readParam,
+    async readParamInto(param, into) {
       const src = sources.get(param);
-      if (!src) throw new CheckpointError(name, `has no parameter "${param}".`, 'Use one of the canonical names listed in checkpoint.params.');
-      return convert(await read(src), src);
+      const direct = src && !src.transform && src.dtype === 'F32' && store.readInto ? await store.readInto(src.tensor, into) : null;
+      return direct ?? readParam(param);
     },
   };
 }
