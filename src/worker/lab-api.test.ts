@@ -198,7 +198,7 @@ describe('engine API: suites, merges, evaluation', () => {
     const pub = fixturePath('..', '..', 'public');
     const fetchImpl = async (url: string) => {
       const bytes = await readFile(join(pub, new URL(url).pathname));
-      return { ok: true, status: 200, arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+      return { ok: true, status: 200, blob: async () => new Blob([bytes]) };
     };
     const demo = createInProcessEngine({ fetchImpl });
     await demo.init({ force: 'cpu' });

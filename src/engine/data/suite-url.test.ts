@@ -22,9 +22,9 @@ function publicFetch(asked: string[] = []): FetchLike {
     const path = url.slice(BASE.length);
     try {
       const bytes = await readFile(join(PUBLIC, path));
-      return { ok: true, status: 200, arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+      return { ok: true, status: 200, blob: async () => new Blob([bytes]) };
     } catch {
-      return { ok: false, status: 404, statusText: 'Not Found', arrayBuffer: async () => new ArrayBuffer(0) };
+      return { ok: false, status: 404, statusText: 'Not Found', blob: async () => new Blob([]) };
     }
   };
 }
