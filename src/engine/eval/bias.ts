@@ -141,9 +141,10 @@ export interface BiasOptions extends Omit<RunOptions, 'onProgress'> {
 
 /**
  * Features with hidden states of every task's expert and of each model on every task of the suite,
- * through the evaluator's FeatureCache (a model measured before costs nothing).
+ * through the evaluator's FeatureCache (a model measured before costs nothing), and each task's
+ * labels (the same images for every model).
  */
-export async function collectBiasFeatures(ev: SuiteEvaluator, models: (ModelInput & { label: string })[], opts: BiasOptions = {}): Promise<BiasInput> {
+export async function collectBiasFeatures(ev: SuiteEvaluator, models: (ModelInput & { label: string })[], opts: BiasOptions = {}): Promise<BiasInput & { labels: Record<string, Int32Array> }> {
   const tasks = ev.suite.manifest.tasks.map((t) => t.name);
   const steps = tasks.length * (models.length + 1);
   let step = 0;
@@ -152,8 +153,11 @@ export async function collectBiasFeatures(ev: SuiteEvaluator, models: (ModelInpu
     onProgress: (p: { task: string; done: number; total: number }) => opts.onProgress?.({ model: label, task: p.task, done: p.done, total: p.total, step, steps }),
   });
   const experts: Record<string, Representations> = {};
+  const labels: Record<string, Int32Array> = {};
   for (const t of tasks) {
-    experts[t] = await ev.checkpointFeatures(ev.suite.experts.get(t)!, t, run('expert'));
+    const f = await ev.checkpointFeatures(ev.suite.experts.get(t)!, t, run('expert'));
+    experts[t] = f;
+    labels[t] = f.labels;
     step++;
   }
   const out: BiasInput['models'] = [];
@@ -165,7 +169,7 @@ export async function collectBiasFeatures(ev: SuiteEvaluator, models: (ModelInpu
     }
     out.push({ key: m.key, label: m.label, features });
   }
-  return { tasks, experts, models: out };
+  return { tasks, experts, models: out, labels };
 }
 
 /** collectBiasFeatures + biasReport. */
