@@ -39,6 +39,7 @@ test('the demo zoo loads; TA drops ≥ 10 points below the experts; the λ slide
   await expect(ml.sweep.getByTestId('sweep-lambda')).toHaveText('1.00');
   await expect(status).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(ml.sweep.getByTestId('sweep-average')).not.toHaveText(low);
+  await expect(ml.sweep.getByTestId('sweep-curve').locator('.recharts-line-dot')).toHaveCount(2);
 });
 
 test('cancelling a running merge keeps the page usable', async ({ lab, page }) => {

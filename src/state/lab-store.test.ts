@@ -152,6 +152,8 @@ describe('merge lab store', () => {
     expect(sweep.report!.tasks.waves.images).toBe(Math.min(sweep.limit, 24));
     await s().setSweepLambda(1);
     expect(s().sweep.scoredLambda).toBe(1);
+    expect(s().sweep.history.map((h) => h.lambda)).toEqual([0, 1]); // 0.9 was superseded before it ran
+    expect(s().sweep.history[1].merged).toBe(s().sweep.report!.average.merged!.accuracy);
   });
 
   it('runs the task-vector analytics of the suite', async () => {

@@ -87,6 +87,8 @@ export interface SweepSlice {
     scoredLambda: number | null;
     report: EvalReport | null;
     error: ErrorInfo | null;
+    /** Every λ scored so far on this suite with its capped averages, sorted by λ. */
+    history: { lambda: number; merged: number; normalized: number | null }[];
   };
   /** Moves the λ slider: debounced, the stale run cancelled; resolves when this λ settles. */
   setSweepLambda(lambda: number): Promise<void>;

@@ -9,7 +9,7 @@ import type { SliceCreator } from './types';
 import type { SweepSlice } from './lab-types';
 
 export const SWEEP_LIMIT = 64;
-export const IDLE_SWEEP: SweepSlice['sweep'] = { lambda: 0.3, limit: SWEEP_LIMIT, status: 'idle', scoredLambda: null, report: null, error: null };
+export const IDLE_SWEEP: SweepSlice['sweep'] = { lambda: 0.3, limit: SWEEP_LIMIT, status: 'idle', scoredLambda: null, report: null, error: null, history: [] };
 
 export const createSweepSlice: SliceCreator<SweepSlice> = (set, get, ctx) => {
   let latest = 0;
@@ -33,7 +33,11 @@ export const createSweepSlice: SliceCreator<SweepSlice> = (set, get, ctx) => {
       const merged = await api.merge({ pool: { kind: 'suite', suiteId: info.id }, method: 'task_arithmetic', params: { lambda } }, { jobId });
       try {
         const report = await api.evaluate(info.id, merged.id, { limit: get().sweep.limit, jobId });
-        if (live()) patch({ status: 'done', report, scoredLambda: lambda });
+        if (live()) {
+          const point = { lambda, merged: report.average.merged!.accuracy, normalized: report.average.merged!.normalized };
+          const history = [...get().sweep.history.filter((h) => h.lambda !== lambda), point].sort((a, b) => a.lambda - b.lambda);
+          patch({ status: 'done', report, scoredLambda: lambda, history });
+        }
       } finally {
         await api.closeMerge(merged.id);
       }

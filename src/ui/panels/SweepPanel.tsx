@@ -3,6 +3,7 @@
  * images of each task (debounced; a stale run is cancelled), so the figures are capped and say so.
  * The full evaluation of the chosen λ is one click away (it runs in the Merge panel).
  */
+import { SweepCurve } from '../charts/SweepCurve';
 import { AccuracyTable } from '../components/AccuracyTable';
 import { formatPct } from '../format';
 import { useLab } from '../store-context';
@@ -43,6 +44,9 @@ export function SweepPanel() {
         )}
         {sweep.status === 'error' && sweep.error && <span className="bad">{sweep.error.message}</span>}
       </p>
+      {r && sweep.history.length > 1 && (
+        <SweepCurve points={sweep.history} individual={r.average.individual.accuracy} pretrained={r.average.pretrained.accuracy} />
+      )}
       {r && sweep.scoredLambda !== null && (
         <div className="table-scroll">
           <AccuracyTable refs={r} merged={[{ key: 'sweep', label: `TA λ ${sweep.scoredLambda.toFixed(2)} (capped)`, report: r }]} />
