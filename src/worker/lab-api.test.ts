@@ -69,8 +69,8 @@ describe('engine API: suites, merges, evaluation', () => {
     const progress: Progress[] = [];
     const m = await api.merge({ pool: { kind: 'suite', suiteId: s.id }, method: 'ties' }, { jobId: 'j1' }, (p) => progress.push(p));
     expect(m.params).toEqual({ k: 20, lambda: 0.3, aggregate: 'sum' });
-    expect(m.passes).toBe(3);
-    expect(progress.map((p) => p.stage)).toContain('scan pass 1 of 3');
+    expect(m.passes).toBeGreaterThan(1); // TIES scans for its global threshold before it merges
+    expect(progress.some((p) => /^scan pass 1 of \d$/.test(p.stage))).toBe(true);
     expect(progress.at(-1)).toMatchObject({ unit: 'bytes', done: m.bytesRead });
     const report = await api.evaluate(s.id, m.id, { limit: 12 }, (p) => progress.push(p));
     expect(tf.memory().numTensors).toBe(before);
