@@ -7,10 +7,11 @@ import type { ImageDecoder } from '../engine/data/image-decoder';
 
 export const browserImageDecoder: ImageDecoder = {
   async decode(bytes) {
-    const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+    // No colour-space conversion or premultiplication: the same 8-bit values Node's decoder returns.
+    const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
     try {
       const { width, height } = bitmap;
-      const ctx = new OffscreenCanvas(width, height).getContext('2d');
+      const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
       if (!ctx) throw new Error('no 2D canvas in this worker');
       ctx.drawImage(bitmap, 0, 0);
       const data = ctx.getImageData(0, 0, width, height).data;
