@@ -6,7 +6,9 @@ import { loadParams } from '../model/clip-vit/load';
 import { mergeToParamMap } from '../merge/in-memory';
 import { disposeParams, type ParamMap } from '../params/param-map';
 import { createRng } from '../random';
-import { BiasInputError, type BiasProgress, type BiasReport, biasReport, layerBias, meanCosineDistance, meanL1Distance, measureBias, type Representations } from './bias';
+import { resolveTrainedParams } from '../correct/registry';
+import { SurgeryModel } from '../correct/surgery';
+import { BiasInputError, type BiasInput, type BiasProgress, type BiasReport, biasReport, collectBiasFeatures, layerBias, meanCosineDistance, meanL1Distance, type Representations } from './bias';
 import { SuiteEvaluator } from './evaluate';
 
 const f32 = (...v: number[]) => Float32Array.from(v);
@@ -91,6 +93,7 @@ describe('on the demo zoo', () => {
   let ev: SuiteEvaluator;
   let pretrained: ParamMap;
   let ta: ParamMap;
+  let input: BiasInput;
   let report: BiasReport;
   let selfBias: number[];
   const progress: BiasProgress[] = [];
@@ -102,10 +105,11 @@ describe('on the demo zoo', () => {
     const before = tf.memory().numTensors;
     pretrained = await loadParams(suite.pretrained);
     ta = (await mergeToParamMap({ pretrained: suite.pretrained, experts: [...suite.experts.values()], method: 'task_arithmetic', params: { lambda: 0.3 } })).weights;
-    report = await measureBias(ev, [
+    input = await collectBiasFeatures(ev, [
       { key: 'pretrained', label: 'Pretrained', params: pretrained },
       { key: 'ta', label: 'Task Arithmetic', params: ta },
     ], { limit: LIMIT, batchSize: 50, onProgress: (p) => progress.push(p) });
+    report = biasReport(input);
     // The experts' own features, measured against themselves, through the same cache.
     const self = await ev.checkpointFeatures(suite.experts.get('digits')!, 'digits', { limit: LIMIT, hiddenStates: true });
     selfBias = layerBias(self, self).l1;
@@ -151,5 +155,26 @@ describe('on the demo zoo', () => {
     } finally {
       disposeParams(half);
     }
+  });
+
+  it('Representation Surgery (quick schedule) on the merge lowers its final-layer bias on every task; the blocks are untouched', async () => {
+    const before = tf.memory().numTensors;
+    const merged = input.models[1].features;
+    const model = new SurgeryModel(input.tasks.map((t) => ({ name: t, head: suite.heads.get(t)!, n: LIMIT, merged: merged[t].z, individual: input.experts[t].z })),
+      resolveTrainedParams('surgery', {}, 'quick'), suite.manifest.logitScale, createRng(0));
+    try {
+      for (let i = 0; i < model.totalSteps; i++) await model.step(i);
+      const corrected: Record<string, Representations> = Object.fromEntries(input.tasks.map((t, i) => [t, { ...merged[t], z: model.corrected(i) }]));
+      const r = biasReport({ ...input, models: [input.models[1], { key: 'ta+surgery', label: 'TA + Surgery', features: corrected }] });
+      const z = r.layers.length - 1;
+      for (let t = 0; t < r.tasks.length; t++) {
+        expect(r.l1[1][t][z], r.tasks[t]).toBeLessThan(r.l1[0][t][z]);
+        expect(r.l1[1][t].slice(0, z)).toEqual(r.l1[0][t].slice(0, z));
+      }
+      expect(r.meanCosine[1][z]).toBeLessThan(r.meanCosine[0][z]);
+    } finally {
+      model.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

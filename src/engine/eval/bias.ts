@@ -171,8 +171,3 @@ export async function collectBiasFeatures(ev: SuiteEvaluator, models: (ModelInpu
   }
   return { tasks, experts, models: out, labels };
 }
-
-/** collectBiasFeatures + biasReport. */
-export async function measureBias(ev: SuiteEvaluator, models: (ModelInput & { label: string })[], opts: BiasOptions = {}): Promise<BiasReport> {
-  return biasReport(await collectBiasFeatures(ev, models, opts));
-}
