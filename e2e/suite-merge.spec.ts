@@ -129,6 +129,8 @@ test('a broken suite shows what is wrong and which file; a good one loads after 
     writeFileSync(join(nan, 'models/scans/model.safetensors'), model);
 
     await lab.open();
+    await lab.pickFolder(fixture('tiny-a')); // a model in the Models panel: it must survive every failure below
+    await lab.waitLoaded('tiny-a');
     await ml.pickSuite(nan);
     await expect(ml.suitePanel.getByTestId('suite-name')).toHaveText('tiny');
     const inf = await ml.failingMerge();
@@ -152,6 +154,8 @@ test('a broken suite shows what is wrong and which file; a good one loads after 
     await ml.pickSuite(SUITE);
     await expect(ml.suitePanel.getByTestId('suite-name')).toHaveText('tiny');
     await expect(ml.suitePanel.getByRole('alert')).toHaveCount(0);
+    await expect(lab.card('tiny-a')).toHaveAttribute('data-status', 'ready');
+    await expect(lab.card('tiny-a').getByTestId('ck-params')).toContainText('115,712');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
