@@ -8,7 +8,7 @@ import { asErrorInfo } from '../../worker/api';
 import type { SliceCreator } from './types';
 import type { SweepSlice } from './lab-types';
 
-export const SWEEP_LIMIT = 64;
+const SWEEP_LIMIT = 64;
 export const IDLE_SWEEP: SweepSlice['sweep'] = { lambda: 0.3, limit: SWEEP_LIMIT, status: 'idle', scoredLambda: null, report: null, error: null, history: [] };
 
 export const createSweepSlice: SliceCreator<SweepSlice> = (set, get, ctx) => {
