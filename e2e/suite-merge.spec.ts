@@ -101,6 +101,22 @@ test('a pool of loaded models merges without a suite; a copy of the pretrained m
   await page.getByTestId('download-config').click();
   expect(JSON.parse(readFileSync(await (await download).path(), 'utf8')).hidden_size).toBe(64);
 
+  // The form is generated from the schema: fields, help, ranges, and defaults that follow other fields.
+  await ml.chooseMethod('DARE');
+  const form = page.getByTestId('param-form');
+  await expect(form.locator('[data-param]')).toHaveCount(7);
+  const lambda = form.locator('[data-param="lambda"] input');
+  await expect(lambda).toHaveValue('0.3');
+  await ml.setParam('base', 'ties');
+  await expect(lambda).toHaveValue('0.5'); // DARE on TIES defaults to λ 0.5
+  await expect(form.locator('[data-param="lambda"]')).toContainText('0.5 when base = ties');
+  await ml.setParam('lambda', '5');
+  await expect(ml.mergePanel.getByRole('alert')).toContainText('lambda = 5');
+  await expect(page.getByTestId('run-merge')).toBeDisabled();
+  await page.getByRole('button', { name: 'reset to defaults' }).click();
+  await expect(lambda).toHaveValue('0.3');
+  await ml.chooseMethod('Weight averaging');
+
   await lab.pickFolder(fixture('tiny-b'));
   await lab.waitLoaded('tiny-b');
   const error = await ml.failingMerge();
