@@ -37,11 +37,12 @@ describe('merge lab store', () => {
 
     s().setMethod('ties');
     s().setParam('aggregate', 'mean');
+    s().setEvalLimit(12); // unit tests run on the slow CPU backend
     expect(resolveParams(s().merge.method, s().merge.given)).toEqual({ k: 20, lambda: 1, aggregate: 'mean' });
     await s().runMerge();
     expect(s().merge.job).toEqual({ status: 'idle' });
     const [run] = s().merge.runs;
-    expect(run.label).toBe('TIES-Merging · k 20, λ 1, Disjoint merge mean');
+    expect(run.label).toBe('TIES-Merging · k 20, λ 1, Disjoint merge mean · first 12 images');
     expect(run.merged.params).toEqual({ k: 20, lambda: 1, aggregate: 'mean' });
     expect(run.report.status).toBe('done');
     if (run.report.status !== 'done') return;
@@ -94,6 +95,7 @@ describe('merge lab store', () => {
 
   it('a cancelled merge leaves no run and the next merge works', async () => {
     await s().loadSuite(await pickedFolder(SUITE));
+    s().setEvalLimit(8);
     const p = s().runMerge();
     await s().cancelMerge();
     await p;
@@ -106,6 +108,7 @@ describe('merge lab store', () => {
 
   it('an evaluation cancelled after its merge keeps the run; evaluating it later fills in its table', async () => {
     await s().loadSuite(await pickedFolder(SUITE));
+    s().setEvalLimit(8);
     const stop = store.subscribe((st) => {
       if (st.merge.job.status === 'running' && st.merge.job.phase === 'evaluating') { stop(); void st.cancelMerge(); }
     });
