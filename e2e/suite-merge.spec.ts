@@ -6,7 +6,7 @@
  * suite, each shown as a clear error while the page stays usable.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from './support/test';
@@ -138,6 +138,12 @@ test('a broken suite shows what is wrong and which file; a good one loads after 
     cpSync(SUITE, empty, { recursive: true });
     for (const c of ['red', 'green', 'blue', 'grey']) writeFileSync(join(empty, 'data/folders/test', c, 'img000.png'), 'not an image');
 
+    const emptied = join(dir, 'empty-folder');
+    cpSync(SUITE, emptied, { recursive: true });
+    for (const c of ['red', 'green', 'blue', 'grey']) {
+      rmSync(join(emptied, 'data/folders/test', c), { recursive: true });
+      mkdirSync(join(emptied, 'data/folders/test', c));
+    }
     const nan = join(dir, 'nan-weights');
     cpSync(SUITE, nan, { recursive: true });
     const model = readFileSync(join(nan, 'models/scans/model.safetensors'));
@@ -152,6 +158,10 @@ test('a broken suite shows what is wrong and which file; a good one loads after 
     const inf = await ml.failingMerge();
     await expect(inf).toContainText('models/scans');
     await expect(inf).toContainText('Infinity');
+
+    await ml.pickSuite(emptied); // class folders without images: the task has no test data
+    await expect(ml.suitePanel.getByRole('alert')).toContainText('data/folders/test');
+    await expect(ml.suitePanel.getByRole('alert')).toContainText('missing');
 
     await ml.pickSuite(bad);
     const alert = ml.suitePanel.getByRole('alert');
