@@ -26,7 +26,7 @@ export const createSweepSlice: SliceCreator<SweepSlice> = (set, get, ctx) => {
     const jobId = `sweep-${call}`;
     runningJob = jobId;
     const generation = ctx.engine.generation;
-    const live = () => call === latest && generation === ctx.engine.generation;
+    const live = () => call === latest && generation === ctx.engine.generation && get().suite.info?.id === info.id;
     patch({ status: 'running', error: null });
     try {
       const api = await ctx.engine.api();
