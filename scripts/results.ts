@@ -9,6 +9,8 @@
  *   npm run results                       # the schedules in SCHEDULES below (≈ 40 min on a loaded 2-core machine)
  *   npm run results -- --quick --out /tmp # the quick teaching preset everywhere (a smoke run)
  *   npm run results -- --render-only      # re-render docs/results.md from docs/results.json
+ *   npm run results -- --add "<label>" exp.json   # run one more experiment (e.g. a full paper
+ *                                         # schedule) and add it to docs/results.json and .md
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,13 +40,14 @@ export const SCHEDULES = {
 } as const;
 
 function parseArgs(argv: string[]) {
-  const o = { suite: 'public/zoo/mini8', out: 'docs', quick: false, renderOnly: false };
+  const o = { suite: 'public/zoo/mini8', out: 'docs', quick: false, renderOnly: false, add: null as null | { label: string; file: string } };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--suite') o.suite = argv[++i];
     else if (argv[i] === '--out') o.out = argv[++i];
     else if (argv[i] === '--quick') o.quick = true;
     else if (argv[i] === '--render-only') o.renderOnly = true;
-    else throw new Error(`unknown argument ${argv[i]} (options: --suite DIR, --out DIR, --quick, --render-only)`);
+    else if (argv[i] === '--add') { o.add = { label: argv[i + 1], file: argv[i + 2] }; i += 2; }
+    else throw new Error(`unknown argument ${argv[i]} (options: --suite DIR, --out DIR, --quick, --render-only, --add LABEL FILE)`);
   }
   return o;
 }
@@ -61,21 +64,9 @@ async function main(): Promise<void> {
     await writeFile(join(o.out, 'results.md'), renderResults(rows, names, rows.find((r) => r.label.startsWith('Individual'))!.tasks, meta, sweep));
     process.stderr.write(`wrote ${join(o.out, 'results.md')}\n`);
   };
-  if (o.renderOnly) {
-    const saved = JSON.parse(await readFile(join(o.out, 'results.json'), 'utf8')) as Meta & { rows: Row[]; sweep?: SweepPoint[] };
-    const { rows, sweep, ...meta } = saved;
-    await write(rows, meta, sweep ?? (await entropySweep(suite, SWEEP)));
-    return;
-  }
-  const ev = new SuiteEvaluator(suite);
-  const refs = await ev.references();
-  ev.dispose();
+  const saved = o.renderOnly || o.add ? (JSON.parse(await readFile(join(o.out, 'results.json'), 'utf8')) as Meta & { rows: Row[]; sweep?: SweepPoint[] }) : null;
   const preset = o.quick ? 'quick' : 'paper';
-  const it = (m: keyof typeof SCHEDULES) => (o.quick ? {} : { iterations: SCHEDULES[m] });
-  const rows: Row[] = [
-    { label: 'Pretrained (zero-shot head)', group: 'reference', tasks: refs.pretrained, extraParams: 0, trainSeconds: 0 },
-    { label: 'Individual (experts)', group: 'reference', tasks: refs.individual, extraParams: 0, trainSeconds: 0 },
-  ];
+  const rows: Row[] = saved ? saved.rows : [];
   const run = async (label: string, group: Row['group'], experiment: object, baseSeconds = 0): Promise<ExperimentResult> => {
     const s = performance.now();
     let last = 0;
@@ -91,6 +82,20 @@ async function main(): Promise<void> {
     process.stderr.write(`${label}: ${r.average.toFixed(2)} (${((performance.now() - s) / 1000).toFixed(0)} s)\n`);
     return r;
   };
+  if (saved) {
+    const { rows: _, sweep, ...meta } = saved;
+    if (o.add) await run(o.add.label, 'extra', JSON.parse(await readFile(o.add.file, 'utf8')));
+    await write(rows, meta, sweep ?? (await entropySweep(suite, SWEEP)));
+    return;
+  }
+  const ev = new SuiteEvaluator(suite);
+  const refs = await ev.references();
+  ev.dispose();
+  const it = (m: keyof typeof SCHEDULES) => (o.quick ? {} : { iterations: SCHEDULES[m] });
+  rows.push(
+    { label: 'Pretrained (zero-shot head)', group: 'reference', tasks: refs.pretrained, extraParams: 0, trainSeconds: 0 },
+    { label: 'Individual (experts)', group: 'reference', tasks: refs.individual, extraParams: 0, trainSeconds: 0 },
+  );
   await run('Weight averaging', 'merge', { merge: { method: 'average' } });
   await run('Task Arithmetic (λ 0.3)', 'merge', { merge: { method: 'task_arithmetic' } });
   await run('TIES (k 20, λ 0.3)', 'merge', { merge: { method: 'ties' } });

@@ -7,7 +7,8 @@ import type { SweepPoint } from './entropy';
 
 export interface Row {
   label: string;
-  group: 'reference' | 'merge' | 'adamerging' | 'correction';
+  /** 'extra': added afterwards with --add (e.g. a full paper schedule), not part of the checks. */
+  group: 'reference' | 'merge' | 'adamerging' | 'correction' | 'extra';
   /** Task → accuracy in percent. */
   tasks: Record<string, number>;
   extraParams: number;
