@@ -13,15 +13,11 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { type ColorBy, legendEntries, pointColor, type PointInfo } from './colors';
 import { GridIndex } from './grid-index';
 import { type Neighbour, nearestInFeatureSpace } from './neighbours';
+import type { FeatureTable, ScatterLayout } from './scatter-data';
 import { boundsOf, fitView, interpolate, pan, toData, toScreen, type View, zoomAt } from './view';
 import './plots.css';
 
-export interface ScatterLayout {
-  id: string;
-  label: string;
-  /** [m, 2]; row r is the same image in every layout. */
-  positions: Float32Array;
-}
+export type { ScatterLayout } from './scatter-data';
 
 export interface ScatterProps {
   layouts: ScatterLayout[];
@@ -33,8 +29,8 @@ export interface ScatterProps {
   info: PointInfo;
   taskNames: string[];
   classNames: string[][];
-  /** Layout id → that model's original features z [m, dim], for nearest neighbours on click. */
-  features?: Record<string, { z: Float32Array; dim: number }>;
+  /** Layout id → that model's original features, for nearest neighbours on click. */
+  features?: FeatureTable;
   /** A data URL (or any image URL) for row r, shown on hover. */
   thumbnail?: (row: number) => string | undefined;
   hovered?: number | null;

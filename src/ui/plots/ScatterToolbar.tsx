@@ -1,6 +1,6 @@
 /** Controls for a Scatter: which layout is shown (expert → merged → corrected), lines to a reference layout, colouring. */
 import type { ColorBy } from './colors';
-import type { ScatterLayout } from './Scatter';
+import type { ScatterLayout } from './scatter-data';
 
 export interface ScatterToolbarProps {
   layouts: Pick<ScatterLayout, 'id' | 'label'>[];

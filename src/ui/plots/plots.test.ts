@@ -3,6 +3,7 @@ import type { BiasReport } from '../../engine/eval/bias';
 import { heatmap, lineRows, seriesKeys } from './bias-data';
 import { categoricalColor, CORRECT_COLOR, INCORRECT_COLOR, legendEntries, pointColor, sequentialColor } from './colors';
 import { GridIndex } from './grid-index';
+import { scatterData } from './scatter-data';
 import { nearestInFeatureSpace } from './neighbours';
 import { boundsOf, fitView, interpolate, pan, toData, toScreen, zoomAt } from './view';
 
@@ -106,5 +107,24 @@ describe('bias chart data', () => {
     expect(h.rows).toEqual(['t0', 't1', 'all tasks']);
     expect(h.values).toEqual([[1, 2, 3], [3, 4, 5], [2, 3, 4]]);
     expect([h.min, h.max]).toEqual([1, 5]);
+  });
+});
+
+describe('scatter data from a layout', () => {
+  it('splits the stacked positions per set and restricts every per-row array to the kept images', () => {
+    const e = {
+      sets: [{ key: 'x', label: 'Experts', n: 3, dim: 2, z: Float32Array.of(1, 0, 0, 1, 1, 1) }, { key: 'y', label: 'TA', n: 3, dim: 2, z: Float32Array.of(2, 0, 0, 2, 2, 2) }],
+      tasks: Int32Array.of(0, 0, 1), labels: Int32Array.of(4, 5, 6),
+      predictions: { x: Int32Array.of(4, 5, 6), y: Int32Array.of(4, 0, 0) },
+      taskNames: ['a', 'b'], classNames: [['c0'], ['d0']],
+    };
+    const layout = { sets: ['x', 'y'], images: Int32Array.of(0, 2), positions: Float32Array.of(0, 0, 1, 1, 5, 5, 6, 6), pca: { dims: 2, explained: 1 }, seconds: { pca: 0, knn: 0, graph: 0, layout: 0, total: 0 } };
+    const d = scatterData(e, layout);
+    expect(d.layouts.map((l) => [l.id, l.label, [...l.positions]])).toEqual([['x', 'Experts', [0, 0, 1, 1]], ['y', 'TA', [5, 5, 6, 6]]]);
+    expect([...d.info.tasks]).toEqual([0, 1]);
+    expect([...d.info.labels]).toEqual([4, 6]);
+    expect([...d.info.predictions.y]).toEqual([4, 0]);
+    expect([...d.features!.y.z]).toEqual([2, 0, 2, 2]);
+    expect(() => scatterData(e, { ...layout, sets: ['x', 'q'] })).toThrow(/set q/);
   });
 });
