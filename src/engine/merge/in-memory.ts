@@ -23,7 +23,7 @@ export interface InMemoryMerge {
 export async function mergeInMemory(req: MergeRequest, opts: MergeRunOptions = {}): Promise<InMemoryMerge> {
   const r = resolveRequest(req);
   const merge = new TaskVectorMerge(req.pretrained, req.experts, r.plan, opts, true);
-  await merge.prepare();
+  await merge.prepare({ wholeModel: true });
   const values = new Map<string, Float32Array>();
   for (let i = 0; i < merge.reader.specs.length; i++) values.set(merge.reader.specs[i].name, await merge.merged(i));
   return {

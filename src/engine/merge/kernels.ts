@@ -132,6 +132,23 @@ export function selectedEntries(out: Float32Array, kept: Float32Array, pos: Uint
   for (let i = 0; i < m; i++) out[start + i] = kept[i] * agrees(u[i], pos[i]) + 0;
 }
 
+/**
+ * Deferred TIES bookkeeping (deferred-ties.ts): writes into list the indices in [0, m) settled
+ * later — flags[i] set (undecided trim), or S[i] = 0 with some kept τ non-zero (an exact
+ * cancellation) — and returns how many, with Σ sign(S) over the unflagged entries.
+ */
+export function classifyDeferred(list: Uint32Array, flags: Uint8Array, S: Float64Array, kept: readonly Float32Array[], m: number): { listed: number; signs: number } {
+  let listed = 0;
+  let signs = 0;
+  for (let i = 0; i < m; i++) {
+    if (flags[i]) { list[listed++] = i; continue; }
+    const s = S[i];
+    signs += +(s > 0) - +(s < 0);
+    if (s === 0 && kept.some((k) => k[i] !== 0)) list[listed++] = i;
+  }
+  return { listed, signs };
+}
+
 /** TALL mask of one task: mask[i] = 1{|τt[i]| > λt·|τ_MTL[i] − τt[i]|}. */
 export function tallMask(mask: Uint8Array, tau: Float32Array, mtl: Float64Array, lambdaT: number, m: number): void {
   for (let i = 0; i < m; i++) mask[i] = Math.abs(tau[i]) > lambdaT * Math.abs(mtl[i] - tau[i]) ? 1 : 0;

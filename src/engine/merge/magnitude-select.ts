@@ -77,6 +77,11 @@ export class MagnitudeSelector {
     return this.fine ? this.bucket : -1;
   }
 
+  /** How many entries pass 2 counts (the threshold bucket's), 0 when it is not needed. */
+  get fineEntries(): number {
+    return this.fine ? this.coarse[this.bucket] : 0;
+  }
+
   /**
    * What is known before pass 2: entries whose |τ| bits are ≥ `sure` are kept whatever the exact
    * threshold; those in [maybe, sure) are undecided until pass 2 (none once the threshold is known).

@@ -12,7 +12,7 @@ import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import { createRng, type Rng } from '../random';
 import { mergeInMemory } from './in-memory';
-import { applyScale, bitsOf, disjointMerge, electSigns, taskArithmetic, taskVector, trimAndSum } from './kernels';
+import { applyScale, bitsOf, classifyDeferred, disjointMerge, electSigns, taskArithmetic, taskVector, trimAndSum } from './kernels';
 import { MagnitudeSelector } from './magnitude-select';
 import { openMerge } from './open-merge';
 import { SimdKernels } from './simd-kernels';
@@ -49,13 +49,14 @@ describe('WebAssembly SIMD merge kernels', () => {
     expect(await readFile(GENERATED_PATH, 'utf8')).toBe(generatedModule(await assembleKernels()));
   });
 
-  it('τ, Task Arithmetic, trim + mass and the fused TIES merge match the JavaScript kernels bit for bit', () => {
+  it('τ, Task Arithmetic, trim + mass, the fused TIES merge and the deferred-TIES listing match the JavaScript kernels bit for bit', () => {
     const rng = createRng(11);
     const thrValue = 0.008;
     const n = 300;
     const { base, experts } = chunkData(rng, n, thrValue);
     const ref = { taus: experts.map(() => new Float32Array(CHUNK)), kept: experts.map(() => new Float32Array(CHUNK)), S: new Float64Array(CHUNK), pos: new Uint8Array(CHUNK), merged: new Float64Array(CHUNK), count: new Uint16Array(CHUNK) };
     const numTensors = tf.memory().numTensors;
+    let listed = 0;
     for (const [start, m] of [[0, 64], [64, 63], [127, 1], [128, 3], [131, 5], [136, 61], [197, 64], [261, 39]]) {
       const jsOut = new Float32Array(n);
       const wasmOut = new Float32Array(n);
@@ -75,6 +76,13 @@ describe('WebAssembly SIMD merge kernels', () => {
       kernels.trimAndSum(thr, m);
       ref.kept.forEach((k, t) => same32(kernels.kept[t].subarray(0, m), k.subarray(0, m)));
       same64(kernels.S.subarray(0, m), ref.S.subarray(0, m));
+      const flags = Uint8Array.from({ length: CHUNK }, () => +(rng.next() < 0.1));
+      kernels.flags.set(flags);
+      const list = new Uint32Array(CHUNK);
+      const js = classifyDeferred(list, flags, ref.S, ref.kept, m);
+      listed += js.listed;
+      expect(kernels.classifyDeferred(m)).toEqual(js);
+      expect(Array.from(kernels.list.subarray(0, js.listed))).toEqual(Array.from(list.subarray(0, js.listed)));
       for (const G of [1, -1, 0]) {
         for (const aggregate of ['sum', 'mean'] as const) {
           for (const scale of [0.3, -1]) {
@@ -87,6 +95,7 @@ describe('WebAssembly SIMD merge kernels', () => {
         }
       }
     }
+    expect(listed).toBeGreaterThan(20);
     expect(tf.memory().numTensors).toBe(numTensors);
   });
 

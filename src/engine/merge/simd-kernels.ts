@@ -26,6 +26,7 @@ interface Exports {
   histFine(tau: number, h: number, bucket: number, flags: number, m: number): void;
   trimAndSum(tau: number, kept: number, stride: number, tasks: number, thr: number, S: number, n: number): void;
   tiesMerge(kept: number, stride: number, tasks: number, S: number, base: number, out: number, n: number, g: number, scale: number, mean: number): void;
+  classifyDeferred(flags: number, S: number, kept: number, stride: number, tasks: number, list: number, signsAt: number, m: number): number;
 }
 
 const COARSE_BYTES = 4 << 16;
@@ -47,6 +48,8 @@ export class SimdKernels {
   readonly S: Float64Array;
   /** Per-entry flags [chunk] (histFine sets 1 where the entry is in the task's threshold bucket). */
   readonly flags: Uint8Array;
+  /** Indices listed by classifyDeferred [chunk]. */
+  readonly list: Uint32Array;
   /** Per task: coarse [65,536] and fine [32,768] magnitude histograms. */
   readonly coarse: Uint32Array[];
   readonly fine: Uint32Array[];
@@ -54,7 +57,8 @@ export class SimdKernels {
   private readonly base: Float32Array;
   private readonly out: Float32Array;
   private readonly thr: Uint32Array;
-  private readonly at: { thr: number; base: number; x: number; kept: number; S: number; out: number; flags: number; coarse: number; fine: number };
+  private readonly signs: Int32Array;
+  private readonly at: { thr: number; signs: number; base: number; x: number; kept: number; S: number; out: number; flags: number; list: number; coarse: number; fine: number };
   private readonly stride: number;
 
   /** Kernels for `tasks` experts and chunks of up to `chunk` entries (a multiple of 4), or null without WebAssembly SIMD. */
@@ -75,8 +79,8 @@ export class SimdKernels {
     let p = 0;
     const take = (bytes: number) => { const at = p; p = Math.ceil((p + bytes) / 64) * 64 + 320; return at; };
     this.at = {
-      thr: take(4 * tasks), base: take(stride), x: take(stride * tasks), kept: take(stride * tasks), S: take(8 * chunk),
-      out: take(stride), flags: take(chunk), coarse: take(COARSE_BYTES * tasks), fine: take(FINE_BYTES * tasks),
+      thr: take(4 * tasks), signs: take(4), base: take(stride), x: take(stride * tasks), kept: take(stride * tasks), S: take(8 * chunk),
+      out: take(stride), flags: take(chunk), list: take(4 * chunk), coarse: take(COARSE_BYTES * tasks), fine: take(FINE_BYTES * tasks),
     };
     const pages = Math.ceil(p / 65536);
     x.memory.grow(Math.max(0, pages - x.memory.buffer.byteLength / 65536));
@@ -89,6 +93,8 @@ export class SimdKernels {
     this.kept = Array.from({ length: tasks }, (_, t) => new Float32Array(buf, a.kept + t * stride, chunk));
     this.S = new Float64Array(buf, a.S, chunk);
     this.flags = new Uint8Array(buf, a.flags, chunk);
+    this.list = new Uint32Array(buf, a.list, chunk);
+    this.signs = new Int32Array(buf, a.signs, 1);
     this.coarse = Array.from({ length: tasks }, (_, t) => new Uint32Array(buf, a.coarse + t * COARSE_BYTES, 1 << 16));
     this.fine = Array.from({ length: tasks }, (_, t) => new Uint32Array(buf, a.fine + t * FINE_BYTES, 1 << 15));
   }
@@ -150,5 +156,12 @@ export class SimdKernels {
   tiesMerge(out: Float32Array, G: number, scale: number, aggregate: 'sum' | 'mean', start: number, m: number): void {
     this.x.tiesMerge(this.at.kept, this.stride, this.tasks, this.at.S, this.at.base, this.at.out, this.span(m), G > 0 ? 1 : 0, scale, aggregate === 'mean' ? 1 : 0);
     out.set(this.out.subarray(0, m), start);
+  }
+
+  /** kernels.ts classifyDeferred on flags, S and kept, listing into this.list. */
+  classifyDeferred(m: number): { listed: number; signs: number } {
+    this.signs[0] = 0;
+    const listed = this.x.classifyDeferred(this.at.flags, this.at.S, this.at.kept, this.stride, this.tasks, this.at.list, this.at.signs, m);
+    return { listed, signs: this.signs[0] };
   }
 }

@@ -47,7 +47,7 @@ export async function mergeStream(req: MergeRequest, sink: AbortableSink, opts: 
   try {
     const inputs = await describeInputs(req.pretrained, req.experts);
     const merge = new TaskVectorMerge(req.pretrained, req.experts, r.plan, opts, true);
-    await merge.prepare();
+    await merge.prepare({ wholeModel: true });
     const metadata = mergeMetadata(r.method.id, r.params, inputs);
     const specs: TensorSpec[] = merge.reader.specs.map((s) => ({ name: s.name, dtype: 'F32', shape: [...s.shape] }));
     await writeSafetensors(counting, specs, (_, i) => merge.merged(i), metadata);

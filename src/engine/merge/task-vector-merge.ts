@@ -6,7 +6,9 @@
  * It streams: one canonical tensor of every model at a time. Global statistics take scan passes
  * first (prepare): the exact per-task trim thresholds (two histogram passes, magnitude-select.ts)
  * and TIES's model-wide majority sign (summed during the second, majority-sign.ts). Then
- * merged(i) builds tensor i.
+ * merged(i) builds tensor i. A caller that takes the whole model in order (mergeStream,
+ * mergeInMemory) lets TIES skip the second scan: its merge pass settles the few entries that need
+ * the exact thresholds or the sign afterwards, holding that pass's output (deferred-ties.ts).
  * Each tensor is processed in chunks of CHUNK entries so the per-task scratch stays in cache.
  * The hot chunk kernels run in WebAssembly SIMD where the engine has it (simd-kernels.ts, bit for
  * bit the JavaScript kernels of kernels.ts, which remain the fallback and the reference); the chunk
@@ -14,41 +16,24 @@
  * majority-sign bookkeeping, selected entries) work on the same arrays.
  */
 import { CancelledError, MergelabError } from '../errors';
+import { nonFiniteError } from './non-finite';
+import type { MergeProgress, MergeRunOptions, MergeStage } from './run-options';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
-import { numel } from '../io/safetensors';
-import { applyScale, consensusFilter, dareDrop, disjointMerge, electSigns, selectedEntries, signSum, tallMask, taskArithmetic, taskVector, trimAndSum } from './kernels';
+import { applyScale, classifyDeferred, consensusFilter, dareDrop, disjointMerge, electSigns, selectedEntries, signSum, tallMask, taskArithmetic, taskVector, trimAndSum } from './kernels';
 import { MagnitudeSelector } from './magnitude-select';
 import { MajoritySign } from './majority-sign';
 import { PoolReader, type TensorInputs } from './pool-reader';
 import { SimdKernels } from './simd-kernels';
 import { dareRng, isLinearWeight } from './dare-rng';
+import { DeferredTies } from './deferred-ties';
 import type { Rng } from '../random';
 import type { MergePlan } from './types';
 
 const CHUNK = 8192;
+/** Default MergeRunOptions.deferBytes. */
+const DEFER_BYTES = 192 * 2 ** 20;
 
-export type MergeStage = 'scan' | 'merge' | 'write';
-
-export interface MergeProgress {
-  stage: MergeStage;
-  /** 1-based pass over the inputs, of `passes` (scan passes, then the merge pass). */
-  pass: number;
-  passes: number;
-  /** Tensors done in this pass, of `tensors`. */
-  tensor: number;
-  tensors: number;
-  /** Stored bytes read so far over all passes, of `bytesTotal`. */
-  bytesRead: number;
-  bytesTotal: number;
-}
-
-export interface MergeRunOptions {
-  /** Checked between tensors; when set, the run throws CancelledError. */
-  signal?: { readonly aborted: boolean };
-  onProgress?: (p: MergeProgress) => void;
-  /** Use the WebAssembly SIMD kernels where available (default true; false forces the JavaScript kernels). */
-  simd?: boolean;
-}
+export type { MergeProgress, MergeRunOptions, MergeStage } from './run-options';
 
 export class TaskVectorMerge {
   readonly reader: PoolReader;
@@ -68,6 +53,10 @@ export class TaskVectorMerge {
   private readonly pos: Uint8Array;
   /** The WebAssembly SIMD kernels, or null (not available, or opts.simd false). */
   readonly simd: SimdKernels | null;
+  /** Set by prepare when TIES defers: the selectors finishing in the merge pass, their `sure` bounds. */
+  private deferred: { ties: DeferredTies; sel: MagnitudeSelector[]; fine: boolean[]; sure: number[] } | null = null;
+  /** Outputs of a deferred merge pass not yet taken by merged(i). */
+  private held: (Float32Array | null)[] = [];
 
   /** @param recycle read inputs into reused buffers (pool-reader.ts): only when no caller reads through this.reader. */
   constructor(pretrained: Checkpoint, experts: readonly Checkpoint[], readonly plan: MergePlan, private readonly opts: MergeRunOptions = {}, recycle = false) {
@@ -102,16 +91,25 @@ export class TaskVectorMerge {
   /**
    * Runs the scan passes the plan needs (none for TA/averaging/DARE-TA/consensus-TA). TIES: pass 1
    * histograms |τt| per task; pass 2 makes each threshold exact and sums the majority sign on the
-   * way (majority-sign.ts). A separate sign pass runs only when pass 2 is not needed.
+   * way (majority-sign.ts). A separate sign pass runs only when pass 2 is not needed. With
+   * `wholeModel` (the caller then takes merged(0), merged(1), … in order), TIES without consensus
+   * skips pass 2 and the sign pass when its undecided entries fit in opts.deferBytes.
    */
-  async prepare(): Promise<void> {
+  async prepare(opts: { wholeModel?: boolean } = {}): Promise<void> {
     const ties = this.plan.combine.kind === 'ties';
+    const budget = this.opts.deferBytes ?? DEFER_BYTES;
+    const defer = opts.wholeModel && budget > 0 && this.plan.combine.kind === 'ties' && !this.plan.consensus ? this.plan.combine.aggregate : null;
     let majority: MajoritySign | null = null;
     if (this.plan.trim) {
       const simd = this.simd;
       const sel = this.reader.experts.map((_, t) => new MagnitudeSelector(this.plan.trim!.k, simd ? { coarse: simd.coarse[t], fine: simd.fine[t] } : undefined));
       await this.scan((taus, m) => (simd ? simd.histCoarse(m) : taus.forEach((tau, t) => sel[t].addCoarse(tau, m))));
       const fine = sel.map((s) => s.needsFinePass());
+      if (defer && sel.reduce((a, s) => a + s.fineEntries, 0) * DeferredTies.bytesPerEntry(this.tasks) <= budget) {
+        this.deferred = { ties: new DeferredTies(this.tasks, this.scale, defer, Math.floor(budget / 12)), sel, fine, sure: sel.map((s) => s.bounds().sure) };
+        this.passes = 2;
+        return;
+      }
       if (fine.some(Boolean)) {
         const bounds = sel.map((s) => s.bounds());
         const sure = bounds.map((b) => b.sure);
@@ -148,26 +146,28 @@ export class TaskVectorMerge {
 
   /** The merged values of canonical tensor i (a fresh array the caller owns). */
   async merged(i: number): Promise<Float32Array> {
+    if (this.deferred && i === 0) await this.deferredPass();
+    const held = this.held[i];
+    if (held) {
+      this.held[i] = null;
+      return held;
+    }
     if (i === 0) this.startPass('merge');
     const x = await this.readTensor(i, 'merge');
     const out = new Float32Array(x.base.length);
     const rngs = this.dareRngs(x);
     const simd = this.simd;
-    const fusedTies = simd && this.plan.combine.kind === 'ties' && !this.plan.consensus ? this.plan.combine.aggregate : null;
+    const plainTies = this.plan.combine.kind === 'ties' && !this.plan.consensus;
     this.chunks(x, (start, m) => {
       if (this.isPlainSum) {
         // The wasm kernel only says whether something is non-finite; the JavaScript one says where.
         if (simd && !simd.taskArithmetic(out, x.base, x.experts, this.scale, start, m)) return;
         const bad = taskArithmetic(out, x.base, x.experts, this.scale, this.acc, start, m);
-        if (bad >= 0) throw this.nonFinite(x, bad);
+        if (bad >= 0) throw nonFiniteError(this.reader, x, bad);
         return;
       }
       this.taskVectors(x, start, m, rngs);
-      if (fusedTies) {
-        simd!.trimAndSum(this.thresholds, m);
-        simd!.tiesMerge(out, this.majority, this.scale, fusedTies, start, m);
-        return;
-      }
+      if (plainTies) return this.tiesChunk(out, x.base, this.thresholds, this.majority, start, m);
       const mtl = this.combine(m);
       if (this.plan.consensus) consensusFilter(mtl, this.taus, this.plan.consensus.lambdaT, this.plan.consensus.k, this.mask, this.count, m);
       applyScale(out, x.base, mtl, this.scale, start, m);
@@ -215,6 +215,51 @@ export class TaskVectorMerge {
     electSigns(this.pos, this.acc, this.majority, m);
     disjointMerge(this.merged64, this.count, this.kept, this.pos, this.plan.combine.aggregate, m);
     return this.merged64;
+  }
+
+  /**
+   * The merge pass of a deferred TIES: every tensor merged with the `sure` thresholds and G > 0
+   * while pass 2's fine histograms are counted, then the recorded entries settled (deferred-ties.ts)
+   * and the outputs held for merged(i). When too many cancellations were met, the exact thresholds
+   * and G are kept and merged(0) runs an ordinary merge pass.
+   */
+  private async deferredPass(): Promise<void> {
+    const { ties, sel, fine, sure } = this.deferred!;
+    const simd = this.simd;
+    const flags = simd?.flags ?? this.mask;
+    const list = new Uint32Array(simd ? 0 : CHUNK);
+    const outs: Float32Array[] = [];
+    this.startPass('merge');
+    for (let i = 0; i < this.reader.specs.length; i++) {
+      const x = await this.readTensor(i, 'merge');
+      const out = new Float32Array(x.base.length);
+      const rngs = this.dareRngs(x);
+      this.chunks(x, (start, m) => {
+        this.taskVectors(x, start, m, rngs);
+        flags.fill(0, 0, m);
+        fine.forEach((f, t) => f && (simd ? simd.histFine(t, sel[t].fineBucket, m) : sel[t].addFine(this.taus[t], m, flags)));
+        this.tiesChunk(out, x.base, sure, 1, start, m);
+        const { listed, signs } = simd ? simd.classifyDeferred(m) : classifyDeferred(list, flags, this.acc, this.kept, m);
+        ties.addChunk(i, start, simd?.list ?? list, listed, signs, flags, this.kept, this.taus, x.base);
+      });
+      outs.push(out);
+      this.progress('merge', i + 1);
+    }
+    this.thresholds = sel.map((s) => s.thresholdBits());
+    this.majority = ties.resolve(this.thresholds, outs);
+    this.deferred = null;
+    if (ties.overflowed) this.passes++;
+    else this.held = outs;
+  }
+
+  /** TIES on the chunk's τ: out[start, start + m) = θ0 + scale · disjoint merge, trimmed at thr, exact-zero masses elected by G. */
+  private tiesChunk(out: Float32Array, base: Float32Array, thr: readonly number[], G: number, start: number, m: number): void {
+    const aggregate = (this.plan.combine as { aggregate: 'sum' | 'mean' }).aggregate;
+    this.trim(thr, m);
+    if (this.simd) return this.simd.tiesMerge(out, G, this.scale, aggregate, start, m);
+    electSigns(this.pos, this.acc, G, m);
+    disjointMerge(this.merged64, this.count, this.kept, this.pos, aggregate, m);
+    applyScale(out, base, this.merged64, this.scale, start, m);
   }
 
   /** kept[t] = taus[t] trimmed at threshold bits thr[t]; acc = Σt kept[t]. */
@@ -267,24 +312,10 @@ export class TaskVectorMerge {
     for (let t = 0; t < x.experts.length; t++) {
       if (!checked) {
         const bad = taskVector(this.taus[t], x.experts[t], x.base, start, m);
-        if (bad >= 0) throw this.nonFinite(x, start + bad);
+        if (bad >= 0) throw nonFiniteError(this.reader, x, start + bad);
       }
       if (rngs) dareDrop(this.taus[t], m, this.plan.dare!.p, this.plan.dare!.rescale, rngs[t]);
     }
-  }
-
-  /** The error for a non-finite value at element j of tensor x, naming the model that has it. */
-  private nonFinite(x: TensorInputs, j: number): MergelabError {
-    const models: [Checkpoint, Float32Array][] = [[this.reader.pretrained, x.base], ...x.experts.map((v, t): [Checkpoint, Float32Array] => [this.reader.experts[t], v])];
-    const found = models.find(([, v]) => !Number.isFinite(v[j]));
-    if (!found) {
-      return new MergelabError('non-finite', `Merging overflows float32 in tensor "${x.spec.name}" at element ${j}.`, 'The weights are too large for this merge; lower λ or check the checkpoints.');
-    }
-    const [ck, v] = found;
-    let bad = 0;
-    for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) bad++;
-    return new MergelabError('non-finite', `model "${ck.name}": tensor "${x.spec.name}" contains ${v[j]} at element ${j} (${bad} non-finite value${bad === 1 ? '' : 's'} of ${numel(x.spec.shape)} in this tensor).`,
-      'The checkpoint is corrupt or its fine-tuning diverged: re-export or re-download it, or leave it out of the pool.');
   }
 
   /** Where the run stands (stage as given; tensor = all of them for 'write'). */

@@ -124,6 +124,38 @@
       (v128.store offset=16 (i32.add (local.get $S) (i32.shl (local.get $i) (i32.const 1))) (local.get $hi))
       (br_if $entries (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $n)))))
 
+;; Deferred TIES bookkeeping (kernels.ts classifyDeferred): over entries [0, m), lists in $list
+  ;; (uint32 indices) the ones settled later — flagged (undecided trim), or S = 0 with some kept τ
+  ;; non-zero (an exact cancellation) — and adds sign(S) of the unflagged ones to the int32 at
+  ;; $signsAt. Returns how many were listed.
+  (func (export "classifyDeferred") (param $flags i32) (param $S i32) (param $kept i32) (param $stride i32) (param $T i32) (param $list i32) (param $signsAt i32) (param $m i32) (result i32)
+    (local $i i32) (local $n i32) (local $sum i32) (local $s f64) (local $t i32) (local $p i32) (local $any i32)
+    (if (i32.eqz (local.get $m)) (then (return (i32.const 0))))
+    (loop $entries
+      (local.set $s (f64.load (i32.add (local.get $S) (i32.shl (local.get $i) (i32.const 3)))))
+      (if (i32.load8_u (i32.add (local.get $flags) (local.get $i)))
+        (then
+          (i32.store (i32.add (local.get $list) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
+          (local.set $n (i32.add (local.get $n) (i32.const 1))))
+        (else
+          (local.set $sum (i32.add (local.get $sum) (i32.sub (f64.gt (local.get $s) (f64.const 0)) (f64.lt (local.get $s) (f64.const 0)))))
+          (if (f64.eq (local.get $s) (f64.const 0))
+            (then
+              (local.set $any (i32.const 0))
+              (local.set $p (i32.add (local.get $kept) (i32.shl (local.get $i) (i32.const 2))))
+              (local.set $t (i32.const 0))
+              (loop $tasks
+                (local.set $any (i32.or (local.get $any) (i32.and (i32.load (local.get $p)) (i32.const 0x7fffffff))))
+                (local.set $p (i32.add (local.get $p) (local.get $stride)))
+                (br_if $tasks (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (local.get $T))))
+              (if (local.get $any)
+                (then
+                  (i32.store (i32.add (local.get $list) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
+                  (local.set $n (i32.add (local.get $n) (i32.const 1)))))))))
+      (br_if $entries (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $m))))
+    (i32.store (local.get $signsAt) (i32.add (i32.load (local.get $signsAt)) (local.get $sum)))
+    (local.get $n))
+
   ;; TIES election + disjoint merge + scale (kernels.ts electSigns, disjointMerge, applyScale):
   ;; elected sign positive where S > 0, or S = 0 and g ≠ 0; merged = Σt kept_t over kept_t ≠ 0 whose
   ;; sign agrees (task order, float64), divided by max(count, 1) when mean ≠ 0;
