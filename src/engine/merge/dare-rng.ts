@@ -3,7 +3,6 @@
  * (TIES scans, then the merge) draws the same drop mask, and a mask does not depend on which other
  * tensors or tasks are in the pool. Also which tensors count as linear-layer weights.
  */
-import { createRng, type Rng } from '../random';
 
 /** murmur3's 32-bit finaliser: a well-mixed 32-bit hash of a 32-bit integer. */
 function fmix32(h: number): number {
@@ -14,8 +13,9 @@ function fmix32(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-export function dareRng(seed: number, task: number, tensor: number): Rng {
-  return createRng(fmix32(fmix32(fmix32(seed >>> 0) ^ (task + 1)) ^ (tensor + 1)));
+/** The createRng seed of the stream of (seed, task, tensor). */
+export function dareSeed(seed: number, task: number, tensor: number): number {
+  return fmix32(fmix32(fmix32(seed >>> 0) ^ (task + 1)) ^ (tensor + 1));
 }
 
 /** Weight matrices of linear layers: attention q/k/v/out projections, MLP fc1/fc2, visual_projection. */

@@ -12,7 +12,7 @@ import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import { createRng, type Rng } from '../random';
 import { mergeInMemory } from './in-memory';
-import { applyScale, bitsOf, classifyDeferred, disjointMerge, electSigns, taskArithmetic, taskVector, trimAndSum } from './kernels';
+import { applyScale, bitsOf, classifyDeferred, dareDrop, disjointMerge, electSigns, taskArithmetic, taskVector, trimAndSum } from './kernels';
 import { MagnitudeSelector } from './magnitude-select';
 import { openMerge } from './open-merge';
 import { SimdKernels } from './simd-kernels';
@@ -97,6 +97,26 @@ describe('WebAssembly SIMD merge kernels', () => {
     }
     expect(listed).toBeGreaterThan(20);
     expect(tf.memory().numTensors).toBe(numTensors);
+  });
+
+  it('drop and rescale like DARE with random.ts streams, chunk after chunk', () => {
+    const rng = createRng(8);
+    const n = 200;
+    const { base, experts } = chunkData(rng, n, 0.01);
+    const seeds = [1, 0xffffffff, 12345, 0x9e3779b9, 7];
+    for (const [p, rescale] of [[0.3, true], [0.9, false], [0, true], [0.5, true]] as const) {
+      const streams = seeds.map((s) => createRng(s));
+      const tau = new Float32Array(CHUNK);
+      for (const [start, m] of [[0, 64], [64, 63], [127, 1], [128, 3], [131, 64], [195, 5]]) {
+        kernels.taskVectors(base, experts, start, m);
+        kernels.dareDrop(seeds, start, m, p, rescale);
+        experts.forEach((e, t) => {
+          taskVector(tau, e, base, start, m);
+          dareDrop(tau, m, p, rescale, streams[t]);
+          same32(kernels.taus[t].subarray(0, m), tau.subarray(0, m));
+        });
+      }
+    }
   });
 
   it('flag NaN and ±Inf exactly when the JavaScript kernels find one, wherever it lies in the chunk', () => {

@@ -21,6 +21,7 @@ interface WasmApi {
 interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   taskVectors(base: number, x: number, stride: number, tasks: number, n: number): number;
+  dareDrop(tau: number, stride: number, tasks: number, seeds: number, start: number, n: number, P: number, gain: number): void;
   taskArithmetic(base: number, x: number, stride: number, tasks: number, out: number, n: number, scale: number): number;
   histCoarse(tau: number, stride: number, tasks: number, h: number, hstride: number, m: number): void;
   histFine(tau: number, h: number, bucket: number, flags: number, m: number): void;
@@ -58,7 +59,8 @@ export class SimdKernels {
   private readonly out: Float32Array;
   private readonly thr: Uint32Array;
   private readonly signs: Int32Array;
-  private readonly at: { thr: number; signs: number; base: number; x: number; kept: number; S: number; out: number; flags: number; list: number; coarse: number; fine: number };
+  private readonly seeds: Uint32Array;
+  private readonly at: { thr: number; seeds: number; signs: number; base: number; x: number; kept: number; S: number; out: number; flags: number; list: number; coarse: number; fine: number };
   private readonly stride: number;
 
   /** Kernels for `tasks` experts and chunks of up to `chunk` entries (a multiple of 4), or null without WebAssembly SIMD. */
@@ -79,7 +81,7 @@ export class SimdKernels {
     let p = 0;
     const take = (bytes: number) => { const at = p; p = Math.ceil((p + bytes) / 64) * 64 + 320; return at; };
     this.at = {
-      thr: take(4 * tasks), signs: take(4), base: take(stride), x: take(stride * tasks), kept: take(stride * tasks), S: take(8 * chunk),
+      thr: take(4 * tasks), seeds: take(4 * tasks), signs: take(4), base: take(stride), x: take(stride * tasks), kept: take(stride * tasks), S: take(8 * chunk),
       out: take(stride), flags: take(chunk), list: take(4 * chunk), coarse: take(COARSE_BYTES * tasks), fine: take(FINE_BYTES * tasks),
     };
     const pages = Math.ceil(p / 65536);
@@ -95,6 +97,7 @@ export class SimdKernels {
     this.flags = new Uint8Array(buf, a.flags, chunk);
     this.list = new Uint32Array(buf, a.list, chunk);
     this.signs = new Int32Array(buf, a.signs, 1);
+    this.seeds = new Uint32Array(buf, a.seeds, tasks);
     this.coarse = Array.from({ length: tasks }, (_, t) => new Uint32Array(buf, a.coarse + t * COARSE_BYTES, 1 << 16));
     this.fine = Array.from({ length: tasks }, (_, t) => new Uint32Array(buf, a.fine + t * FINE_BYTES, 1 << 15));
   }
@@ -119,6 +122,16 @@ export class SimdKernels {
   taskVectors(base: Float32Array, experts: readonly Float32Array[], start: number, m: number): boolean {
     this.load(base, experts, start, m);
     return this.x.taskVectors(this.at.base, this.at.x, this.stride, this.tasks, this.span(m)) !== 0;
+  }
+
+  /**
+   * DARE on taus[t][0, m), entries [start, start + m) of their tensor (kernels.ts dareDrop): the
+   * stream of task t is createRng(seeds[t]) (random.ts mulberry32, state (seed ^ 0x9e3779b9) + k·
+   * 0x6d2b79f5 at its k-th draw), so entry j uses draw j + 1 whichever chunk it is in.
+   */
+  dareDrop(seeds: readonly number[], start: number, m: number, p: number, rescale: boolean): void {
+    seeds.forEach((s, t) => (this.seeds[t] = (s >>> 0) ^ 0x9e3779b9));
+    this.x.dareDrop(this.at.x, this.stride, this.tasks, this.at.seeds, start, this.span(m), p * 4294967296, rescale ? 1 / (1 - p) : 1);
   }
 
   /**

@@ -24,9 +24,9 @@ import { MagnitudeSelector } from './magnitude-select';
 import { MajoritySign } from './majority-sign';
 import { PoolReader, type TensorInputs } from './pool-reader';
 import { SimdKernels } from './simd-kernels';
-import { dareRng, isLinearWeight } from './dare-rng';
+import { dareSeed, isLinearWeight } from './dare-rng';
 import { DeferredTies } from './deferred-ties';
-import type { Rng } from '../random';
+import { createRng, type Rng } from '../random';
 import type { MergePlan } from './types';
 
 const CHUNK = 8192;
@@ -298,23 +298,26 @@ export class TaskVectorMerge {
     return x;
   }
 
-  /** One seeded DARE stream per task for tensor x, or null when DARE does not touch it. */
-  private dareRngs(x: TensorInputs): Rng[] | null {
+  /** DARE's seeded streams of tensor x, one per task (seeds for the wasm kernel, Rngs for JS), or null when DARE does not touch it. */
+  private dareRngs(x: TensorInputs): { seeds: number[]; rngs: Rng[] } | null {
     const dare = this.plan.dare;
     if (!dare || (dare.scope === 'linear' && !isLinearWeight(x.spec.name))) return null;
-    return x.experts.map((_, t) => dareRng(dare.seed, t, x.index));
+    const seeds = x.experts.map((_, t) => dareSeed(dare.seed, t, x.index));
+    return { seeds, rngs: seeds.map((s) => createRng(s)) };
   }
 
   /** Fills this.taus[t][0, m) with the (DARE-dropped) task vectors of x on [start, start + m); throws on NaN/Inf. */
-  private taskVectors(x: TensorInputs, start: number, m: number, rngs: Rng[] | null): void {
+  private taskVectors(x: TensorInputs, start: number, m: number, dare: { seeds: number[]; rngs: Rng[] } | null): void {
+    const simd = this.simd;
     // The wasm kernel only says whether some τ is non-finite; the JavaScript one then says where.
-    const checked = this.simd ? !this.simd.taskVectors(x.base, x.experts, start, m) : false;
+    if (simd && !simd.taskVectors(x.base, x.experts, start, m)) {
+      if (dare) simd.dareDrop(dare.seeds, start, m, this.plan.dare!.p, this.plan.dare!.rescale);
+      return;
+    }
     for (let t = 0; t < x.experts.length; t++) {
-      if (!checked) {
-        const bad = taskVector(this.taus[t], x.experts[t], x.base, start, m);
-        if (bad >= 0) throw nonFiniteError(this.reader, x, start + bad);
-      }
-      if (rngs) dareDrop(this.taus[t], m, this.plan.dare!.p, this.plan.dare!.rescale, rngs[t]);
+      const bad = taskVector(this.taus[t], x.experts[t], x.base, start, m);
+      if (bad >= 0) throw nonFiniteError(this.reader, x, start + bad);
+      if (dare) dareDrop(this.taus[t], m, this.plan.dare!.p, this.plan.dare!.rescale, dare.rngs[t]);
     }
   }
 

@@ -31,6 +31,38 @@
       (br_if $tasks (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (local.get $T))))
     (v128.any_true (f32x4.ne (local.get $bad) (local.get $bad))))
 
+;; DARE on τ in place (kernels.ts dareDrop with random.ts createRng): entry j of a tensor draws
+  ;; mulberry32's (j+1)-th output of its task's stream, state s0 + (j + 1)·0x6d2b79f5 (uint32 s0 per
+  ;; task at $seeds, entries [start, start + m) here), dropped (+0) when the draw u/2³² < p, i.e.
+  ;; u < P = p·2³² (exact), else τ · gain in float64, rounded to float32 once.
+  (func (export "dareDrop") (param $tau i32) (param $stride i32) (param $T i32) (param $seeds i32) (param $start i32) (param $n i32) (param $P f64) (param $gain f64)
+    (local $t i32) (local $i i32) (local $p i32) (local $s v128) (local $x v128) (local $v v128) (local $lo v128) (local $hi v128) (local $drop v128) (local $g v128) (local $pp v128)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $g (f64x2.splat (local.get $gain)))
+    (local.set $pp (f64x2.splat (local.get $P)))
+    (loop $tasks
+      (local.set $p (i32.add (local.get $tau) (i32.mul (local.get $t) (local.get $stride))))
+      ;; lane k of the first vector: s0 + (start + k + 1)·C
+      (local.set $s (i32x4.add (i32x4.splat (i32.load (i32.add (local.get $seeds) (i32.shl (local.get $t) (i32.const 2)))))
+        (i32x4.mul (i32x4.add (i32x4.splat (i32.add (local.get $start) (i32.const 1))) (v128.const i32x4 0 1 2 3)) (i32x4.splat (i32.const 0x6d2b79f5)))))
+      (local.set $i (i32.const 0))
+      (loop $entries
+        ;; t = imul(s ^ s >>> 15, s | 1); t ^= t + imul(t ^ t >>> 7, t | 61); u = t ^ t >>> 14
+        (local.set $x (i32x4.mul (v128.xor (local.get $s) (i32x4.shr_u (local.get $s) (i32.const 15))) (v128.or (local.get $s) (i32x4.splat (i32.const 1)))))
+        (local.set $x (v128.xor (local.get $x) (i32x4.add (local.get $x) (i32x4.mul (v128.xor (local.get $x) (i32x4.shr_u (local.get $x) (i32.const 7))) (v128.or (local.get $x) (i32x4.splat (i32.const 61)))))))
+        (local.set $x (v128.xor (local.get $x) (i32x4.shr_u (local.get $x) (i32.const 14))))
+        (local.set $lo (f64x2.lt (f64x2.convert_low_i32x4_u (local.get $x)) (local.get $pp)))
+        (local.set $hi (f64x2.lt (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))) (local.get $pp)))
+        (local.set $drop (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $lo) (local.get $hi)))
+        (local.set $v (v128.load (i32.add (local.get $p) (local.get $i))))
+        (local.set $lo (f64x2.mul (f64x2.promote_low_f32x4 (local.get $v)) (local.get $g)))
+        (local.set $hi (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))) (local.get $g)))
+        (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
+        (v128.store (i32.add (local.get $p) (local.get $i)) (v128.andnot (local.get $v) (local.get $drop)))
+        (local.set $s (i32x4.add (local.get $s) (i32x4.splat (i32.const 0xb4ade7d4)))) ;; 4·0x6d2b79f5 mod 2³²
+        (br_if $entries (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $n))))
+      (br_if $tasks (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (local.get $T)))))
+
   ;; Task Arithmetic (kernels.ts taskArithmetic): out = θ0 + scale · Σt float32(θt − θ0), the sum in
   ;; float64 in task order. Returns 1 when some output (before rounding to float32) is NaN/±Inf.
   (func (export "taskArithmetic") (param $base i32) (param $x i32) (param $stride i32) (param $T i32) (param $out i32) (param $n i32) (param $scale f64) (result i32)
