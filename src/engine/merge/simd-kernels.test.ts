@@ -12,7 +12,7 @@ import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import { createRng, type Rng } from '../random';
 import { mergeInMemory } from './in-memory';
-import { applyScale, bitsOf, classifyDeferred, dareDrop, disjointMerge, electSigns, taskArithmetic, taskVector, trimAndSum } from './kernels';
+import { applyScale, bitsOf, classifyDeferred, consensusFilter, dareDrop, disjointMerge, electSigns, taskArithmetic, taskVector, trimAndSum } from './kernels';
 import { MagnitudeSelector } from './magnitude-select';
 import { openMerge } from './open-merge';
 import { SimdKernels } from './simd-kernels';
@@ -36,6 +36,7 @@ function chunkData(rng: Rng, n: number, threshold: number): { base: Float32Array
     else if (r < 0.35) experts[Math.floor(rng.next() * T)][i] = base[i] + (rng.next() < 0.5 ? -threshold : threshold); // |τ| at the threshold (up to rounding)
     else if (r < 0.45) { experts[0][i] = base[i] + 0.25; experts[1][i] = base[i] - 0.25; for (let t = 2; t < T; t++) experts[t][i] = base[i]; } // exact cancellation
     else if (r < 0.5) { base[i] = 1e-40; experts[2][i] = -3e-41; } // subnormals
+    else if (r < 0.55) { base[i] = 0; experts.forEach((e, t) => (e[i] = [0.5, 0.25][t] ?? 0)); } // |τ0| = 2·|S − τ0| exactly (TALL mask at λ 2)
   }
   return { base, experts };
 }
@@ -49,7 +50,7 @@ describe('WebAssembly SIMD merge kernels', () => {
     expect(await readFile(GENERATED_PATH, 'utf8')).toBe(generatedModule(await assembleKernels()));
   });
 
-  it('τ, Task Arithmetic, trim + mass, the fused TIES merge and the deferred-TIES listing match the JavaScript kernels bit for bit', () => {
+  it('τ, Task Arithmetic, trim + mass, the fused TIES merge, consensus and the deferred-TIES listing match the JavaScript kernels bit for bit', () => {
     const rng = createRng(11);
     const thrValue = 0.008;
     const n = 300;
@@ -76,6 +77,13 @@ describe('WebAssembly SIMD merge kernels', () => {
       kernels.trimAndSum(thr, m);
       ref.kept.forEach((k, t) => same32(kernels.kept[t].subarray(0, m), k.subarray(0, m)));
       same64(kernels.S.subarray(0, m), ref.S.subarray(0, m));
+      for (const [lambdaT, k] of [[0.6, 2], [0.2, 1], [2, 1], [1.5, 3], [0.6, 0], [0.4, T + 1]]) {
+        const mtl = ref.S.slice();
+        consensusFilter(mtl, ref.taus, lambdaT, k, new Uint8Array(CHUNK), new Uint16Array(CHUNK), m);
+        applyScale(jsOut, base, mtl, 0.7, start, m);
+        kernels.consensusMerge(wasmOut, lambdaT, k, 0.7, start, m);
+        same32(wasmOut, jsOut);
+      }
       const flags = Uint8Array.from({ length: CHUNK }, () => +(rng.next() < 0.1));
       kernels.flags.set(flags);
       const list = new Uint32Array(CHUNK);

@@ -27,6 +27,7 @@ interface Exports {
   histFine(tau: number, h: number, bucket: number, flags: number, m: number): void;
   trimAndSum(tau: number, kept: number, stride: number, tasks: number, thr: number, S: number, n: number): void;
   tiesMerge(kept: number, stride: number, tasks: number, S: number, base: number, out: number, n: number, g: number, scale: number, mean: number): void;
+  consensusMerge(tau: number, stride: number, tasks: number, S: number, base: number, out: number, n: number, lambdaT: number, k: number, scale: number): void;
   classifyDeferred(flags: number, S: number, kept: number, stride: number, tasks: number, list: number, signsAt: number, m: number): number;
 }
 
@@ -168,6 +169,15 @@ export class SimdKernels {
    */
   tiesMerge(out: Float32Array, G: number, scale: number, aggregate: 'sum' | 'mean', start: number, m: number): void {
     this.x.tiesMerge(this.at.kept, this.stride, this.tasks, this.at.S, this.at.base, this.at.out, this.span(m), G > 0 ? 1 : 0, scale, aggregate === 'mean' ? 1 : 0);
+    out.set(this.out.subarray(0, m), start);
+  }
+
+  /**
+   * After trimAndSum of a sum combine: out[start, start + m) = θ0 + scale · S with S zeroed where
+   * fewer than k TALL masks 1{|τt| > λt·|S − τt|} are set (kernels.ts consensusFilter + applyScale).
+   */
+  consensusMerge(out: Float32Array, lambdaT: number, k: number, scale: number, start: number, m: number): void {
+    this.x.consensusMerge(this.at.x, this.stride, this.tasks, this.at.S, this.at.base, this.at.out, this.span(m), lambdaT, k, scale);
     out.set(this.out.subarray(0, m), start);
   }
 

@@ -168,6 +168,11 @@ export class TaskVectorMerge {
       }
       this.taskVectors(x, start, m, rngs);
       if (plainTies) return this.tiesChunk(out, x.base, this.thresholds, this.majority, start, m);
+      const consensus = this.plan.consensus;
+      if (simd && consensus && this.plan.combine.kind === 'sum') {
+        this.trim(this.thresholds, m);
+        return simd.consensusMerge(out, consensus.lambdaT, consensus.k, this.scale, start, m);
+      }
       const mtl = this.combine(m);
       if (this.plan.consensus) consensusFilter(mtl, this.taus, this.plan.consensus.lambdaT, this.plan.consensus.k, this.mask, this.count, m);
       applyScale(out, x.base, mtl, this.scale, start, m);

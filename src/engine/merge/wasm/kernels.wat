@@ -188,6 +188,43 @@
     (i32.store (local.get $signsAt) (i32.add (i32.load (local.get $signsAt)) (local.get $sum)))
     (local.get $n))
 
+;; Consensus over a sum (kernels.ts consensusFilter + applyScale): TALL mask of task t where
+  ;; |τt| > λt·|S − τt| (float64), entries whose masks number fewer than k get S = 0;
+  ;; out = float32(θ0 + scale · S). τ at $tau (per task, $stride apart), S the mass from trimAndSum.
+  (func (export "consensusMerge") (param $tau i32) (param $stride i32) (param $T i32) (param $S i32) (param $base i32) (param $out i32) (param $n i32) (param $lambda f64) (param $k i32) (param $scale f64)
+    (local $t i32) (local $i i32) (local $p i32) (local $v v128) (local $lo v128) (local $hi v128) (local $clo v128) (local $chi v128)
+    (local $l v128) (local $s v128) (local $b v128) (local $sp i32) (local $kk v128)
+    (if (i32.eqz (local.get $n)) (then (return)))
+    (local.set $l (f64x2.splat (local.get $lambda)))
+    (local.set $s (f64x2.splat (local.get $scale)))
+    (local.set $kk (i64x2.splat (i64.extend_i32_s (local.get $k))))
+    (loop $entries
+      (local.set $sp (i32.add (local.get $S) (i32.shl (local.get $i) (i32.const 1))))
+      (local.set $lo (v128.load (local.get $sp)))
+      (local.set $hi (v128.load offset=16 (local.get $sp)))
+      (local.set $clo (i64x2.splat (i64.const 0)))
+      (local.set $chi (i64x2.splat (i64.const 0)))
+      (local.set $p (i32.add (local.get $tau) (local.get $i)))
+      (local.set $t (i32.const 0))
+      (loop $tasks
+        (local.set $v (v128.load (local.get $p)))
+        ;; masks are all ones (−1) per float64 lane: subtracting counts them
+        (local.set $clo (i64x2.sub (local.get $clo) (f64x2.gt (f64x2.abs (f64x2.promote_low_f32x4 (local.get $v)))
+          (f64x2.mul (local.get $l) (f64x2.abs (f64x2.sub (local.get $lo) (f64x2.promote_low_f32x4 (local.get $v))))))))
+        (local.set $v (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+        (local.set $chi (i64x2.sub (local.get $chi) (f64x2.gt (f64x2.abs (f64x2.promote_low_f32x4 (local.get $v)))
+          (f64x2.mul (local.get $l) (f64x2.abs (f64x2.sub (local.get $hi) (f64x2.promote_low_f32x4 (local.get $v))))))))
+        (local.set $p (i32.add (local.get $p) (local.get $stride)))
+        (br_if $tasks (i32.lt_u (local.tee $t (i32.add (local.get $t) (i32.const 1))) (local.get $T))))
+      ;; count < k → S = +0
+      (local.set $lo (v128.andnot (local.get $lo) (i64x2.lt_s (local.get $clo) (local.get $kk))))
+      (local.set $hi (v128.andnot (local.get $hi) (i64x2.lt_s (local.get $chi) (local.get $kk))))
+      (local.set $b (v128.load (i32.add (local.get $base) (local.get $i))))
+      (local.set $lo (f64x2.add (f64x2.promote_low_f32x4 (local.get $b)) (f64x2.mul (local.get $s) (local.get $lo))))
+      (local.set $hi (f64x2.add (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $b) (local.get $b))) (f64x2.mul (local.get $s) (local.get $hi))))
+      (v128.store (i32.add (local.get $out) (local.get $i)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (f32x4.demote_f64x2_zero (local.get $lo)) (f32x4.demote_f64x2_zero (local.get $hi))))
+      (br_if $entries (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $n)))))
+
   ;; TIES election + disjoint merge + scale (kernels.ts electSigns, disjointMerge, applyScale):
   ;; elected sign positive where S > 0, or S = 0 and g ≠ 0; merged = Σt kept_t over kept_t ≠ 0 whose
   ;; sign agrees (task order, float64), divided by max(count, 1) when mean ≠ 0;
