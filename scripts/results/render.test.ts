@@ -19,6 +19,11 @@ describe('results rendering', () => {
     expect(md).toContain('| Pretrained (zero-shot head) | 50.0 | 50.0 | **50.0** |'); // normalised table
     expect(md).toContain('100 iterations (**reduced**)');
     expect(md).not.toContain('this is the zoo, not a bug');
+    expect(md).not.toContain('What the reduced schedules cost');
+    const extra = { ...row('TA + Surgery (r 16), paper schedule (500 iterations)', 'extra', 75, 60, 84), steps: 8000 };
+    const withExtra = renderResults([...rows, { ...rows[6], steps: 800 }, extra].filter((_, i) => i !== 6), names, rows[1].tasks, meta, sweep);
+    expect(withExtra).toContain('- TA + Surgery (r 16): 57.5 at the reduced schedule (800 steps, 12 s) → 67.5 at the paper schedule (8000 steps, 12 s).');
+    expect(orderingChecks([...rows, extra], names).map((c) => c.ok)).toEqual([true, true, true, true]);
   });
 
   it('fails the checks it should, and then explains the AdaMerging miss from the sweep', () => {
@@ -26,6 +31,7 @@ describe('results rendering', () => {
     expect(orderingChecks(rows, names).map((c) => c.ok)).toEqual([false, false, false, true]);
     const md = renderResults(rows, names, rows[1].tasks, meta, sweep);
     expect(md).toMatch(/❌ LW AdaMerging \(44\.5\) beats TIES \(46\.0\)/);
+    expect(md).toContain("❌ every correction beats TIES and TA: weakest is LW AdaMerging + Surgery (r 16) at 44.0");
     expect(md).toContain('λ = 0.3 (AdaMerging\'s start) is a local minimum of the entropy');
     expect(md).toContain('this is the zoo, not a bug');
   });
