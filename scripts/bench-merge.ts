@@ -7,7 +7,9 @@
  * merge's own peak (peak RSS − RSS just before the merge). Prints Markdown rows for
  * docs/benchmarks.md ("Merge"). The files are in the page cache after the first run (warm reads).
  *
- *   npm run --silent bench:merge -- [--methods task_arithmetic,ties] [--runs 2] [--pool .cache/vitb32/pool]
+ *   npm run --silent bench:merge -- [--methods task_arithmetic,ties] [--runs 2] [--pool .cache/vitb32/pool] [--defer-bytes N]
+ *
+ * --defer-bytes passes MergeRunOptions.deferBytes (TIES in 2 passes instead of 3, holding the merged model).
  */
 import { spawnSync } from 'node:child_process';
 import { stat, statfs } from 'node:fs/promises';
@@ -27,6 +29,7 @@ interface Options {
   runs: number;
   pool: string;
   out: string;
+  deferBytes: number;
 }
 
 interface RunResult {
@@ -40,7 +43,7 @@ interface RunResult {
 }
 
 function parseArgs(argv: string[]): Options & { child: string | null } {
-  const o = { methods: ['task_arithmetic', 'ties'], runs: 2, pool: '.cache/vitb32/pool', out: '.cache/bench-merge', child: null as string | null };
+  const o = { methods: ['task_arithmetic', 'ties'], runs: 2, pool: '.cache/vitb32/pool', out: '.cache/bench-merge', deferBytes: 0, child: null as string | null };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${argv[i]} needs a value`);
@@ -49,10 +52,12 @@ function parseArgs(argv: string[]): Options & { child: string | null } {
     else if (argv[i] === '--pool') o.pool = v;
     else if (argv[i] === '--out') o.out = v;
     else if (argv[i] === '--child') o.child = v;
-    else throw new Error(`unknown argument ${argv[i]} (options: --methods a,b --runs N --pool DIR --out DIR)`);
+    else if (argv[i] === '--defer-bytes') o.deferBytes = Number(v);
+    else throw new Error(`unknown argument ${argv[i]} (options: --methods a,b --runs N --pool DIR --out DIR --defer-bytes N)`);
     i++;
   }
   if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs needs a whole number ≥ 1');
+  if (!Number.isInteger(o.deferBytes) || o.deferBytes < 0) throw new Error('--defer-bytes needs a whole number of bytes ≥ 0');
   return o;
 }
 
@@ -81,7 +86,7 @@ async function runOne(method: string, o: Options): Promise<RunResult> {
   const timer = setInterval(sample, 10);
   const t0 = performance.now();
   const [pretrained, ...experts] = await Promise.all(poolDirs(o.pool).map((d) => openCheckpointPath(d)));
-  const r = await mergeToFolder(join(o.out, method), { pretrained, experts, method }, { onProgress: sample });
+  const r = await mergeToFolder(join(o.out, method), { pretrained, experts, method }, { onProgress: sample, deferBytes: o.deferBytes });
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(timer);
   sample();
@@ -93,7 +98,7 @@ async function runOne(method: string, o: Options): Promise<RunResult> {
 function runChild(method: string, o: Options): RunResult {
   const script = fileURLToPath(import.meta.url);
   // Same Node flags as this process (tsx's loader when run through npm), a fresh heap.
-  const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', method, '--pool', o.pool, '--out', o.out], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', method, '--pool', o.pool, '--out', o.out, '--defer-bytes', String(o.deferBytes)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${method} run failed (exit ${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }

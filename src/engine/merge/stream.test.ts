@@ -55,8 +55,7 @@ describe('mergeToFolder', () => {
 
   it('reports progress through scan and merge passes, ending with every byte of every pass read', async () => {
     const events: MergeProgress[] = [];
-    // deferBytes 0: the route with both scan passes (the default skips the second: deferred-ties.test.ts).
-    const result = await mergeToFolder(join(dir, 'progress'), { ...pool, ...TIES }, { deferBytes: 0, onProgress: (p) => events.push({ ...p }) });
+    const result = await mergeToFolder(join(dir, 'progress'), { ...pool, ...TIES }, { onProgress: (p) => events.push({ ...p }) });
     const stages = [...new Set(events.map((e) => `${e.stage}${e.pass}`))];
     expect(stages).toEqual(['scan1', 'scan2', 'merge3', 'write3']);
     for (let i = 1; i < events.length; i++) expect(events[i].bytesRead).toBeGreaterThanOrEqual(events[i - 1].bytesRead);

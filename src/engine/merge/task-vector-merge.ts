@@ -7,8 +7,9 @@
  * first (prepare): the exact per-task trim thresholds (two histogram passes, magnitude-select.ts)
  * and TIES's model-wide majority sign (summed during the second, majority-sign.ts). Then
  * merged(i) builds tensor i. A caller that takes the whole model in order (mergeStream,
- * mergeInMemory) lets TIES skip the second scan: its merge pass settles the few entries that need
- * the exact thresholds or the sign afterwards, holding that pass's output (deferred-ties.ts).
+ * mergeInMemory) can let TIES skip the second scan (opts.deferBytes): its merge pass settles the
+ * few entries that need the exact thresholds or the sign afterwards, holding that pass's output
+ * (deferred-ties.ts).
  * Each tensor is processed in chunks of CHUNK entries so the per-task scratch stays in cache.
  * The hot chunk kernels run in WebAssembly SIMD where the engine has it (simd-kernels.ts, bit for
  * bit the JavaScript kernels of kernels.ts, which remain the fallback and the reference); the chunk
@@ -30,8 +31,6 @@ import { createRng, type Rng } from '../random';
 import type { MergePlan } from './types';
 
 const CHUNK = 8192;
-/** Default MergeRunOptions.deferBytes. */
-const DEFER_BYTES = 192 * 2 ** 20;
 
 export type { MergeProgress, MergeRunOptions, MergeStage } from './run-options';
 
@@ -97,7 +96,7 @@ export class TaskVectorMerge {
    */
   async prepare(opts: { wholeModel?: boolean } = {}): Promise<void> {
     const ties = this.plan.combine.kind === 'ties';
-    const budget = this.opts.deferBytes ?? DEFER_BYTES;
+    const budget = this.opts.deferBytes ?? 0;
     const defer = opts.wholeModel && budget > 0 && this.plan.combine.kind === 'ties' && !this.plan.consensus ? this.plan.combine.aggregate : null;
     let majority: MajoritySign | null = null;
     if (this.plan.trim) {
