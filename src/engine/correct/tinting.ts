@@ -1,7 +1,8 @@
 /**
  * Model Tinting — "Tint Your Models Task-wise for Improved Multi-task Model Merging" (Jung, Lee,
- * Han, Hong, 2024; v2 "Why Train Everything? Tint a Single Layer…"), METHODS.md §9. Jointly trains the layer-wise merge coefficients (init 0.3, clamp [0, 1];
- * coefficients.ts, gradient by its shortcut) and ONE task-specific layer per task:
+ * Han, Hong, 2024; v2 "Why Train Everything? Tint a Single Layer…"), METHODS.md §9. Jointly trains
+ * the layer-wise merge coefficients (init 0.3, clamp [0, 1]; coefficients.ts, gradient by its
+ * shortcut) and ONE task-specific layer per task:
  *   head (default): W [C, P] = logit_scale × the zero-shot head, b [C] = 0, logits = normalize(z)·Wᵀ + b;
  *   fc2: a per-task copy of the last block's mlp.fc2 (weight and bias), stored as a trainable
  *        offset from the merged tensor (starts at 0), with the frozen head.
