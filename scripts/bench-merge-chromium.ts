@@ -7,7 +7,7 @@
  * just before the click (the models are opened by then; their files are read lazily, so that is
  * little). Each run is removed before the next, so the worker holds one merged model at most.
  *
- *   npm run --silent bench:merge -- --chromium     (after the Node runs; see scripts/bench-merge.ts)
+ *   npm run --silent bench:merge            (after its Node runs; see scripts/bench-merge.ts)
  *   npx tsx scripts/bench-merge-chromium.ts [--methods task_arithmetic,ties] [--runs 2] [--pool DIR]
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -7,9 +7,11 @@
  * merge's own peak (peak RSS − RSS just before the merge). Prints Markdown rows for
  * docs/benchmarks.md ("Merge"). The files are in the page cache after the first run (warm reads).
  *
- *   npm run --silent bench:merge -- [--methods task_arithmetic,ties] [--runs 2] [--pool .cache/vitb32/pool] [--defer-bytes N]
+ *   npm run --silent bench:merge -- [--methods task_arithmetic,ties] [--runs 2] [--pool .cache/vitb32/pool] [--defer-bytes N] [--node-only]
  *
  * --defer-bytes passes MergeRunOptions.deferBytes (TIES in 2 passes instead of 3, holding the merged model).
+ * Then the same methods in the built lab in headless Chromium (scripts/bench-merge-chromium.ts; it
+ * builds the app first); --node-only skips that half.
  */
 import { spawnSync } from 'node:child_process';
 import { stat, statfs } from 'node:fs/promises';
@@ -20,6 +22,7 @@ import { openCheckpointPath } from '../src/engine/io/folder.node.js';
 import { VIT_B_32 } from '../src/engine/model/clip-vit/config';
 import { mergeToFolder } from '../src/engine/merge/folder.node.js';
 import { writeCheckpoint } from './gen-vitb32';
+import { benchChromium, browserRows } from './bench-merge-chromium';
 
 const EXPERTS = 8;
 const GB = 1e9;
@@ -30,6 +33,8 @@ interface Options {
   pool: string;
   out: string;
   deferBytes: number;
+  /** Skip the browser half (scripts/bench-merge-chromium.ts). */
+  nodeOnly: boolean;
 }
 
 interface RunResult {
@@ -43,8 +48,9 @@ interface RunResult {
 }
 
 function parseArgs(argv: string[]): Options & { child: string | null } {
-  const o = { methods: ['task_arithmetic', 'ties'], runs: 2, pool: '.cache/vitb32/pool', out: '.cache/bench-merge', deferBytes: 0, child: null as string | null };
+  const o = { methods: ['task_arithmetic', 'ties'], runs: 2, pool: '.cache/vitb32/pool', out: '.cache/bench-merge', deferBytes: 0, nodeOnly: false, child: null as string | null };
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--node-only') { o.nodeOnly = true; continue; }
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${argv[i]} needs a value`);
     if (argv[i] === '--methods') o.methods = v.split(',');
@@ -53,7 +59,7 @@ function parseArgs(argv: string[]): Options & { child: string | null } {
     else if (argv[i] === '--out') o.out = v;
     else if (argv[i] === '--child') o.child = v;
     else if (argv[i] === '--defer-bytes') o.deferBytes = Number(v);
-    else throw new Error(`unknown argument ${argv[i]} (options: --methods a,b --runs N --pool DIR --out DIR --defer-bytes N)`);
+    else throw new Error(`unknown argument ${argv[i]} (options: --methods a,b --runs N --pool DIR --out DIR --defer-bytes N --node-only)`);
     i++;
   }
   if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs needs a whole number ≥ 1');
@@ -128,6 +134,13 @@ async function main(): Promise<void> {
   console.log(`\n${date}, ${machine}; \`npm run --silent bench:merge${args.length ? ` -- ${args.join(' ')}` : ''}\``);
   console.log('| method | run | seconds | passes | input GB/s | peak RSS | merge peak | load avg |\n|---|---|---|---|---|---|---|---|');
   console.log(rows.join('\n'));
+  if (!o.nodeOnly) {
+    console.log('\nChromium (the built lab; building it first)');
+    if (spawnSync('npx', ['vite', 'build'], { stdio: 'ignore' }).status !== 0) throw new Error('vite build failed; run `npx vite build` to see why');
+    const browser = await benchChromium(o.pool, o.methods, o.runs);
+    console.log('| method | run | seconds | input GB/s | peak RSS (all Chromium processes) | merge peak |\n|---|---|---|---|---|---|');
+    console.log(browserRows(browser).join('\n'));
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
