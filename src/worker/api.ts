@@ -175,6 +175,39 @@ export interface MergeFiles {
   model: Blob;
 }
 
+/** A training run on a loaded suite: a base merge (any merge id, or adamerging) and an optional correction. */
+export interface TrainSpec {
+  suiteId: string;
+  merge: { method: string; params?: Record<string, ParamValue> };
+  correction?: { method: string; params?: Record<string, ParamValue> } | null;
+  /** Defaults of the trained methods: the papers' schedules, or the short teaching one (default quick). */
+  preset?: 'paper' | 'quick';
+  seed?: number;
+  /** Trains on and scores the first N test images of each task (null: all). */
+  limit?: number | null;
+  /** Per-task accuracy of the model in training every N steps (0: never). */
+  evalEvery?: number;
+}
+
+/** What a training job reports while it runs (one callback, plain data). */
+export type TrainUpdate =
+  | { kind: 'progress'; stage: 'merge' | 'correction'; step: number; totalSteps: number; loss: number | null; smoothedLoss: number | null; stepsPerSecond: number; etaSeconds: number | null }
+  | { kind: 'eval'; stage: 'merge' | 'correction'; step: number; tasks: Record<string, number> }
+  | { kind: 'paused' | 'resumed' }
+  | { kind: 'note'; note: string };
+
+export interface TrainResult {
+  /** Per-task accuracy (absolute and normalised) on the images it trained on, as a merge's evaluation. */
+  report: EvalReport;
+  extraParams: number;
+  seconds: number;
+  /** Resolved parameters and training figures of each stage. */
+  merge: { method: string; params: Record<string, ParamValue>; steps: number; trainSeconds: number };
+  correction: { method: string; params: Record<string, ParamValue>; steps: number; trainSeconds: number } | null;
+  /** Stopped early by stopTraining. */
+  stoppedEarly: boolean;
+}
+
 export interface EngineApi {
   /** Chooses the tfjs backend once for this engine's realm and reports why. */
   init(opts?: InitOptions): Promise<BackendChoice>;
@@ -205,6 +238,13 @@ export interface EngineApi {
   evaluate(suiteId: string, mergeId: string | null, opts?: EvalOptions, onProgress?: ProgressFn): Promise<EvalReport>;
   /** Cosine similarities, norms and per-layer sign conflicts of the task vectors. */
   analyzeTaskVectors(pool: PoolRef, opts?: JobOptions, onProgress?: ProgressFn): Promise<TaskVectorAnalytics>;
+  /** Trains a base merge and a correction on a suite step by step; cancel(jobId) discards it. */
+  train(spec: TrainSpec, opts?: JobOptions, onUpdate?: (u: TrainUpdate) => void): Promise<TrainResult>;
+  /** Pauses / resumes the training job after its current step. */
+  pauseTraining(jobId: string): Promise<void>;
+  resumeTraining(jobId: string): Promise<void>;
+  /** Ends the training job's schedule now and scores what it has learnt so far. */
+  stopTraining(jobId: string): Promise<void>;
   /** Cancels a running call started with this jobId (it rejects with code "cancelled"). */
   cancel(jobId: string): Promise<void>;
 }

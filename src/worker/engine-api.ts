@@ -21,6 +21,7 @@ import { Jobs } from './jobs';
 import { createMergeMethods } from './merges';
 import { runCheckpoint } from './outputs';
 import { SuiteStore, type SuiteStoreOptions } from './suites';
+import { createTrainingMethods } from './training';
 
 export interface EngineApiOptions extends SuiteStoreOptions {
   /** Absolute URLs of the three tfjs wasm binaries (the worker passes them; Node finds its own). */
@@ -63,6 +64,7 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
   const jobs = new Jobs();
   const suites = new SuiteStore({ decoder: opts.decoder, fetchImpl: opts.fetchImpl });
   const merging = createMergeMethods({ jobs, suites, checkpoint: (id) => get(id).ck });
+  const training = createTrainingMethods({ jobs, suites });
 
   return {
     init: guarded(async (init = {}) => {
@@ -140,6 +142,10 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
     closeMerge: guarded(merging.closeMerge),
     evaluate: guarded(merging.evaluate),
     analyzeTaskVectors: guarded(merging.analyzeTaskVectors),
+    train: guarded(training.train),
+    pauseTraining: guarded(training.pauseTraining),
+    resumeTraining: guarded(training.resumeTraining),
+    stopTraining: guarded(training.stopTraining),
     cancel: guarded(async (jobId) => jobs.cancel(jobId)),
   };
 }

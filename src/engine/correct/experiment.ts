@@ -111,6 +111,8 @@ export interface RunExperimentOptions {
   onLoop?: (stage: 'merge' | 'correction', loop: TrainingLoop) => void;
   /** Notes for the user (e.g. a base merge Tinting does not use). */
   onNote?: (note: string) => void;
+  /** After a loop was paused (through onLoop): resolves to resume it. Without it a pause ends the stage early. */
+  whenPaused?: (stage: 'merge' | 'correction') => Promise<void>;
 }
 
 export async function runExperiment(suite: Suite, experiment: unknown, opts: RunExperimentOptions = {}): Promise<ExperimentResult> {
@@ -141,7 +143,11 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
       };
       const loop = new TrainingLoop(m, loopOpts);
       opts.onLoop?.(stage, loop);
-      const p = await loop.run();
+      let p = await loop.run();
+      while (p.state === 'paused' && opts.whenPaused) {
+        await opts.whenPaused(stage);
+        p = await loop.run();
+      }
       return { method: spec.method, params: spec.params!, steps: p.step, trainSeconds: p.trainSeconds, finalLoss: p.smoothedLoss };
     };
 
