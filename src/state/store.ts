@@ -11,6 +11,7 @@ import { createAnalyticsSlice } from './slices/analytics';
 import { createMergeSlice } from './slices/merge';
 import { createSuiteSlice } from './slices/suite';
 import { createSweepSlice } from './slices/sweep';
+import { createTrainSlice } from './slices/train';
 import type { LabContext, LabState } from './slices/types';
 import type { KeyValueStorage } from './settings';
 
@@ -45,5 +46,6 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     ...createMergeSlice(set, get, ctx),
     ...createSweepSlice(set, get, ctx),
     ...createAnalyticsSlice(set, get, ctx),
+    ...createTrainSlice(set, get, ctx),
   }));
 }

@@ -11,6 +11,7 @@ import type { Grouping } from '../group-files';
 import type { BackendSetting, KeyValueStorage } from '../settings';
 import type { BackendName } from '../../engine/backend';
 import type { LabSlices } from './lab-types';
+import type { TrainSlice } from './train';
 
 /** An operation's life: idle → running (with progress) → done | error. */
 export type Task<T> =
@@ -74,7 +75,7 @@ export interface PoolSlice {
   refreshPool(): Promise<void>;
 }
 
-export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices;
+export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice;
 
 /** What the slices need from the outside world. */
 export interface LabContext {

@@ -1,0 +1,164 @@
+/**
+ * Train slice (issue 5 item 9): the base merge (a merge method or AdaMerging) and the optional
+ * correction with their parameters (resolved from the trained registry's schema and the preset,
+ * quick by default in the page), the image cap and the evaluation interval; one training job at a
+ * time in the worker with its live loss points and per-task evaluations, pause/resume, stop early
+ * and cancel; and the finished runs, as EvalReports for the accuracy table.
+ */
+import { getTrainedMethod, resolveTrainedParams } from '../../engine/correct/registry';
+import { resolveParams } from '../../engine/merge/params';
+import { asErrorInfo, type ErrorInfo, type ParamValue, type TrainResult, type TrainSpec, type TrainUpdate } from '../../worker/api';
+import { runLabel } from '../lab-selectors';
+import type { SliceCreator } from './types';
+
+export type Preset = 'paper' | 'quick';
+
+/** One finished training run, scored on `limit` images per task of suite `suiteId`. */
+export interface TrainRun {
+  key: string;
+  suiteId: string;
+  label: string;
+  /** Label of its base merge as the merge panel writes it (the table puts the run beside it). */
+  baseLabel: string;
+  limit: number | null;
+  result: TrainResult;
+}
+
+export interface TrainLive {
+  stage: 'merge' | 'correction';
+  step: number;
+  totalSteps: number;
+  loss: number | null;
+  stepsPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export type TrainJob =
+  | { status: 'idle' }
+  | {
+      status: 'running'; jobId: string; paused: boolean; live: TrainLive | null;
+      /** Loss of every step so far, numbered across both stages. */
+      losses: { step: number; loss: number }[];
+      evals: { stage: 'merge' | 'correction'; step: number; tasks: Record<string, number> }[];
+      notes: string[];
+    }
+  | { status: 'cancelled' }
+  | { status: 'error'; error: ErrorInfo };
+
+export interface TrainSlice {
+  train: {
+    /** A merge-registry id or "adamerging". */
+    base: string;
+    baseGiven: Record<string, ParamValue>;
+    /** A correction id, or null for the base alone. */
+    correction: string | null;
+    given: Record<string, ParamValue>;
+    preset: Preset;
+    /** Images per task it trains on and scores (null: all). */
+    limit: number | null;
+    /** Per-task accuracy every N steps (0: never). */
+    evalEvery: number;
+    job: TrainJob;
+    runs: TrainRun[];
+  };
+  setTrainBase(id: string): void;
+  setTrainBaseParam(name: string, v: ParamValue): void;
+  setCorrection(id: string | null): void;
+  setCorrectionParam(name: string, v: ParamValue): void;
+  setPreset(p: Preset): void;
+  setTrainLimit(n: number | null): void;
+  setEvalEvery(n: number): void;
+  startTraining(): Promise<void>;
+  pauseTraining(): Promise<void>;
+  resumeTraining(): Promise<void>;
+  stopTraining(): Promise<void>;
+  cancelTraining(): Promise<void>;
+}
+
+/** The base's and the correction's full parameters (throws a usage error for a bad value). */
+export function trainParams(t: TrainSlice['train']) {
+  const base = t.base === 'adamerging' ? resolveTrainedParams('adamerging', t.baseGiven, t.preset) : resolveParams(t.base, t.baseGiven);
+  const correction = t.correction ? resolveTrainedParams(t.correction, t.given, t.preset) : null;
+  return { base, correction };
+}
+
+const baseLabelOf = (id: string, params: Record<string, ParamValue>) =>
+  id === 'adamerging' ? `AdaMerging · ${String(params.granularity)}-wise${params.plus ? '++' : ''}` : runLabel(id, params);
+
+export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
+  let nextJob = 1;
+  let nextRun = 1;
+  const patch = (p: Partial<TrainSlice['train']>) => set((s) => ({ train: { ...s.train, ...p } }));
+  const setJob = (job: TrainJob) => patch({ job });
+  const running = () => { const j = get().train.job; return j.status === 'running' ? j : null; };
+  const tell = async (call: 'pauseTraining' | 'resumeTraining' | 'stopTraining' | 'cancel') => {
+    const job = running();
+    if (job) await ctx.engine.api().then((api) => api[call](job.jobId)).catch(() => undefined);
+  };
+
+  return {
+    train: { base: 'task_arithmetic', baseGiven: {}, correction: 'surgery', given: {}, preset: 'quick', limit: 100, evalEvery: 100, job: { status: 'idle' }, runs: [] },
+
+    setTrainBase: (base) => patch({ base, baseGiven: {} }),
+    setTrainBaseParam: (name, v) => patch({ baseGiven: { ...get().train.baseGiven, [name]: v } }),
+    setCorrection: (correction) => patch({ correction, given: {} }),
+    setCorrectionParam: (name, v) => patch({ given: { ...get().train.given, [name]: v } }),
+    setPreset: (preset) => patch({ preset }),
+    setTrainLimit: (limit) => patch({ limit }),
+    setEvalEvery: (evalEvery) => patch({ evalEvery }),
+
+    async startTraining() {
+      if (running()) return;
+      const state = get();
+      const suiteId = state.suite.info?.id;
+      if (!suiteId) return setJob({ status: 'error', error: { name: 'Error', code: 'usage', message: 'There is no suite to train on.', hint: 'Load a suite (or Load demo) first: training uses its test images.' } });
+      const t = state.train;
+      let params;
+      try { params = trainParams(t); } catch (e) { return setJob({ status: 'error', error: asErrorInfo(e) }); }
+      const jobId = `train-job-${nextJob++}`;
+      const generation = ctx.engine.generation;
+      const live = () => generation === ctx.engine.generation && running()?.jobId === jobId;
+      setJob({ status: 'running', jobId, paused: false, live: null, losses: [], evals: [], notes: [] });
+      const update = (fn: (j: Extract<TrainJob, { status: 'running' }>) => Partial<Extract<TrainJob, { status: 'running' }>>) => {
+        const j = running();
+        if (j && live()) setJob({ ...j, ...fn(j) });
+      };
+      let offset = 0; // steps of the stages before this one
+      let lastStage: 'merge' | 'correction' | null = null;
+      const onUpdate = (u: TrainUpdate) => update((j) => {
+        if (u.kind === 'progress') {
+          if (lastStage && lastStage !== u.stage) offset = j.losses.length ? j.losses[j.losses.length - 1].step : 0;
+          lastStage = u.stage;
+          const { kind: _, ...liveNow } = u;
+          return { live: liveNow, losses: u.loss === null ? j.losses : [...j.losses, { step: offset + u.step, loss: u.loss }] };
+        }
+        if (u.kind === 'eval') return { evals: [...j.evals, { stage: u.stage, step: u.step, tasks: u.tasks }] };
+        if (u.kind === 'note') return { notes: [...j.notes, u.note] };
+        return { paused: u.kind === 'paused' };
+      });
+      const spec: TrainSpec = {
+        suiteId, merge: { method: t.base, params: params.base }, correction: t.correction ? { method: t.correction, params: params.correction! } : null,
+        preset: t.preset, limit: t.limit, evalEvery: t.evalEvery,
+      };
+      try {
+        const api = await ctx.engine.api();
+        const result = await api.train(spec, { jobId }, onUpdate);
+        if (!live()) return;
+        const baseLabel = baseLabelOf(t.base, result.merge.params);
+        const corr = result.correction ? ` + ${getTrainedMethod(result.correction.method).label} · ${result.correction.steps} steps${result.stoppedEarly ? ' (stopped early)' : ''}` : '';
+        const label = `${baseLabel}${corr}${t.limit ? ` · first ${t.limit} images` : ''}`;
+        const run: TrainRun = { key: `train${nextRun++}`, suiteId, label, baseLabel, limit: t.limit, result };
+        set((s) => ({ train: { ...s.train, job: { status: 'idle' }, runs: [...s.train.runs, run] } }));
+      } catch (e) {
+        if (!live()) return;
+        const error = asErrorInfo(e);
+        setJob(error.code === 'cancelled' ? { status: 'cancelled' } : { status: 'error', error });
+      }
+    },
+
+    pauseTraining: () => tell('pauseTraining'),
+    resumeTraining: () => tell('resumeTraining'),
+    stopTraining: () => tell('stopTraining'),
+    cancelTraining: () => tell('cancel'),
+  };
+};

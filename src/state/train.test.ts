@@ -1,0 +1,85 @@
+/**
+ * The train slice on the in-process engine (CPU backend, suite-tiny): TA + Surgery trains with
+ * live loss points and evaluations and lands as a run whose report shares the merge run's
+ * references; pause/resume and cancel through the store; bad parameters are refused before the
+ * worker is asked. State stays plain data.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { nodeImageDecoder } from '../engine/data/png-decoder.node';
+import { fixturePath } from '../engine/testing/fixtures.node';
+import { createInProcessEngine } from '../worker/in-process';
+import { pickedFolder } from '../worker/lab-files.node';
+import { createLabStore, type LabStore } from './store';
+
+const SUITE = fixturePath('suite-tiny');
+
+describe('train slice', () => {
+  let store: LabStore;
+  beforeEach(async () => {
+    store = createLabStore({
+      startEngine: () => ({ api: createInProcessEngine({ decoder: nodeImageDecoder }), terminate: () => undefined }),
+      storage: { getItem: () => 'cpu', setItem: () => undefined },
+    });
+    await store.getState().start();
+    await store.getState().loadSuite(await pickedFolder(SUITE));
+    store.getState().setTrainLimit(16);
+    store.getState().setCorrectionParam('rank', 4);
+  });
+  const s = () => store.getState();
+
+  it('trains TA + Surgery (quick preset by default) and adds the run beside the TA merge run', async () => {
+    expect(s().train).toMatchObject({ base: 'task_arithmetic', correction: 'surgery', preset: 'quick' });
+    s().setCorrectionParam('iterations', 3);
+    s().setEvalEvery(6);
+    s().setEvalLimit(16);
+    await s().runMerge();
+    const seen: number[] = [];
+    const unsub = store.subscribe((st) => { if (st.train.job.status === 'running') seen.push(st.train.job.losses.length); });
+    await s().startTraining();
+    unsub();
+    expect(s().train.job).toEqual({ status: 'idle' });
+    expect(Math.max(...seen)).toBe(18); // 3 iterations × 2 batches × 3 tasks, one loss point each
+    const [run] = s().train.runs;
+    expect(run.label).toBe('Task Arithmetic · λ 0.3 + Representation Surgery · 18 steps · first 16 images');
+    expect(run.baseLabel).toBe('Task Arithmetic · λ 0.3');
+    expect(run.result.correction).toMatchObject({ method: 'surgery', steps: 18, params: { rank: 4, iterations: 3 } });
+    const ta = s().merge.runs[0].report;
+    expect(ta.status).toBe('done');
+    if (ta.status !== 'done') return;
+    for (const t of ['waves', 'folders', 'scans']) {
+      expect(run.result.report.tasks[t].images).toBe(16);
+      expect(run.result.report.tasks[t].individual).toEqual(ta.result.tasks[t].individual);
+      expect(run.result.report.tasks[t].pretrained).toEqual(ta.result.tasks[t].pretrained);
+    }
+    expect(structuredClone(s().train)).toEqual(s().train);
+  });
+
+  it('pauses and resumes, and cancel leaves the slice ready for the next run', async () => {
+    s().setCorrectionParam('iterations', 20);
+    let paused = false;
+    let resumed = false;
+    let cancelled = false;
+    const unsub = store.subscribe((st) => {
+      const j = st.train.job;
+      if (j.status !== 'running') return;
+      if (j.losses.length >= 2 && !paused) { paused = true; void s().pauseTraining(); }
+      if (j.paused && !resumed) { resumed = true; void s().resumeTraining(); }
+      if (resumed && !j.paused && j.losses.length >= 4 && !cancelled) { cancelled = true; void s().cancelTraining(); }
+    });
+    await s().startTraining();
+    unsub();
+    expect(resumed).toBe(true);
+    expect(s().train.job).toEqual({ status: 'cancelled' });
+    expect(s().train.runs).toEqual([]);
+    s().setCorrectionParam('iterations', 1);
+    await s().startTraining();
+    expect(s().train.runs).toHaveLength(1);
+  });
+
+  it('refuses an out-of-range parameter with a usage error, without training', async () => {
+    s().setCorrectionParam('rank', -3);
+    await s().startTraining();
+    expect(s().train.job).toMatchObject({ status: 'error', error: { code: 'usage' } });
+    expect(s().train.runs).toEqual([]);
+  });
+});
