@@ -42,6 +42,7 @@ describe('train slice', () => {
     const [run] = s().train.runs;
     expect(run.label).toBe('Task Arithmetic · λ 0.3 + Representation Surgery · 18 steps · first 16 images');
     expect(run.baseLabel).toBe('Task Arithmetic · λ 0.3');
+    expect(run.losses.map((l) => l.step)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
     expect(run.result.correction).toMatchObject({ method: 'surgery', steps: 18, params: { rank: 4, iterations: 3 } });
     const ta = s().merge.runs[0].report;
     expect(ta.status).toBe('done');

@@ -11,6 +11,7 @@ import { PoolPanel } from './panels/PoolPanel';
 import { ResultsPanel } from './panels/ResultsPanel';
 import { SuitePanel } from './panels/SuitePanel';
 import { SweepPanel } from './panels/SweepPanel';
+import { TrainPanel } from './panels/TrainPanel';
 
 export function App() {
   return (
@@ -22,6 +23,7 @@ export function App() {
         <PoolPanel />
         <CheckpointList />
         <MergePanel />
+        <TrainPanel />
         <ResultsPanel />
         <SweepPanel />
         <AnalyticsPanel />

@@ -22,6 +22,8 @@ export interface TrainRun {
   baseLabel: string;
   limit: number | null;
   result: TrainResult;
+  /** Its loss curve (the running job's losses, kept). */
+  losses: { step: number; loss: number }[];
 }
 
 export interface TrainLive {
@@ -147,7 +149,7 @@ export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
         const baseLabel = baseLabelOf(t.base, result.merge.params);
         const corr = result.correction ? ` + ${getTrainedMethod(result.correction.method).label} · ${result.correction.steps} steps${result.stoppedEarly ? ' (stopped early)' : ''}` : '';
         const label = `${baseLabel}${corr}${t.limit ? ` · first ${t.limit} images` : ''}`;
-        const run: TrainRun = { key: `train${nextRun++}`, suiteId, label, baseLabel, limit: t.limit, result };
+        const run: TrainRun = { key: `train${nextRun++}`, suiteId, label, baseLabel, limit: t.limit, result, losses: running()?.losses ?? [] };
         set((s) => ({ train: { ...s.train, job: { status: 'idle' }, runs: [...s.train.runs, run] } }));
       } catch (e) {
         if (!live()) return;

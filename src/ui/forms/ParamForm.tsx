@@ -11,8 +11,8 @@ function defaultText(f: ParamField): string {
   return `default ${String(f.default)}${rules.length ? `; ${rules.join('; ')}` : ''}${f.type === 'number' || f.type === 'integer' ? ` · ${f.min} to ${f.max}` : ''}`;
 }
 
-function Input({ f, value, onChange }: { f: ParamField; value: ParamValue; onChange: (v: ParamValue) => void }) {
-  const id = `param-${f.name}`;
+function Input({ f, value, onChange, prefix }: { f: ParamField; value: ParamValue; onChange: (v: ParamValue) => void; prefix: string }) {
+  const id = `${prefix}-${f.name}`;
   if (f.type === 'enum') {
     return (
       <select id={id} value={String(value)} onChange={(e) => onChange(e.currentTarget.value)}>
@@ -34,14 +34,15 @@ function Input({ f, value, onChange }: { f: ParamField; value: ParamValue; onCha
   );
 }
 
-export function ParamForm({ fields, values, onChange }: { fields: readonly ParamField[]; values: MergeParams; onChange: (name: string, v: ParamValue) => void }) {
+/** `prefix` keeps the element ids and the test id apart when a page shows several forms (default "param"). */
+export function ParamForm({ fields, values, onChange, prefix = 'param' }: { fields: readonly ParamField[]; values: MergeParams; onChange: (name: string, v: ParamValue) => void; prefix?: string }) {
   if (fields.length === 0) return <p className="muted">This method has no parameters.</p>;
   return (
-    <div className="param-form" data-testid="param-form">
+    <div className="param-form" data-testid={`${prefix}-form`}>
       {fields.map((f) => (
         <div className="param" key={f.name} data-param={f.name}>
-          <label htmlFor={`param-${f.name}`}>{f.label}</label>
-          <Input f={f} value={values[f.name]} onChange={(v) => onChange(f.name, v)} />
+          <label htmlFor={`${prefix}-${f.name}`}>{f.label}</label>
+          <Input f={f} value={values[f.name]} onChange={(v) => onChange(f.name, v)} prefix={prefix} />
           <small className="muted">{f.help} <em>({defaultText(f)})</em></small>
         </div>
       ))}

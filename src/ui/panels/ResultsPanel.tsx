@@ -10,7 +10,18 @@ import { useLab } from '../store-context';
 
 export function ResultsPanel() {
   const runs = useLab((s) => s.merge.runs);
-  const columns: MergedColumn[] = useMemo(() => runs.flatMap((r) => (r.report.status === 'done' ? [{ key: r.key, label: r.label, report: r.report.result }] : [])), [runs]);
+  const trained = useLab((s) => s.train.runs);
+  const suiteId = useLab((s) => s.suite.info?.id);
+  const columns: MergedColumn[] = useMemo(() => {
+    const cols = runs.flatMap((r) => (r.report.status === 'done' ? [{ key: r.key, label: r.label, report: r.report.result }] : []));
+    // A training run sits right after its base merge's run (same method, parameters and images), else at the end.
+    for (const t of trained.filter((r) => r.suiteId === suiteId)) {
+      const base = t.baseLabel + (t.limit ? ` · first ${t.limit} images` : '');
+      const at = cols.map((c) => c.label).lastIndexOf(base);
+      cols.splice(at < 0 ? cols.length : at + 1, 0, { key: t.key, label: t.label, report: t.result.report });
+    }
+    return cols;
+  }, [runs, trained, suiteId]);
   const [picked, setPicked] = useState<string | null>(null);
   if (columns.length === 0) return null;
   const shown = columns.find((c) => c.key === picked) ?? columns[columns.length - 1];

@@ -1,0 +1,57 @@
+/**
+ * The Train panel on the demo zoo: TA + Representation Surgery (quick schedule, first 100 images)
+ * trains in the worker, draws its loss curve and lands in the accuracy table beside TA, beating
+ * TA's average on the same images; cancelling a training leaves the page usable.
+ */
+import { expect, test } from './support/test';
+import { MergeLab } from './support/merge-lab';
+
+test('TA + Surgery (quick) trains, shows its loss curve and beats TA on the same images', async ({ lab, page }) => {
+  const ml = new MergeLab(page);
+  await lab.open();
+  await ml.loadDemo();
+  await ml.chooseMethod('Task Arithmetic');
+  await page.getByTestId('eval-limit').selectOption({ label: 'the first 100 test images' });
+  await ml.merge();
+  const [ta] = await ml.runKeys();
+
+  const panel = page.getByTestId('train-panel');
+  await expect(page.getByTestId('train-base')).toHaveValue('task_arithmetic');
+  await expect(page.getByTestId('train-correction')).toHaveValue('surgery');
+  await expect(page.getByTestId('train-preset')).toHaveValue('quick');
+  await expect(page.getByTestId('train-limit')).toHaveValue('100');
+  await expect(panel.locator('[data-testid="train-correction-form"] [data-param="iterations"] input')).toHaveValue('50');
+  await expect(page.getByTestId('train-extra-params')).toContainText(/\d/);
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-progress')).toContainText('step', { timeout: 120_000 });
+  await expect(page.getByTestId('train-run')).toHaveCount(1, { timeout: 170_000 });
+  const curve = panel.getByTestId('loss-curve');
+  expect(Number(await curve.getAttribute('data-points'))).toBe(800); // 50 iterations × 2 batches × 8 tasks
+  await expect(curve.locator('path.recharts-line-curve')).toHaveCount(1);
+
+  const key = await page.getByTestId('train-run').getAttribute('data-key');
+  const headers = await ml.results.getByTestId('merged-header').allInnerTexts();
+  expect(headers.findIndex((h) => h.includes('Representation Surgery'))).toBe(headers.findIndex((h) => h.startsWith('Task Arithmetic · λ 0.3 · first 100')) + 1);
+  const rows = await ml.table();
+  expect(rows.find((r) => r.task === 'scenes')!.images).toBe('100');
+  const avg = rows.find((r) => r.task === 'average')!;
+  expect(Number(avg.cells[key!].acc)).toBeGreaterThan(Number(avg.cells[ta].acc));
+});
+
+test('cancelling a training keeps the page usable', async ({ lab, page }) => {
+  const ml = new MergeLab(page);
+  await lab.open();
+  await ml.loadDemo();
+  await page.getByTestId('train-preset').selectOption('paper');
+  await page.getByTestId('train-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-progress')).toContainText('step', { timeout: 120_000 });
+  await page.getByTestId('train-cancel').click();
+  await expect(page.getByTestId('train-cancelled')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  await ml.chooseMethod('Weight averaging');
+  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await ml.merge();
+  const avg = (await ml.table()).find((r) => r.task === 'average')!;
+  expect(Number(avg.cells[(await ml.runKeys())[0]].acc)).toBeGreaterThan(0);
+});
