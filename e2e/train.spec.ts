@@ -1,7 +1,8 @@
 /**
  * The Train panel on the demo zoo: TA + Representation Surgery (quick schedule, first 100 images)
  * trains in the worker, draws its loss curve and lands in the accuracy table beside TA, beating
- * TA's average on the same images; cancelling a training leaves the page usable.
+ * TA's average on the same images; Pause holds it, Resume and Stop early work; cancelling a
+ * training leaves the page usable.
  */
 import { expect, test } from './support/test';
 import { MergeLab } from './support/merge-lab';
@@ -54,4 +55,29 @@ test('cancelling a training keeps the page usable', async ({ lab, page }) => {
   await ml.merge();
   const avg = (await ml.table()).find((r) => r.task === 'average')!;
   expect(Number(avg.cells[(await ml.runKeys())[0]].acc)).toBeGreaterThan(0);
+});
+
+test('Pause holds the steps, Resume goes on, Stop early scores what was learnt', async ({ lab, page }) => {
+  const ml = new MergeLab(page);
+  await lab.open();
+  await ml.loadDemo();
+  await page.getByTestId('train-preset').selectOption('paper');
+  await page.getByTestId('train-limit').selectOption({ label: 'the first 50 test images' });
+  const progress = page.getByTestId('train-progress');
+  await page.getByTestId('train-start').click();
+  await expect(progress).toContainText('step', { timeout: 120_000 });
+  await page.getByTestId('train-pause').click();
+  await expect(progress).toContainText('Paused');
+  const held = await progress.innerText();
+  await page.waitForTimeout(1000);
+  expect(await progress.innerText()).toBe(held);
+  await page.getByTestId('train-resume').click();
+  await expect(progress).not.toContainText('Paused');
+  await expect(progress).not.toHaveText(held);
+  await page.getByTestId('train-stop').click();
+  await expect(page.getByTestId('train-run')).toHaveCount(1, { timeout: 120_000 });
+  await expect(page.getByTestId('train-run')).toContainText('(stopped early)');
+  const steps = Number(/Surgery · (\d+) steps/.exec(await page.getByTestId('train-run').innerText())![1]);
+  expect(steps).toBeGreaterThan(0);
+  expect(steps).toBeLessThan(8000); // the paper schedule: 500 iterations × 2 × 8 tasks
 });
