@@ -77,6 +77,20 @@ describe('train slice', () => {
     expect(s().train.runs).toHaveLength(1);
   });
 
+  it('a suite change cancels the training and forgets its runs', async () => {
+    s().setCorrectionParam('iterations', 1);
+    await s().startTraining();
+    expect(s().train.runs).toHaveLength(1);
+    s().setCorrectionParam('iterations', 50);
+    let closing: Promise<void> | null = null;
+    const unsub = store.subscribe((st) => { if (st.train.job.status === 'running' && st.train.job.losses.length >= 2 && !closing) closing = s().closeSuite(); });
+    await s().startTraining();
+    unsub();
+    await closing;
+    expect(s().train.job).toEqual({ status: 'idle' });
+    expect(s().train.runs).toEqual([]);
+  });
+
   it('refuses an out-of-range parameter with a usage error, without training', async () => {
     s().setCorrectionParam('rank', -3);
     await s().startTraining();

@@ -2,7 +2,7 @@
  * Merge slice: the method and its parameters (the form shows resolveParams of what the user set,
  * so dependent defaults follow), one merge job at a time — merge in the worker, then on a suite
  * the full per-task evaluation — with progress and cancel, and the list of runs for the table,
- * the chart and the downloads. Also resets the whole lab when the pool changes.
+ * the chart and the downloads. Also resets the whole lab (training included) when the pool changes.
  */
 import { resolveParams } from '../../engine/merge/params';
 import { asErrorInfo, type ErrorInfo } from '../../worker/api';
@@ -121,8 +121,10 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
       const job = running();
       const { runs } = get().merge;
       const analyticsJob = get().analytics.jobId;
+      const trainJob = get().train.job;
       set((s) => ({
         merge: { ...s.merge, job: { status: 'idle' }, runs: [] },
+        train: { ...s.train, job: { status: 'idle' }, runs: [] },
         sweep: { ...IDLE_SWEEP, lambda: s.sweep.lambda },
         analytics: { task: { status: 'idle' }, jobId: null },
       }));
@@ -130,6 +132,7 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
         const api = await ctx.engine.api();
         if (job) await api.cancel(job.jobId);
         if (analyticsJob) await api.cancel(analyticsJob);
+        if (trainJob.status === 'running') await api.cancel(trainJob.jobId);
         await Promise.all(runs.map((r) => api.closeMerge(r.merged.id)));
       } catch { /* the engine is restarting: it holds nothing any more */ }
     },
