@@ -83,7 +83,12 @@ describe('train slice', () => {
     expect(s().train.runs).toHaveLength(1);
     s().setCorrectionParam('iterations', 50);
     let closing: Promise<void> | null = null;
-    const unsub = store.subscribe((st) => { if (st.train.job.status === 'running' && st.train.job.losses.length >= 2 && !closing) closing = s().closeSuite(); });
+    let asked = false; // set before closeSuite runs: its own synchronous set() notifies this listener again
+    const unsub = store.subscribe((st) => {
+      if (asked || st.train.job.status !== 'running' || st.train.job.losses.length < 2) return;
+      asked = true;
+      closing = s().closeSuite();
+    });
     await s().startTraining();
     unsub();
     await closing;
