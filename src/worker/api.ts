@@ -12,9 +12,11 @@ import type { CheckpointSummary } from '../engine/model/clip-vit/summary';
 import type { ClassExample } from '../engine/data/examples';
 import type { EvalReport, Score } from '../engine/eval/evaluate';
 import type { TaskVectorAnalytics } from '../engine/eval/task-vectors';
+import type { BiasReport } from '../engine/eval/bias';
+import type { EmbeddingSets } from '../engine/embed/suite-sets';
 import type { MergeParams, MethodId, ParamValue } from '../engine/merge/types';
 
-export type { BackendChoice, BackendName, CheckpointSummary, ClassExample, ErrorInfo, EvalReport, MergeParams, MethodId, ParamValue, Score, TaskVectorAnalytics };
+export type { BackendChoice, BackendName, BiasReport, CheckpointSummary, ClassExample, EmbeddingSets, ErrorInfo, EvalReport, MergeParams, MethodId, ParamValue, Score, TaskVectorAnalytics };
 
 /** A file of a checkpoint folder: a lazily read Blob (browser File, Node `fs.openAsBlob`). */
 export interface EngineFile {
@@ -167,6 +169,13 @@ export interface MergedModel {
   metadata: Record<string, string>;
   /** The suite it was merged from (null for a pool of loaded checkpoints). */
   suiteId: string | null;
+  /** High-water of the worker's tfjs bytes in use during the merge (see JobMemory). */
+  peakBytes: number;
+}
+
+/** High-water of the worker's tfjs bytes in use (all its tensors) during a job, sampled at the job's cancellation checks: a lower bound. */
+export interface JobMemory {
+  peakBytes: number;
 }
 
 /** The two files of a merged checkpoint's Hugging Face folder. */
@@ -206,6 +215,41 @@ export interface TrainResult {
   correction: { method: string; params: Record<string, ParamValue>; steps: number; trainSeconds: number } | null;
   /** Stopped early by stopTraining. */
   stoppedEarly: boolean;
+  /** High-water of the worker's tfjs bytes in use during the job (see JobMemory). */
+  peakBytes: number;
+}
+
+/** A model the bias explorer measures: the suite's pretrained model, a merge by id, or a kept training run by trainedId. */
+export type ExplorerModelRef = { kind: 'pretrained' } | { kind: 'merge'; id: string } | { kind: 'trained'; id: string };
+
+export interface ExplorerModel {
+  ref: ExplorerModelRef;
+  /** For legends and tooltips. */
+  label: string;
+}
+
+export interface ExplorerOptions extends JobOptions {
+  /** The first N test images of each task (default EXPLORER_IMAGES; fewer when a trained run kept fewer). */
+  limit?: number;
+}
+
+export interface ExplorerFeatureOptions extends ExplorerOptions {
+  /** Points over all sets (experts + each model), spread evenly over tasks, or 'all' (default 5,000). */
+  budget?: number | 'all';
+  seed?: number;
+}
+
+/** The explorer's UMAP input: the experts' set then one per model, L2-normalised rows of the chosen images; arrays transferred. */
+export type ExplorerFeatures = EmbeddingSets & {
+  /** Images per task the selection was drawn from (the first N). */
+  limit: number;
+};
+
+/** A test image as small RGBA pixels (row-major, 4 bytes a pixel). */
+export interface Thumbnail {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
 }
 
 export interface EngineApi {
@@ -235,7 +279,7 @@ export interface EngineApi {
    * Per-task accuracy on a suite: pretrained and individual (cached), plus a merge when given.
    * Features are cached per model and image count, so references are computed once.
    */
-  evaluate(suiteId: string, mergeId: string | null, opts?: EvalOptions, onProgress?: ProgressFn): Promise<EvalReport>;
+  evaluate(suiteId: string, mergeId: string | null, opts?: EvalOptions, onProgress?: ProgressFn): Promise<EvalReport & JobMemory>;
   /** Cosine similarities, norms and per-layer sign conflicts of the task vectors. */
   analyzeTaskVectors(pool: PoolRef, opts?: JobOptions, onProgress?: ProgressFn): Promise<TaskVectorAnalytics>;
   /** Trains a base merge and a correction on a suite step by step; cancel(jobId) discards it. */
@@ -245,9 +289,18 @@ export interface EngineApi {
   resumeTraining(jobId: string): Promise<void>;
   /** Ends the training job's schedule now and scores what it has learnt so far. */
   stopTraining(jobId: string): Promise<void>;
+  /** Representation bias (l1, cosine) of each model to the experts per task and layer, from cached hidden states. */
+  explorerBias(suiteId: string, models: ExplorerModel[], opts?: ExplorerOptions, onProgress?: ProgressFn): Promise<BiasReport>;
+  /** Final features of the same images under the experts and each model, for one shared UMAP layout. */
+  explorerFeatures(suiteId: string, models: ExplorerModel[], opts?: ExplorerFeatureOptions, onProgress?: ProgressFn): Promise<ExplorerFeatures>;
+  /** Test image `index` of a task, at most maxSize (default 64) pixels a side. */
+  testImageThumbnail(suiteId: string, task: string, index: number, maxSize?: number): Promise<Thumbnail>;
   /** Cancels a running call started with this jobId (it rejects with code "cancelled"). */
   cancel(jobId: string): Promise<void>;
 }
+
+/** Images per task the bias explorer measures by default. */
+export const EXPLORER_IMAGES = 100;
 
 /** Tolerance of the golden check (absolute), as in the fixtures' README. */
 export const GOLDEN_TOLERANCE = 1e-4;

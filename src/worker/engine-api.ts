@@ -61,7 +61,7 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
   const current = (): BackendName => backend ?? (tf.getBackend() as BackendName);
   const stages = (onProgress: ProgressFn | undefined, names: string[]) => (stage: string) =>
     onProgress?.({ stage, done: Math.max(0, names.indexOf(stage)), total: names.length });
-  const jobs = new Jobs();
+  const jobs = new Jobs(() => tf.memory().numBytes);
   const suites = new SuiteStore({ decoder: opts.decoder, fetchImpl: opts.fetchImpl });
   const merging = createMergeMethods({ jobs, suites, checkpoint: (id) => get(id).ck });
   const training = createTrainingMethods({ jobs, suites });

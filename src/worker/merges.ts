@@ -79,7 +79,7 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
         const ck = await openCheckpoint(name, [blobSource(new Blob([r.configJson]), `${name}/config.json`), blobSource(model, `${name}/model.safetensors`)]);
         const info: MergedModel = {
           id, name, method: r.method, params: r.params, notes: r.notes, passes: r.passes, bytesRead: r.bytesRead,
-          bytesWritten: r.bytesWritten, ms: performance.now() - t0, metadata: r.metadata, suiteId: pool.suiteId,
+          bytesWritten: r.bytesWritten, ms: performance.now() - t0, metadata: r.metadata, suiteId: pool.suiteId, peakBytes: signal.peakBytes,
         };
         merges.set(id, { info, ck, configJson: r.configJson, model, key: JSON.stringify([r.method, r.params, r.inputs.map((x) => x.fingerprint)]) });
         return info;
@@ -116,10 +116,11 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
           onProgress: (p: { stage: string; task: string; done: number; total: number }) => onProgress?.({ stage: `${p.stage} · ${p.task}`, done: p.done, total: p.total, unit: 'images' }),
         };
         const refs = await evaluator.references(run);
-        if (!merged) return buildReport(suite, refs);
+        if (!merged) return { ...buildReport(suite, refs), peakBytes: signal.peakBytes };
         const params = await loadParams(merged.ck);
         try {
-          return buildReport(suite, refs, await evaluator.score({ key: merged.key, params }, run));
+          const report = buildReport(suite, refs, await evaluator.score({ key: merged.key, params }, run));
+          return { ...report, peakBytes: signal.peakBytes };
         } finally {
           disposeParams(params);
         }

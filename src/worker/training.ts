@@ -80,7 +80,7 @@ export function createTrainingMethods({ jobs, suites }: { jobs: Jobs; suites: Su
           const stage = (s: typeof r.merge) => ({ method: s.method, params: s.params, steps: s.steps, trainSeconds: s.trainSeconds });
           return {
             report: buildReport(suite, refs, accuracy), extraParams: r.extraParams, seconds: r.seconds,
-            merge: stage(r.merge), correction: r.correction ? stage(r.correction) : null, stoppedEarly: c.stopped,
+            merge: stage(r.merge), correction: r.correction ? stage(r.correction) : null, stoppedEarly: c.stopped, peakBytes: signal.peakBytes,
           };
         });
       } finally {
