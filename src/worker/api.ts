@@ -129,9 +129,9 @@ export interface OpenedSuite {
   notes: string[];
 }
 
-/** Which models a merge or an analysis uses: a suite's, or checkpoints opened one by one. */
+/** Which models a merge or an analysis uses: a suite's (all its tasks, or a subset of them), or checkpoints opened one by one. */
 export type PoolRef =
-  | { kind: 'suite'; suiteId: string }
+  | { kind: 'suite'; suiteId: string; tasks?: string[] }
   | { kind: 'checkpoints'; pretrainedId: string; expertIds: string[] };
 
 export interface MergeSpec {
@@ -169,6 +169,8 @@ export interface MergedModel {
   metadata: Record<string, string>;
   /** The suite it was merged from (null for a pool of loaded checkpoints). */
   suiteId: string | null;
+  /** The tasks whose experts it merges (a suite's subset in manifest order; for loaded checkpoints, the experts' names); its evaluation scores these. */
+  tasks: string[];
   /** High-water of the worker's tfjs bytes in use during the merge (see JobMemory). */
   peakBytes: number;
 }
@@ -276,8 +278,8 @@ export interface EngineApi {
   mergeFiles(id: string): Promise<MergeFiles>;
   closeMerge(id: string): Promise<void>;
   /**
-   * Per-task accuracy on a suite: pretrained and individual (cached), plus a merge when given.
-   * Features are cached per model and image count, so references are computed once.
+   * Per-task accuracy on a suite: pretrained and individual (cached), plus a merge when given
+   * (on the merge's tasks only, when it merged a subset). Features are cached per model and image count, so references are computed once.
    */
   evaluate(suiteId: string, mergeId: string | null, opts?: EvalOptions, onProgress?: ProgressFn): Promise<EvalReport & JobMemory>;
   /** Cosine similarities, norms and per-layer sign conflicts of the task vectors. */

@@ -5,6 +5,7 @@
  * downloaded. Long calls take a jobId and check its signal between tensors (merge, analytics) and
  * batches (evaluation), so a cancel leaves the worker usable and nothing allocated.
  */
+import { suiteTaskNames } from '../engine/data/suite';
 import { MergelabError } from '../engine/errors';
 import { buildReport } from '../engine/eval/evaluate';
 import { taskVectorAnalytics } from '../engine/eval/task-vectors';
@@ -57,7 +58,8 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
   const resolvePool = (pool: PoolRef) => {
     if (pool.kind === 'suite') {
       const { suite } = suites.get(pool.suiteId);
-      return { pretrained: suite.pretrained, experts: [...suite.experts].map(([task, ck]) => ({ task, ck })), suiteId: pool.suiteId };
+      const tasks = suiteTaskNames(suite, pool.tasks);
+      return { pretrained: suite.pretrained, experts: tasks.map((task) => ({ task, ck: suite.experts.get(task)! })), suiteId: pool.suiteId };
     }
     if (pool.expertIds.length === 0) throw new MergelabError('usage', 'The pool has no experts.', 'Load at least one fine-tuned model besides the pretrained one.');
     return { pretrained: checkpoint(pool.pretrainedId), experts: pool.expertIds.map((id) => ({ task: checkpoint(id).name, ck: checkpoint(id) })), suiteId: null };
@@ -79,7 +81,7 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
         const ck = await openCheckpoint(name, [blobSource(new Blob([r.configJson]), `${name}/config.json`), blobSource(model, `${name}/model.safetensors`)]);
         const info: MergedModel = {
           id, name, method: r.method, params: r.params, notes: r.notes, passes: r.passes, bytesRead: r.bytesRead,
-          bytesWritten: r.bytesWritten, ms: performance.now() - t0, metadata: r.metadata, suiteId: pool.suiteId, peakBytes: signal.peakBytes,
+          bytesWritten: r.bytesWritten, ms: performance.now() - t0, metadata: r.metadata, suiteId: pool.suiteId, tasks: pool.experts.map((e) => e.task), peakBytes: signal.peakBytes,
         };
         merges.set(id, { info, ck, configJson: r.configJson, model, key: JSON.stringify([r.method, r.params, r.inputs.map((x) => x.fingerprint)]) });
         return info;
@@ -102,17 +104,19 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
 
     async evaluate(suiteId, mergeId, opts = {}, onProgress?: ProgressFn) {
       const { suite, evaluator, problems } = suites.get(suiteId);
-      if (problems.size) {
-        const list = [...problems].map(([task, e]) => `${task}: ${e.message}`).join('\n- ');
-        throw new MergelabError('data', `The test data of ${problems.size} task${problems.size > 1 ? 's' : ''} cannot be read:\n- ${list}`, 'Fix or replace those files and load the suite again; evaluation needs every task.');
-      }
       const merged = mergeId === null ? null : get(mergeId);
       if (merged && merged.info.suiteId !== suiteId) {
         throw new MergelabError('usage', `${merged.info.name} was not merged from this suite's models.`, 'Run the merge on the loaded suite to evaluate it.');
       }
+      const tasks = merged?.info.tasks;
+      const broken = [...problems].filter(([task]) => !tasks || tasks.includes(task));
+      if (broken.length) {
+        const list = broken.map(([task, e]) => `${task}: ${e.message}`).join('\n- ');
+        throw new MergelabError('data', `The test data of ${broken.length} task${broken.length > 1 ? 's' : ''} cannot be read:\n- ${list}`, 'Fix or replace those files and load the suite again; evaluation needs every task.');
+      }
       return jobs.run(opts.jobId, async (signal) => {
         const run = {
-          limit: opts.limit, batchSize: opts.batchSize, signal,
+          limit: opts.limit, batchSize: opts.batchSize, signal, tasks,
           onProgress: (p: { stage: string; task: string; done: number; total: number }) => onProgress?.({ stage: `${p.stage} · ${p.task}`, done: p.done, total: p.total, unit: 'images' }),
         };
         const refs = await evaluator.references(run);

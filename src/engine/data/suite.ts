@@ -6,6 +6,7 @@
  * `<split>.safetensors`, an ImageFolder `<split>/<class>/*.png|jpg`, or IDX files
  * `<split>-images-idx3-ubyte[.gz]` + `<split>-labels-idx1-ubyte[.gz]` (`t10k-…` also for test).
  */
+import { MergelabError } from '../errors';
 import type { ByteSource } from '../io/byte-source';
 import { openSafetensors } from '../io/safetensors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
@@ -164,4 +165,17 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
       return opened.get(key)!;
     },
   };
+}
+
+/**
+ * The tasks a merge or an evaluation uses: a subset of the suite's, in manifest order (all of
+ * them when `subset` is omitted). Unknown names or an empty subset are usage errors.
+ */
+export function suiteTaskNames(suite: Pick<Suite, 'root' | 'manifest'>, subset?: readonly string[]): string[] {
+  const all = suite.manifest.tasks.map((t) => t.name);
+  if (subset === undefined) return all;
+  const unknown = subset.filter((t) => !all.includes(t));
+  if (unknown.length) throw new MergelabError('usage', `${suite.root} has no task ${unknown.map((t) => `"${t}"`).join(', ')}.`, `Choose among its tasks: ${all.join(', ')}.`);
+  if (subset.length === 0) throw new MergelabError('usage', 'The task subset is empty.', 'Choose at least two of the suite\'s tasks to merge.');
+  return all.filter((t) => subset.includes(t));
 }

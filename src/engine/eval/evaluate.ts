@@ -6,7 +6,7 @@
  * once and each new merge costs only its own forward passes. Accuracies are percentages.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Suite } from '../data/suite';
+import { type Suite, suiteTaskNames } from '../data/suite';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import { loadParams } from '../model/clip-vit/load';
@@ -34,6 +34,8 @@ export interface RunOptions {
   batchSize?: number;
   onProgress?: (p: EvalProgress) => void;
   signal?: { readonly aborted: boolean };
+  /** Score only these tasks (a subset, kept in manifest order; default all). */
+  tasks?: readonly string[];
 }
 
 /** A model to score: `key` identifies its weights (e.g. method + params + input fingerprints). */
@@ -74,7 +76,7 @@ export class SuiteEvaluator {
 
   /** Pretrained on every task and each expert on its own task. Loads each model only if needed. */
   async references(opts: RunOptions = {}): Promise<References> {
-    const tasks = this.suite.manifest.tasks.map((t) => t.name);
+    const tasks = suiteTaskNames(this.suite, opts.tasks);
     const out: References = { pretrained: {}, individual: {}, images: {} };
     const pre = this.suite.pretrained;
     const preKey = await contentFingerprint(pre);
@@ -105,7 +107,7 @@ export class SuiteEvaluator {
   /** A model (typically a merge) on every task. */
   async score(model: ModelInput, opts: RunOptions = {}): Promise<TaskAccuracy> {
     const out: TaskAccuracy = {};
-    for (const t of this.suite.manifest.tasks) out[t.name] = this.accuracy(t.name, await this.features(model, t.name, opts));
+    for (const t of suiteTaskNames(this.suite, opts.tasks)) out[t] = this.accuracy(t, await this.features(model, t, opts));
     return out;
   }
 
@@ -169,10 +171,10 @@ export interface EvalReport {
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const ratio = (acc: number, ind: number) => (ind > 0 ? (100 * acc) / ind : null);
 
-/** The table: absolute and normalised accuracy per task for pretrained, individual and a merge. */
+/** The table: absolute and normalised accuracy per task for pretrained, individual and a merge, over the tasks the references scored. */
 export function buildReport(suite: Suite, refs: References, merged?: TaskAccuracy): EvalReport {
   const tasks: Record<string, ReportRow> = {};
-  for (const { name } of suite.manifest.tasks) {
+  for (const name of Object.keys(refs.images)) {
     const ind = refs.individual[name];
     tasks[name] = {
       images: refs.images[name],
