@@ -16,6 +16,7 @@ import { summarize } from '../engine/model/clip-vit/summary';
 import { checkPool } from '../engine/model/clip-vit/pool';
 import { createRng } from '../engine/random';
 import { GOLDEN_TOLERANCE, type EngineApi, type EngineFile, type ProgressFn } from './api';
+import { createExplorerMethods } from './explorer';
 import { compareWithGolden } from './golden';
 import { Jobs } from './jobs';
 import { createMergeMethods } from './merges';
@@ -65,6 +66,7 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
   const suites = new SuiteStore({ decoder: opts.decoder, fetchImpl: opts.fetchImpl });
   const merging = createMergeMethods({ jobs, suites, checkpoint: (id) => get(id).ck });
   const training = createTrainingMethods({ jobs, suites });
+  const explorer = createExplorerMethods({ jobs, suites, mergedModel: merging.mergedModel });
 
   return {
     init: guarded(async (init = {}) => {
@@ -146,6 +148,9 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
     pauseTraining: guarded(training.pauseTraining),
     resumeTraining: guarded(training.resumeTraining),
     stopTraining: guarded(training.stopTraining),
+    explorerBias: guarded(explorer.explorerBias),
+    explorerFeatures: guarded(explorer.explorerFeatures),
+    testImageThumbnail: guarded(explorer.testImageThumbnail),
     cancel: guarded(async (jobId) => jobs.cancel(jobId)),
   };
 }

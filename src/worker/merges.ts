@@ -37,7 +37,10 @@ export interface MergeDeps {
   checkpoint(id: string): Checkpoint;
 }
 
-type MergeMethods = Pick<EngineApi, 'merge' | 'mergeFiles' | 'closeMerge' | 'evaluate' | 'analyzeTaskVectors'>;
+type MergeMethods = Pick<EngineApi, 'merge' | 'mergeFiles' | 'closeMerge' | 'evaluate' | 'analyzeTaskVectors'> & {
+  /** A held merge's checkpoint, FeatureCache key and suite (for the bias explorer). */
+  mergedModel(id: string): { ck: Checkpoint; key: string; suiteId: string | null };
+};
 
 function mergeStage(p: MergeProgress): string {
   if (p.stage === 'scan') return `scan pass ${p.pass} of ${p.passes}`;
@@ -66,6 +69,11 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
   };
 
   return {
+    mergedModel(id) {
+      const m = get(id);
+      return { ck: m.ck, key: m.key, suiteId: m.info.suiteId };
+    },
+
     async merge(spec, opts = {}, onProgress?: ProgressFn) {
       const pool = resolvePool(spec.pool);
       return jobs.run(opts.jobId, async (signal) => {

@@ -16,3 +16,24 @@ export function subsampleIndices(n: number, m: number, seed: number): Int32Array
   }
   return idx.slice(0, m).sort();
 }
+
+/**
+ * A seeded subsample of `total` items spread evenly over groups of `counts[g]` items: every group
+ * gets the same quota, a group with fewer items gives all it has and the rest is shared among the
+ * others (water-filling); group g draws with seed + g. Returns each group's chosen indices.
+ */
+export function balancedIndices(counts: readonly number[], total: number, seed: number): Int32Array[] {
+  const quota = counts.map(() => 0);
+  let left = Math.max(0, Math.floor(total));
+  let open = counts.map((_, g) => g).filter((g) => counts[g] > 0);
+  while (left > 0 && open.length) {
+    const share = Math.max(1, Math.floor(left / open.length));
+    for (const g of open) {
+      const take = Math.min(share, counts[g] - quota[g], left);
+      quota[g] += take;
+      left -= take;
+    }
+    open = open.filter((g) => quota[g] < counts[g]);
+  }
+  return counts.map((n, g) => subsampleIndices(n, quota[g], seed + g));
+}

@@ -13,6 +13,7 @@
 import { MergelabError } from '../errors';
 import type { ModelInput, RunOptions, SuiteEvaluator } from './evaluate';
 import type { Features } from './features';
+import type { Checkpoint } from '../model/clip-vit/checkpoint';
 
 /** The representations bias needs: n images, CLS after every block (L + 1 arrays [n, D]) and z [n, P]. */
 export type Representations = Pick<Features, 'n' | 'dim' | 'z' | 'cls'>;
@@ -140,11 +141,22 @@ export interface BiasOptions extends Omit<RunOptions, 'onProgress'> {
 }
 
 /**
+ * A model whose bias is measured: weights already loaded (a merge), a checkpoint loaded only on a
+ * cache miss (e.g. the pretrained model), or representations computed elsewhere (a trained
+ * correction's kept features), given per task on the same first images.
+ */
+export type BiasSource =
+  | (ModelInput & { label: string })
+  | (BiasModel & { checkpoint: Checkpoint })
+  | (BiasModel & { given: Record<string, Representations> });
+
+/**
  * Features with hidden states of every task's expert and of each model on every task of the suite,
  * through the evaluator's FeatureCache (a model measured before costs nothing), and each task's
- * labels (the same images for every model).
+ * labels (the same images for every model). A `given` model must hold as many images per task as
+ * the evaluator uses (the first `limit`).
  */
-export async function collectBiasFeatures(ev: SuiteEvaluator, models: (ModelInput & { label: string })[], opts: BiasOptions = {}): Promise<BiasInput & { labels: Record<string, Int32Array> }> {
+export async function collectBiasFeatures(ev: SuiteEvaluator, models: BiasSource[], opts: BiasOptions = {}): Promise<BiasInput & { labels: Record<string, Int32Array> }> {
   const tasks = ev.suite.manifest.tasks.map((t) => t.name);
   const steps = tasks.length * (models.length + 1);
   let step = 0;
@@ -164,7 +176,13 @@ export async function collectBiasFeatures(ev: SuiteEvaluator, models: (ModelInpu
   for (const m of models) {
     const features: Record<string, Representations> = {};
     for (const t of tasks) {
-      features[t] = await ev.features(m, t, run(m.label));
+      if ('given' in m) {
+        const g = m.given[t];
+        if (!g || g.n !== labels[t].length) throw new BiasInputError(`${m.label} has features of ${g?.n ?? 0} images of ${t}, the expert of ${labels[t].length}.`, 'Measure on at most as many images as the model was kept with.');
+        features[t] = g;
+      } else {
+        features[t] = 'checkpoint' in m ? await ev.checkpointFeatures(m.checkpoint, t, run(m.label), 'pretrained') : await ev.features(m, t, run(m.label));
+      }
       step++;
     }
     out.push({ key: m.key, label: m.label, features });

@@ -1,0 +1,128 @@
+/**
+ * The bias explorer's engine methods, in-process on the CPU backend with suite-tiny: the bias
+ * report equals layerBias of features computed independently (a fresh evaluator); the UMAP
+ * feature sets are L2-normalised expert/merge features of the same images, sampled
+ * deterministically per seed and evenly per task within the point budget; thumbnails are the
+ * requested size; a cancelled call rejects with "cancelled" and leaves no tensor behind.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeImageDecoder } from '../engine/data/png-decoder.node';
+import { openSuiteDir } from '../engine/data/suite-dir.node';
+import { layerBias } from '../engine/eval/bias';
+import { SuiteEvaluator } from '../engine/eval/evaluate';
+import { fixturePath } from '../engine/testing/fixtures.node';
+import type { EngineApi, ExplorerFeatures, ExplorerModel } from './api';
+import { createInProcessEngine } from './in-process';
+import { pickedFolder } from './lab-files.node';
+
+const SUITE = fixturePath('suite-tiny');
+const LIMIT = 12;
+const PRE: ExplorerModel = { ref: { kind: 'pretrained' }, label: 'Pretrained' };
+
+async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try { await p; } catch (e) { return e as { code: string; message: string }; }
+  throw new Error('expected a rejection');
+}
+
+const perTask = (f: ExplorerFeatures) => f.taskNames.map((_, t) => f.tasks.filter((x) => x === t).length);
+
+describe('engine API: the bias explorer', () => {
+  let api: EngineApi;
+  let suiteId: string;
+  let ta: ExplorerModel;
+  beforeAll(async () => {
+    api = createInProcessEngine({ decoder: nodeImageDecoder });
+    await api.init({ force: 'cpu' });
+    suiteId = (await api.openSuite('suite-tiny', await pickedFolder(SUITE))).id;
+    const merged = await api.merge({ pool: { kind: 'suite', suiteId }, method: 'task_arithmetic', params: { lambda: 0.3 } });
+    ta = { ref: { kind: 'merge', id: merged.id }, label: 'Task Arithmetic' };
+  });
+
+  it('bias of the pretrained model on each task is layerBias of its and the expert\'s features, computed apart', async () => {
+    const before = tf.memory().numTensors;
+    const stages: string[] = [];
+    const r = await api.explorerBias(suiteId, [PRE, ta], { limit: LIMIT }, (p) => stages.push(p.stage));
+    expect(tf.memory().numTensors).toBe(before);
+    const suite = await openSuiteDir(SUITE);
+    const ev = new SuiteEvaluator(suite);
+    for (const [t, task] of r.tasks.entries()) {
+      const opts = { limit: LIMIT, hiddenStates: true };
+      const want = layerBias(await ev.checkpointFeatures(suite.pretrained, task, opts), await ev.checkpointFeatures(suite.experts.get(task)!, task, opts));
+      expect(r.l1[0][t]).toEqual(want.l1);
+      expect(r.cosine[0][t]).toEqual(want.cosine);
+    }
+    ev.dispose();
+    expect(r.models.map((m) => m.label)).toEqual(['Pretrained', 'Task Arithmetic']);
+    expect(r.layers.at(-1)).toBe('z');
+    expect(r.l1[1][0].at(-1)).not.toBe(r.l1[0][0].at(-1));
+    expect(stages).toContain('features of Task Arithmetic on scans');
+  });
+
+  it('UMAP features: the same images under experts and the merge, unit rows, seeded and balanced over tasks', async () => {
+    const a = await api.explorerFeatures(suiteId, [ta], { limit: LIMIT, budget: 60, seed: 3 });
+    const b = await api.explorerFeatures(suiteId, [ta], { limit: LIMIT, budget: 60, seed: 3 });
+    const c = await api.explorerFeatures(suiteId, [ta], { limit: LIMIT, budget: 60, seed: 4 });
+    expect(a.sets.map((s) => s.label)).toEqual(['Experts', 'Task Arithmetic']);
+    expect(a.sets.map((s) => s.n)).toEqual([30, 30]); // 60 points over 2 sets
+    expect(perTask(a)).toEqual([10, 10, 10]);
+    expect([...a.indices]).toEqual([...b.indices]);
+    expect([...c.indices]).not.toEqual([...a.indices]);
+    expect(a.indices.every((i) => i >= 0 && i < LIMIT)).toBe(true);
+    for (const s of a.sets) for (let r = 0; r < s.n; r++) expect(Math.hypot(...s.z.subarray(r * s.dim, (r + 1) * s.dim))).toBeCloseTo(1, 5);
+    // Row 0 of the experts' set is its task expert's feature of that image, normalised.
+    const suite = await openSuiteDir(SUITE);
+    const ev = new SuiteEvaluator(suite);
+    const task = a.taskNames[a.tasks[0]];
+    const f = await ev.checkpointFeatures(suite.experts.get(task)!, task, { limit: LIMIT });
+    const z = f.z.subarray(a.indices[0] * f.dim, (a.indices[0] + 1) * f.dim);
+    const norm = Math.hypot(...z);
+    a.sets[0].z.subarray(0, f.dim).forEach((v, k) => expect(v).toBeCloseTo(z[k] / norm, 5));
+    expect(a.labels[0]).toBe(f.labels[a.indices[0]]);
+    ev.dispose();
+    const all = await api.explorerFeatures(suiteId, [PRE, ta], { limit: LIMIT, budget: 'all' });
+    expect(perTask(all)).toEqual([LIMIT, LIMIT, LIMIT]);
+    expect(Object.keys(all.predictions)).toEqual(all.sets.map((s) => s.key));
+    expect(new Set(all.sets.map((s) => s.key)).size).toBe(3);
+  });
+
+  it('a budget larger than a task gives the rest to the other tasks', async () => {
+    const f = await api.explorerFeatures(suiteId, [ta], { limit: LIMIT, budget: 2 * 3 * LIMIT - 2 });
+    expect(perTask(f).reduce((x, y) => x + y, 0)).toBe(3 * LIMIT - 1);
+    expect(Math.min(...perTask(f))).toBeGreaterThanOrEqual(LIMIT - 1);
+  });
+
+  it('thumbnails are RGBA at most the requested size', async () => {
+    const big = await api.testImageThumbnail(suiteId, 'waves', 0);
+    expect([big.width, big.height, big.rgba.length]).toEqual([32, 32, 32 * 32 * 4]); // the suite's 32 px images, not upscaled
+    const small = await api.testImageThumbnail(suiteId, 'folders', 3, 8);
+    expect([small.width, small.height, small.rgba.length]).toEqual([8, 8, 8 * 8 * 4]);
+    expect(small.rgba.filter((_, i) => i % 4 === 3).every((v) => v === 255)).toBe(true);
+    expect(new Set(small.rgba.filter((_, i) => i % 4 !== 3)).size).toBeGreaterThan(1);
+    expect((await rejection(api.testImageThumbnail(suiteId, 'waves', 10_000))).message).toMatch(/no test image 10000/);
+    expect((await rejection(api.testImageThumbnail(suiteId, 'nope', 0))).message).toMatch(/no task "nope"/);
+  });
+
+  it('bad input is a usage error that says what to do', async () => {
+    expect((await rejection(api.explorerBias(suiteId, []))).code).toBe('usage');
+    expect((await rejection(api.explorerBias(suiteId, [{ ref: { kind: 'merge', id: 'merge99' }, label: 'X' }]))).message).toMatch(/No merge with id "merge99"/);
+    expect((await rejection(api.explorerFeatures(suiteId, [ta], { budget: 0 }))).message).toMatch(/point budget/);
+    expect((await rejection(api.explorerBias(suiteId, [PRE], { limit: 0 }))).message).toMatch(/positive whole number/);
+  });
+
+  it('cancelling, before or during the forward passes, rejects with "cancelled" and leaks no tensors', async () => {
+    const before = tf.memory().numTensors;
+    await api.cancel('early');
+    expect((await rejection(api.explorerBias(suiteId, [PRE, ta], { limit: LIMIT + 1, jobId: 'early' }))).code).toBe('cancelled');
+    expect(tf.memory().numTensors).toBe(before);
+    let asked = false;
+    const during = api.explorerFeatures(suiteId, [ta], { limit: LIMIT + 2, jobId: 'during' }, (p) => {
+      if (!asked && p.stage.includes('Task Arithmetic')) { asked = true; void api.cancel('during'); }
+    });
+    expect((await rejection(during)).code).toBe('cancelled');
+    expect(asked).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    const r = await api.explorerBias(suiteId, [ta], { limit: 4 }); // still usable
+    expect(r.l1[0]).toHaveLength(3);
+  });
+});

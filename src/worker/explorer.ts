@@ -1,0 +1,110 @@
+/**
+ * The engine worker's side of the representation-bias explorer (issue 6): for a loaded suite,
+ * the bias of chosen models (the pretrained model, merges by id, kept training runs) to the
+ * experts per task and layer, the final features of the same images under the experts and each
+ * model for one shared UMAP layout (a seeded point budget spread evenly over tasks, or all
+ * points), and a small thumbnail of one test image for the scatter's hover. Features come through
+ * the suite's SuiteEvaluator with hidden states, so bias and UMAP share one forward pass per model
+ * and image; a merge's weights are loaded for the call and freed after it (also on cancel).
+ */
+import * as Comlink from 'comlink';
+import { denormalize } from '../engine/data/examples';
+import { balancedIndices } from '../engine/embed/subsample';
+import { embeddingSets, selectImages } from '../engine/embed/suite-sets';
+import { DEFAULT_BUDGET } from '../engine/embed/embed';
+import { MergelabError } from '../engine/errors';
+import { type BiasSource, biasReport, collectBiasFeatures } from '../engine/eval/bias';
+import type { Checkpoint } from '../engine/model/clip-vit/checkpoint';
+import { loadParams } from '../engine/model/clip-vit/load';
+import { disposeParams, type ParamMap } from '../engine/params/param-map';
+import { type EngineApi, EXPLORER_IMAGES, type ExplorerModel, type ExplorerOptions, type ProgressFn } from './api';
+import type { JobSignal, Jobs } from './jobs';
+import type { SuiteStore } from './suites';
+
+type ExplorerMethods = Pick<EngineApi, 'explorerBias' | 'explorerFeatures' | 'testImageThumbnail'>;
+
+export interface ExplorerDeps {
+  jobs: Jobs;
+  suites: SuiteStore;
+  /** A held merge by id (throws a clear error for an unknown id). */
+  mergedModel(id: string): { ck: Checkpoint; key: string; suiteId: string | null };
+}
+
+const usage = (message: string, hint: string) => new MergelabError('usage', message, hint);
+
+export function createExplorerMethods(deps: ExplorerDeps): ExplorerMethods {
+  /** Keys layouts of this engine apart from an earlier one's (ids restart when the worker does). */
+  const realm = `${Date.now().toString(36)}${Math.floor(Math.random() * 2 ** 32).toString(36)}`;
+
+  /** Features with hidden states of the experts and each model on the first `limit` images per task. */
+  const gather = async (suiteId: string, models: ExplorerModel[], limit: number, signal: JobSignal, onProgress?: ProgressFn) => {
+    const { suite, evaluator, problems } = deps.suites.get(suiteId);
+    if (problems.size) {
+      throw new MergelabError('data', `The test data of ${[...problems.keys()].join(', ')} cannot be read, so the explorer cannot measure the suite.`, 'Fix or replace those files and load the suite again.');
+    }
+    if (!(Number.isInteger(limit) && limit > 0)) throw usage(`The explorer needs a positive whole number of images per task, got ${limit}.`, 'Pick how many images per task to measure (e.g. 100).');
+    const loaded: ParamMap[] = [];
+    try {
+      const sources: BiasSource[] = [];
+      for (const m of models) {
+        if (m.ref.kind === 'pretrained') {
+          sources.push({ key: 'pretrained', label: m.label, checkpoint: suite.pretrained });
+        } else if (m.ref.kind === 'merge') {
+          const merged = deps.mergedModel(m.ref.id);
+          if (merged.suiteId !== suiteId) throw usage(`${m.label} was not merged from this suite's models.`, 'Merge on the loaded suite, then open the explorer.');
+          const params = await loadParams(merged.ck);
+          loaded.push(params);
+          sources.push({ key: merged.key, label: m.label, params });
+        } else {
+          throw usage(`${m.label}: training runs cannot be explored in this version of the engine.`, 'Compare the pretrained model and merges.');
+        }
+      }
+      return await collectBiasFeatures(evaluator, sources, {
+        limit, signal,
+        onProgress: (p) => onProgress?.({ stage: `features of ${p.model} on ${p.task}`, done: p.step + (p.total ? p.done / p.total : 0), total: p.steps }),
+      });
+    } finally {
+      loaded.forEach(disposeParams);
+    }
+  };
+
+  return {
+    async explorerBias(suiteId, models, opts: ExplorerOptions = {}, onProgress) {
+      if (!models.length) throw usage('The bias explorer was given no model to measure.', 'Pick at least one model (e.g. the pretrained model or a merge).');
+      return deps.jobs.run(opts.jobId, async (signal) => biasReport(await gather(suiteId, models, opts.limit ?? EXPLORER_IMAGES, signal, onProgress)));
+    },
+
+    async explorerFeatures(suiteId, models, opts = {}, onProgress) {
+      const budget = opts.budget ?? DEFAULT_BUDGET;
+      if (budget !== 'all' && !(budget >= 1)) throw usage(`The point budget must be a positive number or 'all', got ${budget}.`, 'Use e.g. 5,000 points, or all points.');
+      const seed = opts.seed ?? 0;
+      const limit = opts.limit ?? EXPLORER_IMAGES;
+      return deps.jobs.run(opts.jobId, async (signal) => {
+        const input = await gather(suiteId, models, limit, signal, onProgress);
+        const { suite } = deps.suites.get(suiteId);
+        const all = embeddingSets(suite, input, `${realm}|${suiteId}|limit ${limit}|budget ${budget}|seed ${seed}`);
+        const counts = input.tasks.map((t) => input.labels[t].length);
+        const perSet = budget === 'all' ? Infinity : Math.floor(budget / all.sets.length);
+        const chosen = balancedIndices(counts, Math.min(perSet, counts.reduce((a, b) => a + b, 0)), seed);
+        const out = { ...selectImages(all, chosen), limit };
+        const buffers = [...out.sets.map((s) => s.z.buffer), out.tasks.buffer, out.indices.buffer, out.labels.buffer, ...Object.values(out.predictions).map((p) => p.buffer)];
+        return Comlink.transfer(out, buffers as ArrayBuffer[]);
+      });
+    },
+
+    async testImageThumbnail(suiteId, task, index, maxSize = 64) {
+      const { suite } = deps.suites.get(suiteId);
+      if (!suite.manifest.tasks.some((t) => t.name === task)) throw usage(`The suite has no task "${task}".`, `Use one of: ${suite.manifest.tasks.map((t) => t.name).join(', ')}.`);
+      const images = await suite.images(task);
+      if (!(Number.isInteger(index) && index >= 0 && index < images.count)) throw usage(`${task} has no test image ${index} (it has ${images.count}).`, `Ask for an index from 0 to ${images.count - 1}.`);
+      if (!(maxSize >= 1)) throw usage(`A thumbnail needs at least 1 pixel a side, got ${maxSize}.`, 'Ask for e.g. 64 pixels.');
+      const size = Math.min(Math.floor(maxSize), suite.manifest.imageSize);
+      const rgb = denormalize(await images.pixels(index, 1, size), size); // [S, S, 3]
+      const rgba = new Uint8ClampedArray(size * size * 4);
+      for (let p = 0; p < size * size; p++) {
+        rgba[4 * p] = rgb[3 * p]; rgba[4 * p + 1] = rgb[3 * p + 1]; rgba[4 * p + 2] = rgb[3 * p + 2]; rgba[4 * p + 3] = 255;
+      }
+      return Comlink.transfer({ width: size, height: size, rgba }, [rgba.buffer]);
+    },
+  };
+}
