@@ -299,6 +299,37 @@ export interface EngineApi {
   testImageThumbnail(suiteId: string, task: string, index: number, maxSize?: number): Promise<Thumbnail>;
   /** Cancels a running call started with this jobId (it rejects with code "cancelled"). */
   cancel(jobId: string): Promise<void>;
+  /** tfjs's tensors and bytes on the backend in use (the header polls it while the page is visible). */
+  memory(): Promise<EngineMemory>;
+  /**
+   * From now on keeps the suite's reference features in the browser's OPFS under `suiteHash` (its
+   * cache entry) and reads them from there before computing; rejects with code "cache" where the
+   * engine has no persistent storage (Node).
+   */
+  persistFeatures(suiteId: string, suiteHash: string): Promise<FeatureCacheStats>;
+  /** What the suite's persistent features did so far. */
+  featureCacheStats(suiteId: string): Promise<FeatureCacheStats>;
+}
+
+export interface EngineMemory {
+  backend: string;
+  numTensors: number;
+  numBytes: number;
+  /** Bytes in GPU buffers/textures where the backend reports them (WebGPU, WebGL), else null. */
+  gpuBytes: number | null;
+  /** tfjs says numBytes may be incomplete (e.g. strings). */
+  unreliable: boolean;
+}
+
+export interface FeatureCacheStats {
+  /** Features are persisted (persistFeatures was called for this suite). */
+  persisted: boolean;
+  /** Feature sets read from OPFS instead of computed, and written to it. */
+  loaded: number;
+  written: number;
+  /** Failed reads/writes (the evaluation went on without them), with the last message. */
+  errors: number;
+  lastError: string | null;
 }
 
 /** Images per task the bias explorer measures by default. */

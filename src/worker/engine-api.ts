@@ -19,6 +19,7 @@ import { GOLDEN_TOLERANCE, type EngineApi, type EngineFile, type ProgressFn } fr
 import { createExplorerMethods } from './explorer';
 import { compareWithGolden } from './golden';
 import { Jobs } from './jobs';
+import { engineMemory } from './memory';
 import { createMergeMethods } from './merges';
 import { runCheckpoint } from './outputs';
 import { SuiteStore, type SuiteStoreOptions } from './suites';
@@ -63,7 +64,7 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
   const stages = (onProgress: ProgressFn | undefined, names: string[]) => (stage: string) =>
     onProgress?.({ stage, done: Math.max(0, names.indexOf(stage)), total: names.length });
   const jobs = new Jobs(() => tf.memory().numBytes);
-  const suites = new SuiteStore({ decoder: opts.decoder, fetchImpl: opts.fetchImpl });
+  const suites = new SuiteStore({ decoder: opts.decoder, fetchImpl: opts.fetchImpl, featureStore: opts.featureStore });
   const merging = createMergeMethods({ jobs, suites, checkpoint: (id) => get(id).ck });
   const training = createTrainingMethods({ jobs, suites });
   const explorer = createExplorerMethods({ jobs, suites, mergedModel: merging.mergedModel });
@@ -152,5 +153,8 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
     explorerFeatures: guarded(explorer.explorerFeatures),
     testImageThumbnail: guarded(explorer.testImageThumbnail),
     cancel: guarded(async (jobId) => jobs.cancel(jobId)),
+    memory: guarded(async () => engineMemory()),
+    persistFeatures: guarded((suiteId, suiteHash) => suites.persistFeatures(suiteId, suiteHash)),
+    featureCacheStats: guarded(async (suiteId) => suites.featureCacheStats(suiteId)),
   };
 }

@@ -12,6 +12,7 @@ import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import type { EngineApi } from './api';
 import { createEngineApi } from './engine-api';
 import { browserImageDecoder } from './image-decoder';
+import { openOpfsFeatureStore } from './opfs-store';
 
 const absolute = (url: string) => new URL(url, self.location.href).href;
 
@@ -22,6 +23,7 @@ const api = createEngineApi({
     'tfjs-backend-wasm-threaded-simd.wasm': absolute(threadedSimdUrl),
   },
   decoder: browserImageDecoder,
+  featureStore: openOpfsFeatureStore,
 });
 
 /** Releases the Comlink proxies among a call's arguments (progress callbacks) when it settles. */

@@ -12,13 +12,16 @@ import { fetchSuiteFiles } from '../engine/data/suite-url';
 import { MergelabError, toErrorInfo } from '../engine/errors';
 import { SuiteEvaluator } from '../engine/eval/evaluate';
 import { blobSource } from '../engine/io/byte-source';
+import { type FeatureStore, PersistentFeatureCache } from '../engine/io/opfs-features';
 import type { FetchLike } from '../engine/io/fetch-source';
 import { summarize } from '../engine/model/clip-vit/summary';
-import type { EngineFile, ErrorInfo, OpenedSuite, ProgressFn, SuiteTaskInfo } from './api';
+import type { EngineFile, ErrorInfo, FeatureCacheStats, OpenedSuite, ProgressFn, SuiteTaskInfo } from './api';
 
 export interface SuiteEntry {
   suite: Suite;
   evaluator: SuiteEvaluator;
+  /** The evaluator's feature cache, persisted once the page has cached the suite (persistFeatures). */
+  cache: PersistentFeatureCache;
   /** Tasks whose test data cannot be used, with why. */
   problems: Map<string, ErrorInfo>;
 }
@@ -26,6 +29,8 @@ export interface SuiteEntry {
 export interface SuiteStoreOptions {
   decoder?: ImageDecoder;
   fetchImpl?: FetchLike;
+  /** Persistent storage for a cached suite's features (the worker: OPFS); none in Node. */
+  featureStore?: (suiteHash: string) => Promise<FeatureStore>;
 }
 
 const EXAMPLES_PER_CLASS = 2;
@@ -56,6 +61,23 @@ export class SuiteStore {
     return this.describe(await openSuite(files, { root: url, decoder: this.opts.decoder }), onProgress);
   }
 
+  /** Keeps the suite's reference features in the persistent store of its cache entry from now on. */
+  async persistFeatures(id: string, suiteHash: string): Promise<FeatureCacheStats> {
+    const { cache } = this.get(id);
+    if (!this.opts.featureStore) throw new MergelabError('cache', 'This engine has no persistent storage for features.', 'Features are kept across reloads in the browser only.');
+    await cache.attach(await this.opts.featureStore(suiteHash));
+    return this.featureCacheStats(id);
+  }
+
+  featureCacheStats(id: string): FeatureCacheStats {
+    const { cache } = this.get(id);
+    const last = cache.lastStoreError;
+    return {
+      persisted: cache.persisted, loaded: cache.loaded, written: cache.written, errors: cache.storeErrors,
+      lastError: last === null ? null : toErrorInfo(last).message,
+    };
+  }
+
   close(id: string): void {
     this.open.get(id)?.evaluator.dispose();
     this.open.delete(id);
@@ -81,7 +103,8 @@ export class SuiteStore {
       tasks.push(info);
     }
     const id = `suite${this.next++}`;
-    this.open.set(id, { suite, evaluator: new SuiteEvaluator(suite), problems });
+    const cache = new PersistentFeatureCache();
+    this.open.set(id, { suite, evaluator: new SuiteEvaluator(suite, cache), cache, problems });
     return {
       id,
       name: suite.manifest.name,

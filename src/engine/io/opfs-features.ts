@@ -76,6 +76,7 @@ const isReference = (key: string): boolean => /^[0-9a-f]{16}$/.test((JSON.parse(
  */
 export class PersistentFeatureCache extends FeatureCache {
   private store: FeatureStore | null = null;
+  get persisted(): boolean { return this.store !== null; }
   private readonly saved = new Set<string>();
   /** Entries read from the store (not computed) and written to it, since attach. */
   loaded = 0;
