@@ -12,6 +12,8 @@ import { createMergeSlice } from './slices/merge';
 import { createSuiteSlice } from './slices/suite';
 import { createSweepSlice } from './slices/sweep';
 import { createTrainSlice } from './slices/train';
+import { createRunsSlice, watchRuns } from './slices/runs';
+import type { RunsDb } from './runs/db';
 import type { LabContext, LabState } from './slices/types';
 import type { KeyValueStorage } from './settings';
 
@@ -27,6 +29,8 @@ export interface LabStoreOptions {
   demoUrl?: string;
   /** Delay of the λ sweep after the slider stops (default 250 ms). */
   sweepDebounceMs?: number;
+  /** Opens the persisted runs database (the page: openRunsDb); absent: runs live in memory only. */
+  runsDb?: () => Promise<RunsDb>;
 }
 
 export function createLabStore(opts: LabStoreOptions): LabStore {
@@ -37,8 +41,9 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     clearUrlForce: opts.clearUrlForce ?? (() => undefined),
     demoUrl: opts.demoUrl ?? 'http://127.0.0.1/zoo/mini8/',
     sweepDebounceMs: opts.sweepDebounceMs ?? 250,
+    runsDb: opts.runsDb,
   };
-  return createStore<LabState>()((set, get) => ({
+  const store = createStore<LabState>()((set, get) => ({
     ...createBackendSlice(set, get, ctx),
     ...createCheckpointsSlice(set, get, ctx),
     ...createPoolSlice(set, get, ctx),
@@ -47,5 +52,8 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     ...createSweepSlice(set, get, ctx),
     ...createAnalyticsSlice(set, get, ctx),
     ...createTrainSlice(set, get, ctx),
+    ...createRunsSlice(set, get, ctx),
   }));
+  watchRuns(store);
+  return store;
 }

@@ -12,6 +12,8 @@ import type { BackendSetting, KeyValueStorage } from '../settings';
 import type { BackendName } from '../../engine/backend';
 import type { LabSlices } from './lab-types';
 import type { TrainSlice } from './train';
+import type { RunsSlice } from './runs';
+import type { RunsDb } from '../runs/db';
 
 /** An operation's life: idle → running (with progress) → done | error. */
 export type Task<T> =
@@ -75,7 +77,7 @@ export interface PoolSlice {
   refreshPool(): Promise<void>;
 }
 
-export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice;
+export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice & RunsSlice;
 
 /** What the slices need from the outside world. */
 export interface LabContext {
@@ -89,6 +91,8 @@ export interface LabContext {
   demoUrl: string;
   /** Delay of the λ sweep after the slider stops moving. */
   sweepDebounceMs: number;
+  /** Opens the persisted runs (IndexedDB); absent: runs are kept in memory only. */
+  runsDb?: () => Promise<RunsDb>;
 }
 
 export type SliceCreator<T> = (set: StoreApi<LabState>['setState'], get: StoreApi<LabState>['getState'], ctx: LabContext) => T;
