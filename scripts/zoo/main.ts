@@ -1,8 +1,9 @@
 /**
- * `npm run zoo [-- --smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--remeasure]`
+ * `npm run zoo [-- --smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--finetune-lr <x>] [--finetune-steps <n>] [--remeasure]`
  * Regenerates the demo zoo from seeds: public/zoo/mini8/ and docs/zoo.md by default. --smoke runs
  * every stage with a few steps on a few images into a fresh temporary folder (no doc unless --doc).
  * --pretrained-from reuses another zoo's pretrained model (to tune the expert recipe quickly);
+ * --finetune-lr / --finetune-steps override the recipe's expert fine-tuning (for tuning trials);
  * --remeasure only re-measures the existing zoo and rewrites results.json and the doc.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -16,7 +17,7 @@ import { type ZooResults, remeasureZoo, runZoo } from './pipeline';
 import { FULL, SMOKE } from './recipe';
 import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
 
-const USAGE = 'usage: npm run zoo -- [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--remeasure]';
+const USAGE = 'usage: npm run zoo -- [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--finetune-lr <x>] [--finetune-steps <n>] [--remeasure]';
 
 export interface ZooArgs {
   smoke: boolean;
@@ -24,15 +25,22 @@ export interface ZooArgs {
   doc: string | null;
   fashionDir?: string;
   pretrainedFrom?: string;
+  finetune: { lr?: number; steps?: number };
   remeasure: boolean;
 }
 
 export function parseZooArgs(args: string[]): ZooArgs {
-  const a: ZooArgs = { smoke: false, out: null, doc: null, remeasure: false };
+  const a: ZooArgs = { smoke: false, out: null, doc: null, finetune: {}, remeasure: false };
   for (let i = 0; i < args.length; i++) {
     const value = () => {
       if (i + 1 >= args.length) throw new MergelabError('usage', `${args[i]} needs a value`, USAGE);
       return args[++i];
+    };
+    const positive = () => {
+      const flag = args[i];
+      const x = Number(value());
+      if (!(x > 0)) throw new MergelabError('usage', `${flag} needs a positive number, got ${args[i]}`, USAGE);
+      return x;
     };
     if (args[i] === '--smoke') a.smoke = true;
     else if (args[i] === '--remeasure') a.remeasure = true;
@@ -40,6 +48,8 @@ export function parseZooArgs(args: string[]): ZooArgs {
     else if (args[i] === '--doc') a.doc = value();
     else if (args[i] === '--fashion-dir') a.fashionDir = value();
     else if (args[i] === '--pretrained-from') a.pretrainedFrom = value();
+    else if (args[i] === '--finetune-lr') a.finetune.lr = positive();
+    else if (args[i] === '--finetune-steps') a.finetune.steps = Math.round(positive());
     else throw new MergelabError('usage', `unknown argument ${args[i]}`, USAGE);
   }
   return a;
@@ -65,7 +75,9 @@ export async function zooMain(args: string[], log: (line: string) => void = cons
   const backend = await initBackend();
   patchWasmTransposedMatMul();
   log(`zoo: ${a.smoke ? 'smoke run' : 'full run'} into ${out} on ${backend.backend} (${tf.getBackend()})`);
-  const results = await runZoo({ out, recipe: a.smoke ? SMOKE : FULL, fashionDir: a.fashionDir, pretrainedFrom: a.pretrainedFrom, doc, log });
+  const base = a.smoke ? SMOKE : FULL;
+  const recipe = { ...base, finetune: { ...base.finetune, ...a.finetune } };
+  const results = await runZoo({ out, recipe, fashionDir: a.fashionDir, pretrainedFrom: a.pretrainedFrom, doc, log });
   const avg = (id: string) => results.full.rows[id].average.toFixed(1);
   log(`zoo: pretrained ${avg('pretrained')}, individual ${avg('individual')}, averaging ${avg('average')}, TA ${avg('task_arithmetic')}, TIES ${avg('ties')} (${(results.seconds.total / 60).toFixed(1)} min)`);
   return { out, results };

@@ -40,4 +40,6 @@ it('the smoke run writes a complete, openable suite with results and a doc', asy
 it('rejects unknown arguments with the usage', () => {
   expect(() => parseZooArgs(['--fast'])).toThrow(/unknown argument --fast/);
   expect(() => parseZooArgs(['--out'])).toThrow(/--out needs a value/);
+  expect(() => parseZooArgs(['--finetune-lr', '0'])).toThrow(/--finetune-lr needs a positive number, got 0/);
+  expect(parseZooArgs(['--finetune-lr', '1e-4', '--finetune-steps', '300']).finetune).toEqual({ lr: 1e-4, steps: 300 });
 });

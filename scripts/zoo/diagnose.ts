@@ -1,0 +1,86 @@
+/**
+ * `npx tsx scripts/zoo/diagnose.ts [zoo dir] [--json <file>]` — why a zoo merges the way it does.
+ * Measures what the task-vector literature measures on CLIP ViT-B/32: the size of each task vector
+ * τt = θt − θ0 relative to the pretrained weights (whole tower and per group), their pairwise
+ * cosine similarity, and Task Arithmetic's accuracy together with AdaMerging's surrogate (summed
+ * prediction entropy) along uniform λ, on all test images. Prints a summary; --json writes it all.
+ */
+import { writeFile } from 'node:fs/promises';
+import { initBackend } from '../../src/engine/backend';
+import { openSuiteDir } from '../../src/engine/data/suite-dir.node.js';
+import { paramGroup, taskVectorAnalytics } from '../../src/engine/eval/task-vectors';
+import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
+import { entropySweep } from '../results/entropy';
+
+export const DIAGNOSE_LAMBDAS = [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.7, 1];
+
+export interface ZooDiagnosis {
+  suite: string;
+  /** ‖θ0‖₂ over the tower. */
+  pretrainedNorm: number;
+  /** Per task: ‖τt‖ ÷ ‖θ0‖. */
+  relativeNorm: Record<string, number>;
+  /** Per group (embeddings, layer.i, head): mean over tasks of ‖τt restricted to it‖ ÷ ‖θ0 restricted to it‖. */
+  relativeNormByGroup: Record<string, number>;
+  /** Mean and max of cos(τa, τb) over pairs a < b. */
+  cosine: { mean: number; max: number };
+  /** ‖Σ τt‖ ÷ Σ ‖τt‖: 1 when the task vectors are parallel, 1/√T when orthogonal. */
+  sumRatio: number;
+  sweep: { lambda: number; entropy: number; accuracy: number }[];
+}
+
+export async function diagnoseZoo(dir: string, lambdas: readonly number[] = DIAGNOSE_LAMBDAS): Promise<ZooDiagnosis> {
+  const suite = await openSuiteDir(dir);
+  const names = [...suite.experts.keys()];
+  const experts = names.map((task) => ({ task, checkpoint: suite.experts.get(task)! }));
+  const tv = await taskVectorAnalytics(suite.pretrained, experts);
+  const g0 = new Map<string, number>();
+  const gt = new Map<string, number[]>();
+  let sumSq = 0;
+  for (const spec of suite.pretrained.params) {
+    const [theta0, ...thetas] = await Promise.all([suite.pretrained, ...experts.map((e) => e.checkpoint)].map((c) => c.readParam(spec.name)));
+    const g = paramGroup(spec.name);
+    const acc = gt.get(g) ?? names.map(() => 0);
+    let s0 = 0;
+    for (let i = 0; i < theta0.length; i++) s0 += theta0[i] * theta0[i];
+    thetas.forEach((th, t) => { for (let i = 0; i < th.length; i++) acc[t] += (th[i] - theta0[i]) ** 2; });
+    for (let i = 0; i < theta0.length; i++) { let s = 0; for (const th of thetas) s += th[i] - theta0[i]; sumSq += s * s; }
+    g0.set(g, (g0.get(g) ?? 0) + s0);
+    gt.set(g, acc);
+  }
+  const pretrainedNorm = Math.sqrt([...g0.values()].reduce((a, b) => a + b, 0));
+  const pairs = names.flatMap((_, a) => names.slice(a + 1).map((__, k) => tv.cosine[a][a + 1 + k]));
+  const relativeNormByGroup = Object.fromEntries([...gt].map(([g, acc]) => [g, acc.reduce((a, s) => a + Math.sqrt(s / g0.get(g)!), 0) / names.length]));
+  return {
+    suite: dir,
+    pretrainedNorm,
+    relativeNorm: Object.fromEntries(names.map((n, t) => [n, tv.norms[t] / pretrainedNorm])),
+    relativeNormByGroup,
+    cosine: { mean: pairs.reduce((a, b) => a + b, 0) / pairs.length, max: Math.max(...pairs) },
+    sumRatio: Math.sqrt(sumSq) / tv.norms.reduce((a, b) => a + b, 0),
+    sweep: await entropySweep(suite, lambdas),
+  };
+}
+
+export function summarize(d: ZooDiagnosis): string {
+  const rel = Object.values(d.relativeNorm);
+  const lines = [
+    `${d.suite}: ‖θ0‖ ${d.pretrainedNorm.toFixed(1)}; ‖τt‖/‖θ0‖ ${Math.min(...rel).toFixed(3)}–${Math.max(...rel).toFixed(3)} (mean ${(rel.reduce((a, b) => a + b, 0) / rel.length).toFixed(3)})`,
+    `  by group: ${Object.entries(d.relativeNormByGroup).map(([g, v]) => `${g} ${v.toFixed(3)}`).join(', ')}`,
+    `  cos(τa, τb) mean ${d.cosine.mean.toFixed(3)}, max ${d.cosine.max.toFixed(3)}; ‖Στ‖/Σ‖τ‖ ${d.sumRatio.toFixed(3)} (orthogonal: ${(1 / Math.sqrt(rel.length)).toFixed(3)})`,
+    '  λ      Σ entropy  avg acc',
+    ...d.sweep.map((p) => `  ${p.lambda.toFixed(2).padEnd(6)} ${p.entropy.toFixed(3).padStart(9)}  ${p.accuracy.toFixed(1).padStart(7)}`),
+  ];
+  return lines.join('\n');
+}
+
+if (process.argv[1]?.replace(/\\/g, '/').endsWith('scripts/zoo/diagnose.ts')) {
+  const args = process.argv.slice(2);
+  const j = args.indexOf('--json');
+  const json = j >= 0 ? args.splice(j, 2)[1] : null;
+  await initBackend();
+  patchWasmTransposedMatMul();
+  const d = await diagnoseZoo(args[0] ?? 'public/zoo/mini8');
+  console.log(summarize(d));
+  if (json) await writeFile(json, `${JSON.stringify(d, null, 2)}\n`);
+}
