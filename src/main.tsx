@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createLabStore, type LabState } from './state/store';
 import { startWorkerEngine } from './worker/client';
+import { OpfsCache } from './worker/opfs-store';
 import { App } from './ui/App';
 import { StoreContext } from './ui/store-context';
 import './ui/styles.css';
@@ -35,9 +36,11 @@ const store = createLabStore({
     window.history.replaceState(null, '', url);
   },
   demoUrl: new URL('zoo/mini8/', document.baseURI).href,
+  openCache: OpfsCache.open,
 });
 window.__mergelab = { getState: () => store.getState() };
 void store.getState().start();
+void store.getState().refreshCache();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

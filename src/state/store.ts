@@ -8,6 +8,9 @@ import { createBackendSlice } from './slices/backend';
 import { createCheckpointsSlice } from './slices/checkpoints';
 import { createPoolSlice } from './slices/pool';
 import { createAnalyticsSlice } from './slices/analytics';
+import { createCacheSlice } from './slices/cache';
+import { createMemorySlice } from './slices/memory';
+import type { OpfsCache } from '../worker/opfs-store';
 import { createMergeSlice } from './slices/merge';
 import { createSuiteSlice } from './slices/suite';
 import { createSweepSlice } from './slices/sweep';
@@ -29,6 +32,8 @@ export interface LabStoreOptions {
   demoUrl?: string;
   /** Delay of the λ sweep after the slider stops (default 250 ms). */
   sweepDebounceMs?: number;
+  /** Opens the OPFS input cache (the page: OpfsCache.open); absent: nothing is cached. */
+  openCache?: () => Promise<OpfsCache | null>;
   /** Opens the persisted runs database (the page: openRunsDb); absent: runs live in memory only. */
   runsDb?: () => Promise<RunsDb>;
 }
@@ -41,6 +46,7 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     clearUrlForce: opts.clearUrlForce ?? (() => undefined),
     demoUrl: opts.demoUrl ?? 'http://127.0.0.1/zoo/mini8/',
     sweepDebounceMs: opts.sweepDebounceMs ?? 250,
+    openCache: opts.openCache,
     runsDb: opts.runsDb,
   };
   const store = createStore<LabState>()((set, get) => ({
@@ -51,6 +57,8 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     ...createMergeSlice(set, get, ctx),
     ...createSweepSlice(set, get, ctx),
     ...createAnalyticsSlice(set, get, ctx),
+    ...createCacheSlice(set, get, ctx),
+    ...createMemorySlice(set, get, ctx),
     ...createTrainSlice(set, get, ctx),
     ...createRunsSlice(set, get, ctx),
   }));

@@ -94,6 +94,7 @@ export const createCheckpointsSlice: SliceCreator<CheckpointsSlice> = (set, get,
       set({ checkpoints: list });
       if (closing.length > 0) ctx.engine.api().then((api) => Promise.all(closing.map((id) => api.closeCheckpoint(id)))).catch(() => undefined);
       await openAll(added);
+      for (const c of added) if (find(c.key)?.status === 'ready') void get().cacheFolder('checkpoint', c.name, c.files);
     },
 
     async removeCheckpoint(key) {

@@ -9,6 +9,8 @@ import type {
 } from '../../worker/api';
 import type { PickedFile } from '../group-files';
 import type { Task } from './types';
+import type { CacheSlice } from './cache';
+import type { MemorySlice } from './memory';
 
 export type SuiteSource = { kind: 'files'; name: string; files: EngineFile[] } | { kind: 'url'; url: string };
 
@@ -100,4 +102,4 @@ export interface AnalyticsSlice {
   cancelAnalytics(): Promise<void>;
 }
 
-export type LabSlices = SuiteSlice & MergeSlice & SweepSlice & AnalyticsSlice;
+export type LabSlices = SuiteSlice & MergeSlice & SweepSlice & AnalyticsSlice & CacheSlice & MemorySlice;

@@ -28,6 +28,7 @@ export const createSuiteSlice: SliceCreator<SuiteSlice> = (set, get, ctx) => {
       const info = source.kind === 'url' ? await api.openServedSuite(source.url, onProgress) : await api.openSuite(source.name, source.files, onProgress);
       if (stale()) return void api.closeSuite(info.id).catch(() => undefined);
       set({ suite: { status: 'ready', progress: null, info, error: null, source, attempt } });
+      if (source.kind === 'files') void get().cacheFolder('suite', source.name, source.files, info.id);
     } catch (e) {
       if (!stale()) set({ suite: { status: 'error', progress: null, info: null, error: asErrorInfo(e), source, attempt } });
     }

@@ -10,6 +10,7 @@ import type { EngineLink } from '../engine-link';
 import type { Grouping } from '../group-files';
 import type { BackendSetting, KeyValueStorage } from '../settings';
 import type { BackendName } from '../../engine/backend';
+import type { OpfsCache } from '../../worker/opfs-store';
 import type { LabSlices } from './lab-types';
 import type { TrainSlice } from './train';
 import type { RunsSlice } from './runs';
@@ -83,6 +84,8 @@ export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices &
 export interface LabContext {
   engine: EngineLink;
   storage: KeyValueStorage | null;
+  /** Opens the OPFS input cache (the page: OpfsCache.open); absent or null: nothing is cached. */
+  openCache?: () => Promise<OpfsCache | null>;
   /** The page's query string (for `?backend=`). */
   search: string;
   /** Drops `?backend=` from the address bar once the user picks a setting. */
