@@ -4,8 +4,10 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { openRunsDb } from './state/runs/db';
 import { createLabStore, type LabState } from './state/store';
 import { startWorkerEngine } from './worker/client';
+import { startEmbedWorker } from './worker/embed-client';
 import { OpfsCache } from './worker/opfs-store';
 import { App } from './ui/App';
 import { StoreContext } from './ui/store-context';
@@ -36,11 +38,14 @@ const store = createLabStore({
     window.history.replaceState(null, '', url);
   },
   demoUrl: new URL('zoo/mini8/', document.baseURI).href,
+  startEmbed: startEmbedWorker,
   openCache: OpfsCache.open,
+  runsDb: () => openRunsDb(),
 });
 window.__mergelab = { getState: () => store.getState() };
 void store.getState().start();
 void store.getState().refreshCache();
+void store.getState().loadRuns();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
