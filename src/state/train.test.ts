@@ -2,11 +2,13 @@
  * The train slice on the in-process engine (CPU backend, suite-tiny): TA + Surgery trains with
  * live loss points and evaluations and lands as a run whose report shares the merge run's
  * references; pause/resume and cancel through the store; bad parameters are refused before the
- * worker is asked. State stays plain data.
+ * worker is asked. State stays plain data. A run's kept artefacts live in the engine until the
+ * run is removed or the lab resets.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
 import { fixturePath } from '../engine/testing/fixtures.node';
+import type { EngineApi } from '../worker/api';
 import { createInProcessEngine } from '../worker/in-process';
 import { pickedFolder } from '../worker/lab-files.node';
 import { createLabStore, type LabStore } from './store';
@@ -15,9 +17,11 @@ const SUITE = fixturePath('suite-tiny');
 
 describe('train slice', () => {
   let store: LabStore;
+  let api: EngineApi;
   beforeEach(async () => {
+    api = createInProcessEngine({ decoder: nodeImageDecoder });
     store = createLabStore({
-      startEngine: () => ({ api: createInProcessEngine({ decoder: nodeImageDecoder }), terminate: () => undefined }),
+      startEngine: () => ({ api, terminate: () => undefined }),
       storage: { getItem: () => 'cpu', setItem: () => undefined },
     });
     await store.getState().start();
@@ -94,6 +98,21 @@ describe('train slice', () => {
     await closing;
     expect(s().train.job).toEqual({ status: 'idle' });
     expect(s().train.runs).toEqual([]);
+  });
+
+  it('keeps each run\'s artefacts in the engine until the run is removed or the lab resets', async () => {
+    s().setCorrectionParam('iterations', 1);
+    await s().startTraining();
+    await s().startTraining();
+    const [a, b] = s().train.runs;
+    expect(a.result.trainedId).not.toBe(b.result.trainedId);
+    expect((await s().trainedModules(a.key)).size).toBeGreaterThan(0);
+    await s().removeTrainRun(a.key);
+    expect(s().train.runs.map((r) => r.key)).toEqual([b.key]);
+    await expect(api.trainedModules(a.result.trainedId)).rejects.toMatchObject({ code: 'engine' });
+    expect((await api.trainedModules(b.result.trainedId)).size).toBeGreaterThan(0);
+    await s().closeSuite();
+    await expect(api.trainedModules(b.result.trainedId)).rejects.toMatchObject({ code: 'engine' });
   });
 
   it('refuses an out-of-range parameter with a usage error, without training', async () => {

@@ -217,6 +217,8 @@ export interface TrainResult {
   correction: { method: string; params: Record<string, ParamValue>; steps: number; trainSeconds: number } | null;
   /** Stopped early by stopTraining. */
   stoppedEarly: boolean;
+  /** Handle of the run's kept artefacts in the engine (trainedModules, closeTrained; worker-side TrainedStore in trained.ts). */
+  trainedId: string;
   /** High-water of the worker's tfjs bytes in use during the job (see JobMemory). */
   peakBytes: number;
 }
@@ -291,6 +293,13 @@ export interface EngineApi {
   resumeTraining(jobId: string): Promise<void>;
   /** Ends the training job's schedule now and scores what it has learnt so far. */
   stopTraining(jobId: string): Promise<void>;
+  /**
+   * One safetensors file of every tensor a kept run trained (names in each method's file), with a
+   * `__metadata__` of format "mergelab-trained-v1", method ids, resolved params (JSON), seed, suite, tasks (engine/correct/modules.ts).
+   */
+  trainedModules(trainedId: string): Promise<Blob>;
+  /** Forgets a kept run's artefacts (idempotent; closing its suite also drops them). */
+  closeTrained(trainedId: string): Promise<void>;
   /** Representation bias (l1, cosine) of each model to the experts per task and layer, from cached hidden states. */
   explorerBias(suiteId: string, models: ExplorerModel[], opts?: ExplorerOptions, onProgress?: ProgressFn): Promise<BiasReport>;
   /** Final features of the same images under the experts and each model, for one shared UMAP layout. */

@@ -23,11 +23,14 @@ import { engineMemory } from './memory';
 import { createMergeMethods } from './merges';
 import { runCheckpoint } from './outputs';
 import { SuiteStore, type SuiteStoreOptions } from './suites';
+import { TrainedStore } from './trained';
 import { createTrainingMethods } from './training';
 
 export interface EngineApiOptions extends SuiteStoreOptions {
   /** Absolute URLs of the three tfjs wasm binaries (the worker passes them; Node finds its own). */
   wasmPaths?: Record<string, string>;
+  /** Where kept training runs go (default a new one; tests pass theirs to read the runs). */
+  trained?: TrainedStore;
 }
 
 interface Entry {
@@ -66,7 +69,9 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
   const jobs = new Jobs(() => tf.memory().numBytes);
   const suites = new SuiteStore({ decoder: opts.decoder, fetchImpl: opts.fetchImpl, featureStore: opts.featureStore });
   const merging = createMergeMethods({ jobs, suites, checkpoint: (id) => get(id).ck });
-  const training = createTrainingMethods({ jobs, suites });
+  /** Kept training runs, next to the suites they belong to (closing a suite drops its runs). */
+  const trained = opts.trained ?? new TrainedStore();
+  const training = createTrainingMethods({ jobs, suites, trained });
   const explorer = createExplorerMethods({ jobs, suites, mergedModel: merging.mergedModel });
 
   return {
@@ -139,7 +144,7 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
 
     openSuite: guarded((name, files, onProgress) => suites.openFiles(name, files, onProgress)),
     openServedSuite: guarded((url, onProgress) => suites.openUrl(url, onProgress)),
-    closeSuite: guarded(async (id) => suites.close(id)),
+    closeSuite: guarded(async (id) => { suites.close(id); trained.closeSuite(id); }),
     merge: guarded(merging.merge),
     mergeFiles: guarded(merging.mergeFiles),
     closeMerge: guarded(merging.closeMerge),
@@ -149,6 +154,8 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
     pauseTraining: guarded(training.pauseTraining),
     resumeTraining: guarded(training.resumeTraining),
     stopTraining: guarded(training.stopTraining),
+    trainedModules: guarded(training.trainedModules),
+    closeTrained: guarded(training.closeTrained),
     explorerBias: guarded(explorer.explorerBias),
     explorerFeatures: guarded(explorer.explorerFeatures),
     testImageThumbnail: guarded(explorer.testImageThumbnail),

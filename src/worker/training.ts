@@ -5,7 +5,11 @@
  * per-task accuracy every N steps), pause/resume, stop early (the schedule ends, what was learnt is
  * scored) and cancel (the job's signal: it rejects with "cancelled" after the current step and
  * runExperiment disposes everything). The result is an EvalReport like a merge run's, on the same
- * cached references, so it sits in the same accuracy table.
+ * cached references, so it sits in the same accuracy table. The run reuses the suite's
+ * SuiteEvaluator (pretrained and individual features computed once per suite and image limit,
+ * shared with merges and evaluation) and keeps its artefacts in the TrainedStore (trained.ts)
+ * under TrainResult.trainedId: trainedModules(id) downloads its trained tensors, closeTrained(id)
+ * forgets them.
  */
 import { runExperiment } from '../engine/correct/experiment';
 import { CancelledError, MergelabError } from '../engine/errors';
@@ -14,8 +18,9 @@ import type { TrainingLoop } from '../engine/train/loop';
 import type { EngineApi, TrainUpdate } from './api';
 import type { JobSignal, Jobs } from './jobs';
 import type { SuiteStore } from './suites';
+import { KEPT_HIDDEN_IMAGES, type TrainedStore } from './trained';
 
-type TrainMethods = Pick<EngineApi, 'train' | 'pauseTraining' | 'resumeTraining' | 'stopTraining'>;
+type TrainMethods = Pick<EngineApi, 'train' | 'pauseTraining' | 'resumeTraining' | 'stopTraining' | 'trainedModules' | 'closeTrained'>;
 
 interface Control {
   loop: TrainingLoop | null;
@@ -25,7 +30,7 @@ interface Control {
 
 const POLL_MS = 50;
 
-export function createTrainingMethods({ jobs, suites }: { jobs: Jobs; suites: SuiteStore }): TrainMethods {
+export function createTrainingMethods({ jobs, suites, trained }: { jobs: Jobs; suites: SuiteStore; trained: TrainedStore }): TrainMethods {
   const controls = new Map<string, Control>();
   const control = (jobId: string): Control | undefined => controls.get(jobId);
 
@@ -56,6 +61,8 @@ export function createTrainingMethods({ jobs, suites }: { jobs: Jobs; suites: Su
             seed: spec.seed ?? 0, limit, preset: spec.preset ?? 'quick',
           }, {
             evalEvery: spec.evalEvery ?? 0,
+            evaluator,
+            keep: { hiddenImages: KEPT_HIDDEN_IMAGES },
             onLoop: (_, loop) => {
               check();
               c.loop = loop;
@@ -78,14 +85,24 @@ export function createTrainingMethods({ jobs, suites }: { jobs: Jobs; suites: Su
           const refs = await evaluator.references({ limit: limit ?? undefined, signal });
           const accuracy = Object.fromEntries(Object.entries(r.tasks).map(([t, s]) => [t, s.accuracy]));
           const stage = (s: typeof r.merge) => ({ method: s.method, params: s.params, steps: s.steps, trainSeconds: s.trainSeconds });
+          const kept = r.kept!;
+          const trainedId = trained.add({ suiteId: spec.suiteId, limit, tasks: [...kept.features.keys()], features: kept.features, hidden: kept.hidden, modules: kept.modules });
           return {
             report: buildReport(suite, refs, accuracy), extraParams: r.extraParams, seconds: r.seconds,
-            merge: stage(r.merge), correction: r.correction ? stage(r.correction) : null, stoppedEarly: c.stopped, peakBytes: signal.peakBytes,
+            merge: stage(r.merge), correction: r.correction ? stage(r.correction) : null, stoppedEarly: c.stopped, trainedId, peakBytes: signal.peakBytes,
           };
         });
       } finally {
         if (key !== undefined) controls.delete(key);
       }
+    },
+
+    async trainedModules(trainedId) {
+      return new Blob([trained.get(trainedId).modules as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+    },
+
+    async closeTrained(trainedId) {
+      trained.close(trainedId);
     },
 
     async pauseTraining(jobId) {

@@ -8,6 +8,8 @@
  * means, and takes ONE Adam step. ++ (AdaMerging++) uses the TIES-selected entries (k %) as τt.
  * Gradient by the shortcut ∂L/∂λt(l) = ⟨∂L/∂θ(l), τt(l)⟩ (coefficients.ts). Deviation: the
  * gradients of the tasks are computed one task at a time and summed (same value, less memory).
+ * Kept tensor (modules()): "adamerging.lambda" [T, 1] task-wise or [T, L] layer-wise, the raw
+ * (unclamped) λ; its columns follow the checkpoint's tensor order (coefficients.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
@@ -19,8 +21,8 @@ import { Adam } from '../train/adam';
 import { BatchSampler, type PixelBank } from '../train/data';
 import type { MergeCoefficients } from './coefficients';
 import { iterationsField, lrField } from './fields';
-import { bankFeatures, frozenLogits, meanEntropy, predictFrozen } from './losses';
-import type { TrainedMethod, TrainedModel, TrainedParams } from './types';
+import { bankForward, finalOutputs, frozenLogits, meanEntropy, predictFrozen } from './losses';
+import type { FinalOutputs, NamedTensor, TrainedMethod, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 16;
 const BATCHES = 2;
@@ -111,14 +113,24 @@ export class AdaMergingModel implements TrainedModel {
   }
 
   async predict(task: string): Promise<Int32Array> {
+    return (await this.outputs(task, 0)).predictions;
+  }
+
+  /** The merged weights' z [n, P], predictions [n] and (first hiddenImages images) CLS after every block. */
+  async outputs(task: string, hiddenImages: number): Promise<FinalOutputs> {
     const t = this.tasks.findIndex((x) => x.name === task);
     const params = this.coefficients.mergedMap();
     try {
       const bank = this.tasks[t].bank;
-      return predictFrozen(await bankFeatures(params, this.config, bank), bank.count, this.tasks[t].head, this.logitScale);
+      const { z, cls } = await bankForward(params, this.config, bank, { hiddenImages });
+      return finalOutputs(bank.count, z, predictFrozen(z, bank.count, this.tasks[t].head, this.logitScale), cls, this.config.hiddenSize);
     } finally {
       tf.dispose([...params.values()]);
     }
+  }
+
+  modules(): NamedTensor[] {
+    return [this.coefficients.named('adamerging.lambda')];
   }
 
   dispose(): void {

@@ -15,6 +15,7 @@ import type { Checkpoint, ParamSpec } from '../model/clip-vit/checkpoint';
 import { openMerge } from '../merge/open-merge';
 import { PoolReader } from '../merge/pool-reader';
 import type { ParamMap } from '../params/param-map';
+import type { NamedTensor } from './types';
 
 export type Granularity = 'task' | 'layer';
 
@@ -120,6 +121,11 @@ export class MergeCoefficients {
   /** Clamped λ as plain numbers, [T][1|L]. */
   clamped(): number[][] {
     return tf.tidy(() => tf.clipByValue(this.lambda, 0, 1).arraySync() as number[][]);
+  }
+
+  /** Raw λ [T, 1|L] as a kept tensor under `name`. */
+  named(name: string): NamedTensor {
+    return { name, shape: [...this.lambda.shape], values: this.lambda.dataSync().slice() as Float32Array };
   }
 
   toJSON(): CoefficientsJson {

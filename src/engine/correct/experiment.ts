@@ -5,11 +5,17 @@
  * parameters and the seconds it took. Used unchanged by the CLI (`mergelab run`), the results
  * script and, later, the worker. Everything trains on the unlabeled test images (transductive);
  * the references' features (individual z) are cached by the SuiteEvaluator and reused as teachers.
+ * A caller may pass its own SuiteEvaluator (the worker's, one per suite) so pretrained and
+ * individual features are computed once and shared by merges, training and evaluation; with
+ * `keep` the result also carries the run's artefacts (ExperimentResult.kept): the final model's
+ * features, predictions and representations from the scoring pass, and its trained tensors as a
+ * safetensors file (modules.ts).
  */
 import type { Suite } from '../data/suite';
 import { MergelabError } from '../errors';
 import { top1Accuracy } from '../eval/accuracy';
-import { SuiteEvaluator } from '../eval/evaluate';
+import { type ModelInput, SuiteEvaluator } from '../eval/evaluate';
+import type { Representations } from '../eval/bias';
 import type { Features } from '../eval/features';
 import { mergeToParamMap } from '../merge/in-memory';
 import { resolveParams } from '../merge/params';
@@ -23,10 +29,12 @@ import { type LoopOptions, type TrainProgress, TrainingLoop } from '../train/loo
 import { AdaMergingModel } from './adamerging';
 import { type Granularity, MergeCoefficients } from './coefficients';
 import { IntervMergeModel } from './intervmerge';
+import { predictFrozen } from './losses';
+import { trainedModulesFile } from './modules';
 import { type Preset, getTrainedMethod, resolveTrainedParams } from './registry';
 import { SurgeryModel } from './surgery';
 import { TintingModel } from './tinting';
-import type { TrainedModel, TrainedParams } from './types';
+import type { FinalOutputs, NamedTensor, TrainedModel, TrainedParams } from './types';
 
 export interface MethodSpec {
   method: string;
@@ -70,6 +78,18 @@ export interface ExperimentResult {
   correction: StageReport | null;
   /** AdaMerging's learned coefficients (coefficients.ts JSON), when the base was AdaMerging. */
   coefficients?: unknown;
+  /** With RunExperimentOptions.keep: the final model's artefacts. */
+  kept?: KeptArtefacts;
+}
+
+/** A finished run's artefacts, from its final scoring pass. */
+export interface KeptArtefacts {
+  /** Per task: its n images' final features z [n, P] (not normalised) and top-1 predictions [n]. */
+  features: Map<string, { n: number; z: Float32Array; predictions: Int32Array }>;
+  /** Per task: the first min(n, hiddenImages) images' CLS after every block and z. */
+  hidden: Map<string, Representations>;
+  /** The trained tensors and the run's description, as safetensors bytes (modules.ts). */
+  modules: Uint8Array;
 }
 
 const usage = (problem: string, hint: string) => new MergelabError('usage', `experiment: ${problem}`, hint);
@@ -113,6 +133,10 @@ export interface RunExperimentOptions {
   onNote?: (note: string) => void;
   /** After a loop was paused (through onLoop): resolves to resume it. Without it a pause ends the stage early. */
   whenPaused?: (stage: 'merge' | 'correction') => Promise<void>;
+  /** References and features through this evaluator (not disposed here) instead of a fresh one. */
+  evaluator?: SuiteEvaluator;
+  /** Return the run's artefacts (result.kept), with the representations of the first hiddenImages images of each task. */
+  keep?: { hiddenImages: number };
 }
 
 export async function runExperiment(suite: Suite, experiment: unknown, opts: RunExperimentOptions = {}): Promise<ExperimentResult> {
@@ -123,7 +147,8 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
   const scale = suite.manifest.logitScale;
   const rng = createRng(x.seed);
   const limit = x.limit ?? undefined;
-  const ev = new SuiteEvaluator(suite);
+  const ev = opts.evaluator ?? new SuiteEvaluator(suite);
+  const H = opts.keep?.hiddenImages ?? 0;
   const owned: { dispose(): void }[] = [];
   try {
     const refs = await ev.references({ limit });
@@ -133,6 +158,9 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
     const pixelBanks = async () => (banks ??= await Promise.all(images.map((im) => PixelBank.load(im, config.imageSize, limit))));
     const individual = (t: number): Promise<Features> => ev.checkpointFeatures(suite.experts.get(names[t])!, names[t], { limit });
     const heads = names.map((n) => suite.heads.get(n)!);
+    // A frozen model's features for training: with the hidden states when they are to be kept for every image anyway (one pass).
+    const frozenFeatures = (model: ModelInput, t: number) => ev.features(model, names[t], { limit, hiddenStates: H >= labels[t].length });
+    const frozenHidden = (model: ModelInput, t: number) => ev.features(model, names[t], { limit: Math.min(labels[t].length, H), hiddenStates: true });
     const taskShapes = heads.map((h) => ({ name: h.task, numClasses: h.numClasses }));
     const scoreModel = async (m: TrainedModel) => Object.fromEntries(await Promise.all(names.map(async (n, t) => [n, 100 * top1Accuracy(await m.predict(n), labels[t])] as const)));
     const train = async (stage: 'merge' | 'correction', m: TrainedModel, spec: MethodSpec): Promise<StageReport> => {
@@ -190,8 +218,10 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
       const inds = await Promise.all(names.map((_, t) => individual(t)));
       let model: TrainedModel;
       if (c.method === 'surgery') {
-        const merged = await Promise.all(names.map((n) => ev.features({ key: baseKey, params: weights }, n, { limit })));
-        model = new SurgeryModel(names.map((n, t) => ({ name: n, head: heads[t], n: merged[t].n, merged: merged[t].z, individual: inds[t].z })), cp, scale, rng.fork());
+        const base = { key: baseKey, params: weights };
+        const merged = await Promise.all(names.map((_, t) => frozenFeatures(base, t)));
+        const hidden = H > 0 ? await Promise.all(names.map((_, t) => frozenHidden(base, t))) : null;
+        model = new SurgeryModel(names.map((n, t) => ({ name: n, head: heads[t], n: merged[t].n, merged: merged[t].z, individual: inds[t].z, baseHidden: hidden?.[t] })), cp, scale, rng.fork());
       } else if (c.method === 'intervmerge') {
         if (cp.trainCoefficients && !ada) opts.onNote?.(`intervmerge: trainCoefficients needs an AdaMerging base; the ${x.merge.method} merge stays frozen.`);
         const base = cp.trainCoefficients && ada ? { coefficients: ada.coefficients } : { weights };
@@ -209,7 +239,15 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
       finalModel = model;
     }
 
-    const acc = finalModel ? await scoreModel(finalModel) : await ev.score({ key: baseKey, params: weights }, { limit });
+    // The scoring pass, which also gives the kept features and representations.
+    const outs: FinalOutputs[] = [];
+    for (const [t, n] of names.entries()) {
+      if (finalModel) { outs.push(await finalModel.outputs(n, H)); continue; }
+      const f = await frozenFeatures({ key: baseKey, params: weights }, t);
+      const h = H > 0 ? await frozenHidden({ key: baseKey, params: weights }, t) : null;
+      outs.push({ n: f.n, dim: f.dim, z: f.z, predictions: predictFrozen(f.z, f.n, heads[t], scale), hidden: h && { n: h.n, dim: h.dim, z: h.z, cls: h.cls } });
+    }
+    const acc = Object.fromEntries(names.map((n, t) => [n, 100 * top1Accuracy(outs[t].predictions, labels[t])]));
     const tasks: Record<string, TaskScore> = {};
     for (const n of names) {
       const ind = refs.individual[n];
@@ -217,13 +255,29 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
     }
     const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
     const norms = Object.values(tasks).map((s) => s.normalized).filter((v): v is number => v !== null);
+    let kept: KeptArtefacts | undefined;
+    if (opts.keep) {
+      // A correction that trains AdaMerging's λ further (Tinting on it, IntervMerge jointly) keeps the one λ itself.
+      const sharesLambda = !!ada && !!c && (c.method === 'tinting' || (c.method === 'intervmerge' && !!(c.params as TrainedParams).trainCoefficients));
+      const tensors: NamedTensor[] = [...(ada && !sharesLambda ? ada.modules() : []), ...(c && finalModel ? finalModel.modules() : [])];
+      const hasLambda = ada !== null || c?.method === 'tinting';
+      kept = {
+        features: new Map(names.map((n, t) => [n, { n: outs[t].n, z: outs[t].z, predictions: outs[t].predictions }])),
+        hidden: new Map(names.flatMap((n, t) => (outs[t].hidden ? [[n, outs[t].hidden!] as const] : []))),
+        modules: await trainedModulesFile(tensors, {
+          merge: { method: mergeReport.method, params: mergeReport.params }, correction: c ? { method: c.method, params: c.params as TrainedParams } : null,
+          seed: x.seed, suite: suite.manifest.name, tasks: names, ...(hasLambda ? { lambdaTensors: suite.pretrained.params.map((p) => p.name) } : {}),
+        }),
+      };
+    }
     return {
       tasks, average: mean(Object.values(tasks).map((s) => s.accuracy)), normalizedAverage: norms.length ? mean(norms) : null,
       extraParams, seconds: (performance.now() - t0) / 1000, merge: mergeReport, correction: correctionReport,
       ...(ada ? { coefficients: ada.coefficients.toJSON() } : {}),
+      ...(kept ? { kept } : {}),
     };
   } finally {
     for (const o of owned.reverse()) o.dispose();
-    ev.dispose();
+    if (!opts.evaluator) ev.dispose();
   }
 }

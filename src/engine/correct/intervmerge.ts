@@ -14,6 +14,9 @@
  * batches of 16 each, a step per batch). trainCoefficients: with an AdaMerging base, its λ keep
  * training on the same loss (gradient by the coefficients' shortcut, one backward for both).
  * Interpretation (METHODS.md is terse): "tiled" has only R and b, (s + 1)·r per block per task.
+ * Kept tensors (modules()), per task, stacked over the L blocks: full/mini "intervmerge.<task>.w1"
+ * [L, r, d], ".b1" [L, r], ".w2" [L, r, d], ".b2" [L, r] (d = D, or s for mini); tiled
+ * "intervmerge.<task>.R" [L, r, s], ".b" [L, r]; with trainCoefficients also "adamerging.lambda".
  */
 import * as tf from '@tensorflow/tfjs';
 import { MergelabError } from '../errors';
@@ -26,8 +29,8 @@ import { Adam } from '../train/adam';
 import { BatchSampler, type PixelBank, gatherRows } from '../train/data';
 import type { MergeCoefficients } from './coefficients';
 import { iterationsField, lrField, rankField } from './fields';
-import { bankFeatures, l1, predictFrozen } from './losses';
-import type { TrainedMethod, TrainedModel, TrainedParams } from './types';
+import { bankForward, finalOutputs, l1, predictFrozen } from './losses';
+import type { FinalOutputs, NamedTensor, TrainedMethod, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 16;
 export type Variant = 'full' | 'mini' | 'tiled';
@@ -184,19 +187,27 @@ export class IntervMergeModel implements TrainedModel {
     return v;
   }
 
-  /** Student features of task t's images, [N, P]. */
-  async features(t: number): Promise<Float32Array> {
+  async predict(task: string): Promise<Int32Array> {
+    return (await this.outputs(task, 0)).predictions;
+  }
+
+  /** The student's (merge + task's interventions) z [n, P], predictions and, for the first hiddenImages images, the CLS after every intervened block. */
+  async outputs(task: string, hiddenImages: number): Promise<FinalOutputs> {
+    const t = this.tasks.findIndex((x) => x.name === task);
+    const { bank, head } = this.tasks[t];
     const merged = this.mergedNow();
     try {
-      return await bankFeatures(merged.map, this.config, this.tasks[t].bank, this.hooks(this.vars[t]));
+      const { z, cls } = await bankForward(merged.map, this.config, bank, { hooks: this.hooks(this.vars[t]), hiddenImages });
+      return finalOutputs(bank.count, z, predictFrozen(z, bank.count, head, this.logitScale), cls, this.config.hiddenSize);
     } finally {
       if (merged.list) tf.dispose(merged.list);
     }
   }
 
-  async predict(task: string): Promise<Int32Array> {
-    const t = this.tasks.findIndex((x) => x.name === task);
-    return predictFrozen(await this.features(t), this.tasks[t].bank.count, this.tasks[t].head, this.logitScale);
+  modules(): NamedTensor[] {
+    const names = this.variant === 'tiled' ? ['R', 'b'] : ['w1', 'b1', 'w2', 'b2'];
+    const own = this.tasks.flatMap((task, t) => this.vars[t].map((v, k) => ({ name: `intervmerge.${task.name}.${names[k]}`, shape: [...v.shape], values: v.dataSync().slice() as Float32Array })));
+    return this.joint ? [...own, this.joint.named('adamerging.lambda')] : own;
   }
 
   /** Frees the interventions and optimiser state (the base belongs to the caller). */

@@ -7,15 +7,18 @@
  * 16 and steps after each batch (2·T steps per iteration).
  * Merge and inputs are frozen, so it trains on CACHED pairs (z_merged, z_individual): no forward
  * pass of any tower while training. No deviation from METHODS.md.
+ * Kept tensors (modules()): "surgery.<task>.down" [r, P] and "surgery.<task>.up" [P, r] per task.
+ * Its representations (outputs()) are the base merge's CLS tokens (Surgery edits only z) with ẑ.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Representations } from '../eval/bias';
 import type { ClassificationHead } from '../model/heads';
 import type { Rng } from '../random';
 import { Adam } from '../train/adam';
 import { BatchSampler, gatherRows } from '../train/data';
 import { iterationsField, lrField, rankField } from './fields';
-import { l1, predictFrozen } from './losses';
-import type { TrainedMethod, TrainedModel, TrainedParams } from './types';
+import { finalOutputs, l1, predictFrozen } from './losses';
+import type { FinalOutputs, NamedTensor, TrainedMethod, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 16;
 
@@ -38,6 +41,8 @@ export interface SurgeryTask {
   n: number;
   merged: Float32Array;
   individual: Float32Array;
+  /** The base merge's representations of the first m ≤ n images (CLS after every block, L + 1 arrays [m, D]), for outputs(); optional. */
+  baseHidden?: Representations;
 }
 
 export class SurgeryModel implements TrainedModel {
@@ -88,8 +93,26 @@ export class SurgeryModel implements TrainedModel {
   }
 
   async predict(task: string): Promise<Int32Array> {
+    return (await this.outputs(task, 0)).predictions;
+  }
+
+  /** ẑ [n, P] and its predictions; hidden: the base's CLS of the first min(n, hiddenImages, m) images with their ẑ (needs baseHidden). */
+  async outputs(task: string, hiddenImages: number): Promise<FinalOutputs> {
     const t = this.tasks.findIndex((x) => x.name === task);
-    return predictFrozen(this.corrected(t), this.tasks[t].n, this.tasks[t].head, this.logitScale);
+    const { n, head, baseHidden } = this.tasks[t];
+    const z = this.corrected(t);
+    const predictions = predictFrozen(z, n, head, this.logitScale);
+    const m = baseHidden?.cls ? Math.min(hiddenImages, n, baseHidden.n) : 0;
+    if (m === 0) return finalOutputs(n, z, predictions, null, 1);
+    const D = baseHidden!.cls![0].length / baseHidden!.n;
+    return finalOutputs(n, z, predictions, baseHidden!.cls!.map((c) => c.slice(0, m * D)), D);
+  }
+
+  modules(): NamedTensor[] {
+    return this.tasks.flatMap((task, t) => [
+      { name: `surgery.${task.name}.down`, shape: this.down[t].shape, values: this.down[t].dataSync().slice() as Float32Array },
+      { name: `surgery.${task.name}.up`, shape: this.up[t].shape, values: this.up[t].dataSync().slice() as Float32Array },
+    ]);
   }
 
   dispose(): void {

@@ -13,6 +13,10 @@
  * one batch of 32 per task, one step per task (T steps per epoch).
  * Deviation: with an AdaMerging base it continues from the base's trained λ (granularity kept);
  * otherwise it starts from fresh layer-wise λ = 0.3 (the paper's start), whatever the base merge.
+ * Kept tensors (modules()): "tinting.lambda" [T, L] (raw λ, checkpoint tensor order; [T, 1] when
+ * continuing a task-wise AdaMerging base) and per task head "tinting.<task>.weight" [C, P] and
+ * ".bias" [C], or fc2 "tinting.<task>.fc2.weight_delta" [D, M] and ".fc2.bias_delta" [D] (offsets
+ * from the merged last-block fc2).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
@@ -25,8 +29,8 @@ import { BatchSampler, type PixelBank } from '../train/data';
 import { argmaxRows } from '../eval/accuracy';
 import type { MergeCoefficients } from './coefficients';
 import { iterationsField, lrField } from './fields';
-import { frozenLogits, logSoftmax, normalizeRows } from './losses';
-import type { TrainedMethod, TrainedModel, TrainedParams } from './types';
+import { bankForward, finalOutputs, frozenLogits, logSoftmax, normalizeRows } from './losses';
+import type { FinalOutputs, NamedTensor, TrainedMethod, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 32;
 export type TintedLayer = 'head' | 'fc2';
@@ -94,12 +98,21 @@ export class TintingModel implements TrainedModel {
 
   /** Logits [B, C] of task t from merged tensors (spec order) and the task's layer values. */
   logits(t: number, pixels: tf.Tensor4D, merged: readonly tf.Tensor[], w: readonly tf.Tensor[]): tf.Tensor2D {
+    const o = clipVisionForward(this.taskParams(merged, w), this.config, pixels);
+    return this.head(t, o.imageEmbeds ?? o.poolerOutput, w);
+  }
+
+  /** Task t's weights: the merged tensors, with the fc2 offsets added for the fc2 layer (the added tensors are the caller's). */
+  private taskParams(merged: readonly tf.Tensor[], w: readonly tf.Tensor[]): Map<string, tf.Tensor> {
     const params = new Map(this.coefficients.specs.map((s, l) => [s.name, merged[l]]));
     if (this.layer === 'fc2') {
       for (const [k, what] of (['weight', 'bias'] as const).entries()) params.set(fc2Name(this.config, what), tf.add(params.get(fc2Name(this.config, what))!, w[k]));
     }
-    const o = clipVisionForward(params, this.config, pixels);
-    const z = o.imageEmbeds ?? o.poolerOutput; // [B, P]
+    return params;
+  }
+
+  /** Task t's logits [B, C] from z [B, P]: the tinted head, or the frozen one under a tinted fc2. */
+  private head(t: number, z: tf.Tensor2D, w: readonly tf.Tensor[]): tf.Tensor2D {
     if (this.layer === 'fc2') return frozenLogits(z, this.heads[t], this.logitScale);
     return tf.add(tf.matMul(normalizeRows(z), w[0], false, true), w[1]); // [B, C]
   }
@@ -154,22 +167,30 @@ export class TintingModel implements TrainedModel {
   }
 
   async predict(task: string): Promise<Int32Array> {
+    return (await this.outputs(task, 0)).predictions;
+  }
+
+  /** Task t's own model: z [n, P] of its tower (fc2: with its offsets), predictions of its tinted layer, and the CLS after every block of the first hiddenImages images. */
+  async outputs(task: string, hiddenImages: number): Promise<FinalOutputs> {
     const t = this.tasks.findIndex((x) => x.name === task);
     const bank = this.tasks[t].bank;
     const C = this.tasks[t].head.numClasses;
     const merged = this.coefficients.merged();
-    const out = new Int32Array(bank.count);
+    const params = this.taskParams(merged, this.vars[t]);
     try {
-      for (let start = 0; start < bank.count; start += BATCH) {
-        const idx = Array.from({ length: Math.min(BATCH, bank.count - start) }, (_, j) => start + j);
-        const logits = tf.tidy(() => this.logits(t, bank.batch(idx), merged, this.vars[t]));
-        out.set(argmaxRows((await logits.data()) as Float32Array, idx.length, C), start);
-        logits.dispose();
-      }
+      const { z, cls, logits } = await bankForward(params, this.config, bank, { hiddenImages, logits: (zb) => this.head(t, zb, this.vars[t]) });
+      return finalOutputs(bank.count, z, argmaxRows(logits!, bank.count, C), cls, this.config.hiddenSize);
     } finally {
-      tf.dispose(merged);
+      tf.dispose([...new Set([...merged, ...params.values()])]);
     }
-    return out;
+  }
+
+  modules(): NamedTensor[] {
+    const names = this.layer === 'head' ? ['weight', 'bias'] : ['fc2.weight_delta', 'fc2.bias_delta'];
+    return [
+      this.coefficients.named('tinting.lambda'),
+      ...this.tasks.flatMap((task, t) => this.vars[t].map((v, k) => ({ name: `tinting.${task.name}.${names[k]}`, shape: [...v.shape], values: v.dataSync().slice() as Float32Array }))),
+    ];
   }
 
   dispose(): void {

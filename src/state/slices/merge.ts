@@ -122,6 +122,7 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
       const { runs } = get().merge;
       const analyticsJob = get().analytics.jobId;
       const trainJob = get().train.job;
+      const trainRuns = get().train.runs;
       set((s) => ({
         merge: { ...s.merge, job: { status: 'idle' }, runs: [] },
         train: { ...s.train, job: { status: 'idle' }, runs: [] },
@@ -134,6 +135,7 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
         if (analyticsJob) await api.cancel(analyticsJob);
         if (trainJob.status === 'running') await api.cancel(trainJob.jobId);
         await Promise.all(runs.map((r) => api.closeMerge(r.merged.id)));
+        await Promise.all(trainRuns.map((r) => api.closeTrained(r.result.trainedId)));
       } catch { /* the engine is restarting: it holds nothing any more */ }
     },
   };

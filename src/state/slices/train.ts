@@ -3,7 +3,9 @@
  * correction with their parameters (resolved from the trained registry's schema and the preset,
  * quick by default in the page), the image cap and the evaluation interval; one training job at a
  * time in the worker with its live loss points and per-task evaluations, pause/resume, stop early
- * and cancel; and the finished runs, as EvalReports for the accuracy table.
+ * and cancel; and the finished runs, as EvalReports for the accuracy table. Each run's
+ * artefacts stay in the engine under result.trainedId (its trained tensors download with
+ * trainedModules); removing the run, or resetting the lab, closes them.
  */
 import { getTrainedMethod, resolveTrainedParams } from '../../engine/correct/registry';
 import { resolveParams } from '../../engine/merge/params';
@@ -75,6 +77,10 @@ export interface TrainSlice {
   resumeTraining(): Promise<void>;
   stopTraining(): Promise<void>;
   cancelTraining(): Promise<void>;
+  /** The run's trained tensors as one safetensors file (engine/correct/modules.ts). */
+  trainedModules(key: string): Promise<Blob>;
+  /** Forgets a finished run here and its kept artefacts in the engine. */
+  removeTrainRun(key: string): Promise<void>;
 }
 
 /** The base's and the correction's full parameters (throws a usage error for a bad value). */
@@ -162,5 +168,18 @@ export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
     resumeTraining: () => tell('resumeTraining'),
     stopTraining: () => tell('stopTraining'),
     cancelTraining: () => tell('cancel'),
+
+    async trainedModules(key) {
+      const run = get().train.runs.find((r) => r.key === key);
+      if (!run) throw new Error(`no training run ${key}`);
+      return (await ctx.engine.api()).trainedModules(run.result.trainedId);
+    },
+
+    async removeTrainRun(key) {
+      const run = get().train.runs.find((r) => r.key === key);
+      if (!run) return;
+      patch({ runs: get().train.runs.filter((r) => r.key !== key) });
+      await ctx.engine.api().then((api) => api.closeTrained(run.result.trainedId)).catch(() => undefined);
+    },
   };
 };
