@@ -1,19 +1,25 @@
 /** The training loss of every step so far (both stages numbered in one run), live (recharts). */
+import { useRef } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { COLORS } from './AccuracyBars';
+import { ChartExport } from '../export/ChartExport';
 
 export function LossCurve({ points }: { points: { step: number; loss: number }[] }) {
+  const ref = useRef<HTMLDivElement>(null);
   return (
-    <div className="chart" data-testid="loss-curve" data-points={points.length} role="img" aria-label="Training loss against step">
-      <ResponsiveContainer width="100%" height={180}>
-        <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 12 }} label={{ value: 'step', position: 'insideBottomRight', offset: -4 }} />
-          <YAxis domain={[0, 'auto']} tick={{ fontSize: 12 }} />
-          <Tooltip formatter={(v) => Number(v).toFixed(4)} labelFormatter={(l) => `step ${String(l)}`} />
-          <Line dataKey="loss" name="loss" stroke={COLORS.merged} strokeWidth={1.5} dot={false} isAnimationActive={false} />
-        </LineChart>
-      </ResponsiveContainer>
+    <div className="chart-wrap">
+      <div ref={ref} className="chart" data-testid="loss-curve" data-points={points.length} role="img" aria-label="Training loss against step">
+        <ResponsiveContainer width="100%" height={180}>
+          <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 12 }} label={{ value: 'step', position: 'insideBottomRight', offset: -4 }} />
+            <YAxis domain={[0, 'auto']} tick={{ fontSize: 12 }} />
+            <Tooltip formatter={(v) => Number(v).toFixed(4)} labelFormatter={(l) => `step ${String(l)}`} />
+            <Line dataKey="loss" name="loss" stroke={COLORS.merged} strokeWidth={1.5} dot={false} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <ChartExport target={ref} name="training loss" />
     </div>
   );
 }

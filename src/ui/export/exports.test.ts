@@ -16,6 +16,7 @@ import type { EngineApi, MergedModel, MergeFiles } from '../../worker/api';
 import { createInProcessEngine } from '../../worker/in-process';
 import { pickedFolder } from '../../worker/lab-files.node';
 import { fusionBenchExport } from './fusionbench';
+import { matrixSvg } from './heatmap-svg';
 import { hfFolderZip, modelCard } from './hf-zip';
 import { csvField, CSV_COLUMNS, runsCsv, runsJson } from './tables';
 
@@ -151,5 +152,18 @@ describe('FusionBench mapping', () => {
       '_target_: fusion_bench.modelpool.CLIPVisionModelPool', '_recursive_: False', 'processor: openai/clip-vit-base-patch32', 'models:',
       '  _pretrained_: ./pretrained', '  mnist-expert: ./mnist-expert', 'platform: hf', '',
     ].join('\n'));
+  });
+});
+
+describe('matrix SVG', () => {
+  it('draws one coloured cell per entry with its value, and escapes the labels', () => {
+    const svg = matrixSvg(['a<b', 'c&d'], [[1, -0.25], [-0.25, 1]], { cell: (v) => (v > 0 ? 'red' : 'blue'), text: () => 'black', ink: 'black', background: 'white' });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="198" height="198"')).toBe(true);
+    expect(svg.match(/<rect x=/g)).toHaveLength(4);
+    expect(svg.match(/fill="red"/g)).toHaveLength(2);
+    expect(svg).toContain('>-0.25</text>');
+    expect(svg).toContain('a&lt;b');
+    expect(svg).toContain('c&amp;d');
+    expect(svg).not.toContain('a<b');
   });
 });
