@@ -301,7 +301,7 @@ export interface EngineApi {
   /** Forgets a kept run's artefacts (idempotent; closing its suite also drops them). */
   closeTrained(trainedId: string): Promise<void>;
   /** Representation bias (l1, cosine) of each model to the experts per task and layer, from cached hidden states. */
-  explorerBias(suiteId: string, models: ExplorerModel[], opts?: ExplorerOptions, onProgress?: ProgressFn): Promise<BiasReport>;
+  explorerBias(suiteId: string, models: ExplorerModel[], opts?: ExplorerOptions, onProgress?: ProgressFn): Promise<BiasReport & { limit: number }>;
   /** Final features of the same images under the experts and each model, for one shared UMAP layout. */
   explorerFeatures(suiteId: string, models: ExplorerModel[], opts?: ExplorerFeatureOptions, onProgress?: ProgressFn): Promise<ExplorerFeatures>;
   /** Test image `index` of a task, at most maxSize (default 64) pixels a side. */

@@ -72,7 +72,7 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
   /** Kept training runs, next to the suites they belong to (closing a suite drops its runs). */
   const trained = opts.trained ?? new TrainedStore();
   const training = createTrainingMethods({ jobs, suites, trained });
-  const explorer = createExplorerMethods({ jobs, suites, mergedModel: merging.mergedModel });
+  const explorer = createExplorerMethods({ jobs, suites, mergedModel: merging.mergedModel, trained });
 
   return {
     init: guarded(async (init = {}) => {

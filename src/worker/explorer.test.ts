@@ -3,7 +3,9 @@
  * report equals layerBias of features computed independently (a fresh evaluator); the UMAP
  * feature sets are L2-normalised expert/merge features of the same images, sampled
  * deterministically per seed and evenly per task within the point budget; thumbnails are the
- * requested size; a cancelled call rejects with "cancelled" and leaves no tensor behind.
+ * requested size; a kept training run (TA + Surgery) is measured from its kept representations
+ * (Surgery leaves the blocks as the base's, moves z) with its own predictions, on at most the
+ * images it kept; a cancelled call rejects with "cancelled" and leaves no tensor behind.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,7 @@ import { fixturePath } from '../engine/testing/fixtures.node';
 import type { EngineApi, ExplorerFeatures, ExplorerModel } from './api';
 import { createInProcessEngine } from './in-process';
 import { pickedFolder } from './lab-files.node';
+import { TrainedStore } from './trained';
 
 const SUITE = fixturePath('suite-tiny');
 const LIMIT = 12;
@@ -31,8 +34,9 @@ describe('engine API: the bias explorer', () => {
   let api: EngineApi;
   let suiteId: string;
   let ta: ExplorerModel;
+  const trained = new TrainedStore();
   beforeAll(async () => {
-    api = createInProcessEngine({ decoder: nodeImageDecoder });
+    api = createInProcessEngine({ decoder: nodeImageDecoder, trained });
     await api.init({ force: 'cpu' });
     suiteId = (await api.openSuite('suite-tiny', await pickedFolder(SUITE))).id;
     const merged = await api.merge({ pool: { kind: 'suite', suiteId }, method: 'task_arithmetic', params: { lambda: 0.3 } });
@@ -90,6 +94,32 @@ describe('engine API: the bias explorer', () => {
     const f = await api.explorerFeatures(suiteId, [ta], { limit: LIMIT, budget: 2 * 3 * LIMIT - 2 });
     expect(perTask(f).reduce((x, y) => x + y, 0)).toBe(3 * LIMIT - 1);
     expect(Math.min(...perTask(f))).toBeGreaterThanOrEqual(LIMIT - 1);
+  });
+
+  it('a training run: its kept representations and predictions, on at most the images it kept', async () => {
+    const KEPT = 8;
+    const r = await api.train({ suiteId, merge: { method: 'task_arithmetic', params: { lambda: 0.3 } }, correction: { method: 'surgery', params: { iterations: 3, rank: 4 } }, limit: KEPT });
+    const surgery: ExplorerModel = { ref: { kind: 'trained', id: r.trainedId }, label: 'TA + Surgery' };
+    const before = tf.memory().numTensors;
+    const b = await api.explorerBias(suiteId, [ta, surgery], { limit: LIMIT });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(b.limit).toBe(KEPT);
+    const z = b.layers.length - 1;
+    for (let t = 0; t < b.tasks.length; t++) {
+      b.l1[1][t].slice(0, z).forEach((v, l) => expect(v, `${b.tasks[t]} ${b.layers[l]}`).toBeCloseTo(b.l1[0][t][l], 5));
+      expect(b.l1[1][t][z]).not.toBeCloseTo(b.l1[0][t][z], 5);
+    }
+    const f = await api.explorerFeatures(suiteId, [ta, surgery], { limit: LIMIT, budget: 'all' });
+    expect(f.limit).toBe(KEPT);
+    expect(perTask(f)).toEqual([KEPT, KEPT, KEPT]);
+    const run = trained.get(r.trainedId);
+    const key = f.sets[2].key;
+    f.taskNames.forEach((task, t) => {
+      const rows = [...f.tasks.keys()].filter((i) => f.tasks[i] === t);
+      expect(rows.map((i) => f.predictions[key][i])).toEqual([...run.features.get(task)!.predictions.subarray(0, KEPT)]);
+    });
+    await api.closeTrained(r.trainedId);
+    expect((await rejection(api.explorerBias(suiteId, [surgery]))).message).toMatch(/No kept training run/);
   });
 
   it('thumbnails are RGBA at most the requested size', async () => {

@@ -5,21 +5,25 @@
  * model for one shared UMAP layout (a seeded point budget spread evenly over tasks, or all
  * points), and a small thumbnail of one test image for the scatter's hover. Features come through
  * the suite's SuiteEvaluator with hidden states, so bias and UMAP share one forward pass per model
- * and image; a merge's weights are loaded for the call and freed after it (also on cancel).
+ * and image; a merge's weights are loaded for the call and freed after it (also on cancel). A
+ * training run brings its kept representations (TrainedStore: the final corrected model's CLS and
+ * z of its first ≤ 512 images, its own predictions), so the explorer measures at most as many
+ * images per task as every compared run kept.
  */
 import * as Comlink from 'comlink';
 import { denormalize } from '../engine/data/examples';
 import { balancedIndices } from '../engine/embed/subsample';
 import { embeddingSets, selectImages } from '../engine/embed/suite-sets';
-import { DEFAULT_BUDGET } from '../engine/embed/embed';
+import { DEFAULT_BUDGET } from '../engine/embed/constants';
 import { MergelabError } from '../engine/errors';
-import { type BiasSource, biasReport, collectBiasFeatures } from '../engine/eval/bias';
+import { type BiasSource, biasReport, collectBiasFeatures, type Representations } from '../engine/eval/bias';
 import type { Checkpoint } from '../engine/model/clip-vit/checkpoint';
 import { loadParams } from '../engine/model/clip-vit/load';
 import { disposeParams, type ParamMap } from '../engine/params/param-map';
 import { type EngineApi, EXPLORER_IMAGES, type ExplorerModel, type ExplorerOptions, type ProgressFn } from './api';
 import type { JobSignal, Jobs } from './jobs';
 import type { SuiteStore } from './suites';
+import type { TrainedStore } from './trained';
 
 type ExplorerMethods = Pick<EngineApi, 'explorerBias' | 'explorerFeatures' | 'testImageThumbnail'>;
 
@@ -28,6 +32,13 @@ export interface ExplorerDeps {
   suites: SuiteStore;
   /** A held merge by id (throws a clear error for an unknown id). */
   mergedModel(id: string): { ck: Checkpoint; key: string; suiteId: string | null };
+  trained: Pick<TrainedStore, 'get'>;
+}
+
+/** The first n rows of kept representations. */
+function firstRows(h: Representations, n: number): Representations {
+  const d = h.cls?.[0] ? h.cls[0].length / h.n : 0;
+  return { n, dim: h.dim, z: h.z.subarray(0, n * h.dim), cls: h.cls?.map((c) => c.subarray(0, n * d)) ?? null };
 }
 
 const usage = (message: string, hint: string) => new MergelabError('usage', message, hint);
@@ -36,13 +47,31 @@ export function createExplorerMethods(deps: ExplorerDeps): ExplorerMethods {
   /** Keys layouts of this engine apart from an earlier one's (ids restart when the worker does). */
   const realm = `${Date.now().toString(36)}${Math.floor(Math.random() * 2 ** 32).toString(36)}`;
 
-  /** Features with hidden states of the experts and each model on the first `limit` images per task. */
-  const gather = async (suiteId: string, models: ExplorerModel[], limit: number, signal: JobSignal, onProgress?: ProgressFn) => {
+  /**
+   * Features with hidden states of the experts and each model on the first images of every task:
+   * `limit`, or fewer when a training run kept fewer; with the limit used and the runs' own predictions.
+   */
+  const gather = async (suiteId: string, models: ExplorerModel[], requested: number, signal: JobSignal, onProgress?: ProgressFn) => {
     const { suite, evaluator, problems } = deps.suites.get(suiteId);
     if (problems.size) {
       throw new MergelabError('data', `The test data of ${[...problems.keys()].join(', ')} cannot be read, so the explorer cannot measure the suite.`, 'Fix or replace those files and load the suite again.');
     }
-    if (!(Number.isInteger(limit) && limit > 0)) throw usage(`The explorer needs a positive whole number of images per task, got ${limit}.`, 'Pick how many images per task to measure (e.g. 100).');
+    if (!(Number.isInteger(requested) && requested > 0)) throw usage(`The explorer needs a positive whole number of images per task, got ${requested}.`, 'Pick how many images per task to measure (e.g. 100).');
+    const tasks = suite.manifest.tasks.map((t) => t.name);
+    const counts = await Promise.all(tasks.map(async (t) => (await suite.images(t)).count));
+    const runs = models.flatMap((m) => (m.ref.kind === 'trained' ? [{ m, run: deps.trained.get(m.ref.id) }] : []));
+    let limit = requested;
+    for (const { m, run } of runs) {
+      if (run.suiteId !== suiteId) throw usage(`${m.label} was trained on another suite.`, 'Train it on the loaded suite, then open the explorer.');
+      tasks.forEach((t, i) => {
+        const kept = run.hidden.get(t)?.n ?? 0;
+        if (kept < counts[i]) limit = Math.min(limit, kept);
+      });
+    }
+    if (limit < 1) throw usage('A compared training run kept no images of some task.', 'Train it again on the loaded suite.');
+    const given = (rows: (t: string, n: number) => Representations | Int32Array) =>
+      Object.fromEntries(tasks.map((t, i) => [t, rows(t, Math.min(limit, counts[i]))]));
+    const predictions: Record<string, Record<string, Int32Array>> = {};
     const loaded: ParamMap[] = [];
     try {
       const sources: BiasSource[] = [];
@@ -56,13 +85,17 @@ export function createExplorerMethods(deps: ExplorerDeps): ExplorerMethods {
           loaded.push(params);
           sources.push({ key: merged.key, label: m.label, params });
         } else {
-          throw usage(`${m.label}: training runs cannot be explored in this version of the engine.`, 'Compare the pretrained model and merges.');
+          const run = deps.trained.get(m.ref.id);
+          const key = `trained:${m.ref.id}`;
+          sources.push({ key, label: m.label, given: given((t, n) => firstRows(run.hidden.get(t)!, n)) as Record<string, Representations> });
+          predictions[key] = given((t, n) => run.features.get(t)!.predictions.subarray(0, n)) as Record<string, Int32Array>;
         }
       }
-      return await collectBiasFeatures(evaluator, sources, {
+      const input = await collectBiasFeatures(evaluator, sources, {
         limit, signal,
         onProgress: (p) => onProgress?.({ stage: `features of ${p.model} on ${p.task}`, done: p.step + (p.total ? p.done / p.total : 0), total: p.steps }),
       });
+      return { input, limit, predictions };
     } finally {
       loaded.forEach(disposeParams);
     }
@@ -71,18 +104,20 @@ export function createExplorerMethods(deps: ExplorerDeps): ExplorerMethods {
   return {
     async explorerBias(suiteId, models, opts: ExplorerOptions = {}, onProgress) {
       if (!models.length) throw usage('The bias explorer was given no model to measure.', 'Pick at least one model (e.g. the pretrained model or a merge).');
-      return deps.jobs.run(opts.jobId, async (signal) => biasReport(await gather(suiteId, models, opts.limit ?? EXPLORER_IMAGES, signal, onProgress)));
+      return deps.jobs.run(opts.jobId, async (signal) => {
+        const { input, limit } = await gather(suiteId, models, opts.limit ?? EXPLORER_IMAGES, signal, onProgress);
+        return { ...biasReport(input), limit };
+      });
     },
 
     async explorerFeatures(suiteId, models, opts = {}, onProgress) {
       const budget = opts.budget ?? DEFAULT_BUDGET;
       if (budget !== 'all' && !(budget >= 1)) throw usage(`The point budget must be a positive number or 'all', got ${budget}.`, 'Use e.g. 5,000 points, or all points.');
       const seed = opts.seed ?? 0;
-      const limit = opts.limit ?? EXPLORER_IMAGES;
       return deps.jobs.run(opts.jobId, async (signal) => {
-        const input = await gather(suiteId, models, limit, signal, onProgress);
+        const { input, limit, predictions } = await gather(suiteId, models, opts.limit ?? EXPLORER_IMAGES, signal, onProgress);
         const { suite } = deps.suites.get(suiteId);
-        const all = embeddingSets(suite, input, `${realm}|${suiteId}|limit ${limit}|budget ${budget}|seed ${seed}`);
+        const all = embeddingSets(suite, input, `${realm}|${suiteId}|limit ${limit}|budget ${budget}|seed ${seed}`, predictions);
         const counts = input.tasks.map((t) => input.labels[t].length);
         const perSet = budget === 'all' ? Infinity : Math.floor(budget / all.sets.length);
         const chosen = balancedIndices(counts, Math.min(perSet, counts.reduce((a, b) => a + b, 0)), seed);

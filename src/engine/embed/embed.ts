@@ -10,6 +10,7 @@
  * arrangement); graph and optimiser on typed arrays (see fuzzy-graph.ts, layout.ts).
  */
 import { CancelledError, MergelabError } from '../errors';
+import { DEFAULT_BUDGET, PCA_FIT_ROWS } from './constants';
 import { createRng } from '../random';
 import { fuzzySimplicialSet } from './fuzzy-graph';
 import { exactKnn } from './knn';
@@ -42,9 +43,7 @@ export interface EmbedOptions {
   nEpochs?: number;
 }
 
-export const DEFAULT_BUDGET = 5000;
-/** PCA axes are fitted on at most this many seeded rows of the union (all rows are projected). */
-export const PCA_FIT_ROWS = 4096;
+export { DEFAULT_BUDGET, PCA_FIT_ROWS };
 
 export type EmbedStage = 'pca' | 'knn' | 'graph' | 'layout';
 

@@ -5,8 +5,7 @@
  * multiply-adds, layout ≈ 2.4 µs per point and epoch. An idle machine is ~2–3× faster; treat it as
  * an order of magnitude, not a promise.
  */
-import { PCA_FIT_ROWS } from './embed';
-import { defaultEpochs } from './layout';
+import { defaultEpochs, PCA_FIT_ROWS } from './constants';
 
 const NS_PER_MAC = 0.4e-9; // tfjs WASM matMul, loaded machine
 const LAYOUT_S_PER_POINT_EPOCH = 2.4e-6;

@@ -12,6 +12,7 @@
 import { findABParams } from 'umap-js/dist/umap.js';
 import type { Rng } from '../random';
 import type { FuzzyGraph } from './fuzzy-graph';
+import { defaultEpochs } from './constants';
 
 export interface LayoutOptions {
   /** Default: umap-js's schedule for the number of points. */
@@ -34,9 +35,7 @@ export interface LayoutOptions {
   approxPow?: boolean;
 }
 
-export function defaultEpochs(n: number): number {
-  return n <= 2500 ? 500 : n <= 5000 ? 400 : n <= 7500 ? 300 : 200;
-}
+export { defaultEpochs };
 
 const CLIP = 4;
 const clip = (v: number) => (v > CLIP ? CLIP : v < -CLIP ? -CLIP : v);
