@@ -11,6 +11,8 @@ import { startEmbedWorker } from './worker/embed-client';
 import { OpfsCache } from './worker/opfs-store';
 import { App } from './ui/App';
 import { StoreContext } from './ui/store-context';
+import { pageStorage } from './ui/theme/storage';
+import { applyTheme, followSystemTheme, loadTheme } from './ui/theme/theme';
 import './ui/styles.css';
 
 declare global {
@@ -20,17 +22,12 @@ declare global {
   }
 }
 
-function storage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null; // storage disabled: the setting is not remembered
-  }
-}
+applyTheme(loadTheme(pageStorage())); // before the first paint: no flash of the other theme
+followSystemTheme(pageStorage());
 
 const store = createLabStore({
   startEngine: startWorkerEngine,
-  storage: storage(),
+  storage: pageStorage(),
   search: window.location.search,
   clearUrlForce() {
     const url = new URL(window.location.href);

@@ -157,11 +157,13 @@ export const createCacheSlice: SliceCreator<CacheSlice> = (set, get, ctx) => {
     async refreshFeatureStats() {
       const p = persistedSuite;
       if (!p || get().suite.info?.id !== p.suiteId) return;
+      const before = get().cache.features?.written;
       try {
         patch({ features: await (await ctx.engine.api()).featureCacheStats(p.suiteId) });
       } catch {
-        // the suite closed meanwhile: nothing to show
+        return; // the suite closed meanwhile: nothing to show
       }
+      if (get().cache.features?.written !== before) await get().refreshCache(); // the usage grew
     },
   };
 };

@@ -1,4 +1,8 @@
-/** A running operation: its stage, a thin bar and, when the engine says what it counts, how far (bytes, images, …). */
+/**
+ * A running operation: its stage, a thin bar and, when the engine says what it counts, how far
+ * (bytes, images, …). The page's one progress display for long work: a polite live region, so a
+ * screen reader hears the stage names; the bar carries the label as its accessible name.
+ */
 import type { Progress } from '../../worker/api';
 import { formatBytes } from '../format';
 
@@ -11,9 +15,9 @@ export function ProgressLine({ progress, label }: { progress: Progress | null; l
   const fraction = progress && progress.total > 0 ? progress.done / progress.total : 0;
   const detail = progress ? amount(progress) : '';
   return (
-    <div className="progress" role="status" data-testid="progress">
+    <div className="progress" role="status" aria-live="polite" data-testid="progress">
       <span>{label}{progress ? `: ${progress.stage}…` : '…'}</span>
-      <progress max={1} value={fraction} />
+      <progress max={1} value={fraction} aria-label={label} />
       {detail && <span className="progress-detail">{detail}</span>}
     </div>
   );

@@ -1,11 +1,34 @@
 /**
- * The header: the lab's name, which backend runs (and why a faster one was not used), and the
- * backend setting (persisted; `?backend=` in the URL overrides it until the setting is changed).
+ * The header: the lab's name, which backend runs (adapter, threads; why a faster one was not
+ * used), the engine's tfjs memory (polled every 2 s while the page is visible), the backend
+ * setting (persisted; `?backend=` in the URL overrides it until the setting is changed) and the
+ * theme (system / light / dark).
  */
 import { BACKEND_SETTINGS, type BackendSetting } from '../../state/settings';
 import { ErrorBox } from '../components/ErrorBox';
-import { backendLabel } from '../format';
+import { backendLabel, formatBytes, formatCount } from '../format';
 import { useLab } from '../store-context';
+import { ThemeSelect } from '../theme/ThemeSelect';
+import { useVisibleInterval } from '../theme/visible-interval';
+
+const MEMORY_POLL_MS = 2000;
+
+/** tfjs memory in the worker: tensors and bytes, and GPU bytes where the backend reports them. */
+function MemoryStatus() {
+  const ready = useLab((s) => s.backend.status === 'ready');
+  const memory = useLab((s) => s.memory);
+  const poll = useLab((s) => s.pollMemory);
+  useVisibleInterval(() => void poll(), MEMORY_POLL_MS, ready);
+  if (!ready || !memory) return null;
+  const gpu = memory.gpuBytes !== null ? `, GPU ${formatBytes(memory.gpuBytes)}` : '';
+  return (
+    <span className="memory" data-testid="engine-memory" data-tensors={memory.numTensors} data-bytes={memory.numBytes}
+      title="tfjs memory in the engine worker, updated every 2 s while this tab is visible">
+      <span className="muted">Engine memory</span>
+      {formatCount(memory.numTensors)} tensors, {formatBytes(memory.numBytes)}{gpu}{memory.unreliable ? ' (approximate)' : ''}
+    </span>
+  );
+}
 
 function BackendStatus() {
   const backend = useLab((s) => s.backend);
@@ -56,7 +79,9 @@ export function Header() {
       <span className="tagline">multi-task model merging of CLIP vision models, in your browser</span>
       <div className="header-right">
         <BackendStatus />
+        <MemoryStatus />
         <BackendSettingSelect />
+        <ThemeSelect />
       </div>
     </header>
   );
