@@ -7,6 +7,7 @@
  * Types only: no DOM, no tfjs.
  */
 import type { BackendChoice, BackendName } from '../engine/backend';
+import type { CoefficientsJson } from '../engine/correct/coefficients-json';
 import type { ErrorInfo } from '../engine/errors';
 import type { CheckpointSummary } from '../engine/model/clip-vit/summary';
 import type { ClassExample } from '../engine/data/examples';
@@ -189,7 +190,8 @@ export interface MergeFiles {
 /** A training run on a loaded suite: a base merge (any merge id, or adamerging) and an optional correction. */
 export interface TrainSpec {
   suiteId: string;
-  merge: { method: string; params?: Record<string, ParamValue> };
+  /** coefficients (AdaMerging only): use these (exported or published, engine/correct/coefficients-json.ts) instead of training them. */
+  merge: { method: string; params?: Record<string, ParamValue>; coefficients?: CoefficientsJson };
   correction?: { method: string; params?: Record<string, ParamValue> } | null;
   /** Defaults of the trained methods: the papers' schedules, or the short teaching one (default quick). */
   preset?: 'paper' | 'quick';
@@ -217,6 +219,8 @@ export interface TrainResult {
   correction: { method: string; params: Record<string, ParamValue>; steps: number; trainSeconds: number } | null;
   /** Stopped early by stopTraining. */
   stoppedEarly: boolean;
+  /** AdaMerging's final coefficients (raw λ), when the base was AdaMerging. */
+  coefficients?: CoefficientsJson;
   /** Handle of the run's kept artefacts in the engine (trainedModules, closeTrained; worker-side TrainedStore in trained.ts). */
   trainedId: string;
   /** High-water of the worker's tfjs bytes in use during the job (see JobMemory). */

@@ -110,6 +110,23 @@ describe('engine API: training jobs', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('returns AdaMerging\'s learned coefficients; given back, they merge without training to the same accuracy; misfits are a typed error', async () => {
+    const ada = { method: 'adamerging', params: { granularity: 'layer', iterations: 2 } };
+    const trained = await api.train({ suiteId, merge: ada, limit: LIMIT });
+    expect(trained.merge.steps).toBe(2);
+    const c = trained.coefficients!;
+    expect(c).toMatchObject({ format: 'mergelab-coefficients', granularity: 'layer', tasks: ['waves', 'folders', 'scans'] });
+    expect(c.lambda.flat().some((v) => v !== 0.3)).toBe(true); // it learnt something
+    const loaded = await api.train({ suiteId, merge: { ...ada, coefficients: JSON.parse(JSON.stringify(c)) }, limit: LIMIT });
+    expect(loaded.merge.steps).toBe(0);
+    expect(loaded.coefficients).toEqual(c);
+    expect(loaded.report.tasks).toEqual(trained.report.tasks);
+    const e = await rejection(api.train({ suiteId, merge: { ...ada, coefficients: { ...c, lambda: c.lambda.slice(1) } }, limit: LIMIT }));
+    expect(e).toMatchObject({ code: 'coefficients' });
+    expect((e as unknown as { message: string }).message).toMatch(/2 rows for 3 tasks/);
+    await Promise.all([trained, loaded].map((r) => api.closeTrained(r.trainedId)));
+  });
+
   it('refuses an unknown correction with a usage error naming the field', async () => {
     const e = await rejection(api.train({ suiteId, merge: { method: 'task_arithmetic' }, correction: { method: 'nope' } }));
     expect(e).toMatchObject({ code: 'usage' });

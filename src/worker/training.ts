@@ -90,6 +90,7 @@ export function createTrainingMethods({ jobs, suites, trained }: { jobs: Jobs; s
           return {
             report: buildReport(suite, refs, accuracy), extraParams: r.extraParams, seconds: r.seconds,
             merge: stage(r.merge), correction: r.correction ? stage(r.correction) : null, stoppedEarly: c.stopped, trainedId, peakBytes: signal.peakBytes,
+            ...(r.coefficients ? { coefficients: r.coefficients } : {}),
           };
         });
       } finally {

@@ -133,7 +133,7 @@ describe('AdaMerging', () => {
     expect(tw.toJSON().lambda.map((r) => r[0])).toEqual([0.2202, 0.1413, 0.2826].map((v) => Math.fround(v)));
     for (const [bad, re] of [
       [[0.1, 0.2], /2 rows for 3 tasks/], [json, /they are layer-wise/], [{ lambda: [[0.1], [NaN], [0.3]] }, /row 2 \(b\)/],
-      [{ ...tw.toJSON(), tasks: ['x', 'y', 'z'] }, /tasks x, y, z differ/], [{ nope: 1 }, /no "lambda"/],
+      [{ ...tw.toJSON(), tasks: ['x', 'y', 'z'] }, /for tasks x, y, z, this suite has a, b, c/], [{ nope: 1 }, /no "lambda"/],
     ] as [unknown, RegExp][]) {
       expect(() => tw.load(bad)).toThrow(re);
       try { tw.load(bad); } catch (e) { expect((e as { code: string }).code).toBe('coefficients'); }

@@ -10,27 +10,14 @@
  * Memory: θ0 plus T task vectors as tensors (ViT-B/32 × 8: ~3.2 GB; the zoo: 7 MB).
  */
 import * as tf from '@tensorflow/tfjs';
-import { MergelabError } from '../errors';
 import type { Checkpoint, ParamSpec } from '../model/clip-vit/checkpoint';
 import { openMerge } from '../merge/open-merge';
 import { PoolReader } from '../merge/pool-reader';
 import type { ParamMap } from '../params/param-map';
+import { CoefficientsError, type CoefficientsJson, type Granularity, parseCoefficients } from './coefficients-json';
 import type { NamedTensor } from './types';
 
-export type Granularity = 'task' | 'layer';
-
-export interface CoefficientsJson {
-  format: 'mergelab-coefficients';
-  version: 1;
-  granularity: Granularity;
-  /** TIES-selected task vectors (AdaMerging++). */
-  plus: boolean;
-  tasks: string[];
-  /** Parameter tensors, in order (layer-wise only). */
-  tensors?: string[];
-  /** Raw (unclamped) λ: [T][1] task-wise, [T][L] layer-wise. */
-  lambda: number[][];
-}
+export type { CoefficientsJson, Granularity };
 
 export interface CoefficientOptions {
   granularity: Granularity;
@@ -136,21 +123,12 @@ export class MergeCoefficients {
     };
   }
 
-  /** Loads exported or published coefficients (task-wise: `[[λ1], …]` or a flat `[λ1, …]`). Throws a typed error naming what does not fit. */
+  /** Loads exported or published coefficients (coefficients-json.ts formats) of this model's granularity. Throws a typed error naming what does not fit. */
   load(json: unknown): void {
-    const bad = (problem: string) => new MergelabError('coefficients', `These coefficients do not fit: ${problem}.`,
-      `Give ${this.tasks.length} task rows (${this.tasks.join(', ')}) of ${this.granularity === 'task' ? '1 value' : `${this.specs.length} values (one per tensor, in checkpoint order)`}, as exported by this lab.`);
-    const j = (Array.isArray(json) ? { lambda: json } : json) as Partial<CoefficientsJson>;
-    if (!j || typeof j !== 'object' || !Array.isArray(j.lambda)) throw bad('no "lambda" array');
-    if (j.granularity && j.granularity !== this.granularity) throw bad(`they are ${j.granularity}-wise, this model is ${this.granularity}-wise`);
-    if (j.tasks && j.tasks.join() !== this.tasks.join()) throw bad(`tasks ${j.tasks.join(', ')} differ from ${this.tasks.join(', ')}`);
-    if (j.tensors && j.tensors.join() !== this.specs.map((s) => s.name).join()) throw bad('their tensor list differs from this checkpoint\'s');
-    const rows = j.lambda.map((r) => (Array.isArray(r) ? r : [r]));
-    const width = this.lambda.shape[1];
-    if (rows.length !== this.tasks.length) throw bad(`${rows.length} rows for ${this.tasks.length} tasks`);
-    const wrong = rows.findIndex((r) => r.length !== width || r.some((v) => typeof v !== 'number' || !Number.isFinite(v)));
-    if (wrong >= 0) throw bad(`row ${wrong + 1} (${this.tasks[wrong]}) is not ${width} finite number${width > 1 ? 's' : ''}`);
-    tf.tidy(() => this.lambda.assign(tf.tensor2d(rows as number[][])));
+    const names = this.specs.map((s) => s.name);
+    const c = parseCoefficients(json, this.tasks, names);
+    if (c.granularity !== this.granularity) throw new CoefficientsError(`they are ${c.granularity}-wise, this model is ${this.granularity}-wise`, this.tasks, names.length);
+    tf.tidy(() => this.lambda.assign(tf.tensor2d(c.lambda)));
   }
 
   dispose(): void {

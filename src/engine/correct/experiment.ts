@@ -27,7 +27,7 @@ import { createRng } from '../random';
 import { PixelBank } from '../train/data';
 import { type LoopOptions, type TrainProgress, TrainingLoop } from '../train/loop';
 import { AdaMergingModel } from './adamerging';
-import { type Granularity, MergeCoefficients } from './coefficients';
+import { type CoefficientsJson, type Granularity, MergeCoefficients } from './coefficients';
 import { IntervMergeModel } from './intervmerge';
 import { predictFrozen } from './losses';
 import { trainedModulesFile } from './modules';
@@ -77,7 +77,7 @@ export interface ExperimentResult {
   merge: StageReport;
   correction: StageReport | null;
   /** AdaMerging's learned coefficients (coefficients.ts JSON), when the base was AdaMerging. */
-  coefficients?: unknown;
+  coefficients?: CoefficientsJson;
   /** With RunExperimentOptions.keep: the final model's artefacts. */
   kept?: KeptArtefacts;
 }
