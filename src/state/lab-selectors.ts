@@ -30,13 +30,23 @@ function modelsPool(s: LabState): LabPool | null {
   };
 }
 
+/** The loaded suite's pool: all its tasks or the chosen subset (subset slice). */
+export function suitePool(s: LabState): LabPool | null {
+  const info = s.suite.status === 'ready' ? s.suite.info : null;
+  if (!info) return null;
+  const tasks = s.subset.tasks;
+  return tasks
+    ? { ref: { kind: 'suite', suiteId: info.id, tasks }, label: `suite ${info.name} (${tasks.length} of ${info.experts.length} experts: ${tasks.join(', ')})`, suite: true }
+    : { ref: { kind: 'suite', suiteId: info.id }, label: `suite ${info.name} (${info.experts.length} experts)`, suite: true };
+}
+
 /** Whether both a suite and a Models-panel pool are there to choose from. */
 export const hasPoolChoice = (s: LabState): boolean => s.suite.status === 'ready' && modelsPool(s) !== null;
 
 /** The loaded suite's models (unless the user chose the Models panel's), else the Models panel's pool. */
 export function labPool(s: LabState): LabPool | null {
   const info = s.suite.status === 'ready' ? s.suite.info : null;
-  if (info && !(s.merge.useModels && modelsPool(s))) return { ref: { kind: 'suite', suiteId: info.id }, label: `suite ${info.name} (${info.experts.length} experts)`, suite: true };
+  if (info && !(s.merge.useModels && modelsPool(s))) return suitePool(s);
   return modelsPool(s);
 }
 

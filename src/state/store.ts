@@ -15,6 +15,8 @@ import { createMergeSlice } from './slices/merge';
 import { createSuiteSlice } from './slices/suite';
 import { createSweepSlice } from './slices/sweep';
 import { createTrainSlice } from './slices/train';
+import { createSubsetSlice } from './slices/subset';
+import { createLessonSlice } from './slices/lesson';
 import { createRunsSlice, watchRuns } from './slices/runs';
 import type { RunsDb } from './runs/db';
 import type { LabContext, LabState } from './slices/types';
@@ -60,6 +62,8 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     ...createCacheSlice(set, get, ctx),
     ...createMemorySlice(set, get, ctx),
     ...createTrainSlice(set, get, ctx),
+    ...createSubsetSlice(set, get, ctx),
+    ...createLessonSlice(set, get, ctx),
     ...createRunsSlice(set, get, ctx),
   }));
   watchRuns(store);

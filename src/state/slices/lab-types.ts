@@ -75,7 +75,7 @@ export interface MergeSlice {
   removeRun(key: string): Promise<void>;
   /** The merged HF folder's two files, for download (not kept in the state). */
   mergeFiles(key: string): Promise<MergeFiles>;
-  /** Forgets every merge, the sweep and the analytics (the pool changed). */
+  /** Forgets every merge, the sweep, the analytics and the task subset (the pool changed). */
   resetLab(): Promise<void>;
 }
 

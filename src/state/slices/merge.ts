@@ -128,6 +128,7 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
         train: { ...s.train, job: { status: 'idle' }, runs: [] },
         sweep: { ...IDLE_SWEEP, lambda: s.sweep.lambda },
         analytics: { task: { status: 'idle' }, jobId: null },
+        subset: { tasks: null },
       }));
       try {
         const api = await ctx.engine.api();

@@ -5,6 +5,7 @@
  * merge is closed right after scoring: the sweep keeps only its report.
  */
 import { asErrorInfo } from '../../worker/api';
+import { suitePool } from '../lab-selectors';
 import type { SliceCreator } from './types';
 import type { SweepSlice } from './lab-types';
 
@@ -26,11 +27,13 @@ export const createSweepSlice: SliceCreator<SweepSlice> = (set, get, ctx) => {
     const jobId = `sweep-${call}`;
     runningJob = jobId;
     const generation = ctx.engine.generation;
-    const live = () => call === latest && generation === ctx.engine.generation && get().suite.info?.id === info.id;
+    const pool = suitePool(get())!.ref;
+    const tasks = get().subset.tasks;
+    const live = () => call === latest && generation === ctx.engine.generation && get().suite.info?.id === info.id && get().subset.tasks === tasks;
     patch({ status: 'running', error: null });
     try {
       const api = await ctx.engine.api();
-      const merged = await api.merge({ pool: { kind: 'suite', suiteId: info.id }, method: 'task_arithmetic', params: { lambda } }, { jobId });
+      const merged = await api.merge({ pool, method: 'task_arithmetic', params: { lambda } }, { jobId });
       try {
         const report = await api.evaluate(info.id, merged.id, { limit: get().sweep.limit, jobId });
         if (live()) {

@@ -13,6 +13,8 @@ import type { BackendName } from '../../engine/backend';
 import type { OpfsCache } from '../../worker/opfs-store';
 import type { LabSlices } from './lab-types';
 import type { TrainSlice } from './train';
+import type { SubsetSlice } from './subset';
+import type { LessonSlice } from './lesson';
 import type { RunsSlice } from './runs';
 import type { RunsDb } from '../runs/db';
 
@@ -78,7 +80,7 @@ export interface PoolSlice {
   refreshPool(): Promise<void>;
 }
 
-export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice & RunsSlice;
+export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice & SubsetSlice & LessonSlice & RunsSlice;
 
 /** What the slices need from the outside world. */
 export interface LabContext {

@@ -65,7 +65,9 @@ describe('URL state codec', () => {
       tasks: ['digits', 'signs'], lambda: 0.5, open: ['lessons'], lesson: { id: 'ties', step: 1 }, hidden: ['models', 'train'],
     };
     expect(encodeUrlState(s)).toBe('v=1&suite=demo&m=ties&p.k=20&p.aggregate=mean&eval=100&t=digits&t=signs&lam=0.5&open=lessons&lesson=ties&step=2&hide=models,train');
-    expect(decodeUrlState('')).toEqual({ state: DEFAULT_URL_STATE, notices: [] });
+    expect(decodeUrlState('')).toEqual({ state: DEFAULT_URL_STATE, notices: [], present: [] });
+    expect(decodeUrlState(`#${encodeUrlState(s)}`).present).toEqual(['suite', 'merge', 'evalLimit', 'tasks', 'lambda', 'open', 'lesson', 'hidden']);
+    expect(decodeUrlState('#v=1&cp.rank=4&hide=').present).toEqual(['train', 'hidden']);
   });
 
   it('ignores unknown fields with a notice that names them', () => {

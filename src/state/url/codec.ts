@@ -26,8 +26,8 @@ import type { MethodId, ParamValue } from '../../engine/merge/types';
 
 export const URL_VERSION = 1;
 
-/** Controls a lesson link may hide (ids of the page's sections and the merge method picker). */
-export const HIDEABLE = ['suite-picker', 'models', 'method', 'tasks', 'train', 'results', 'sweep', 'analytics'] as const;
+/** Controls a lesson link may hide: the Models panels, the merge method picker, the task subset, and the train, results, λ and analytics panels. */
+export const HIDEABLE = ['models', 'method', 'tasks', 'train', 'results', 'sweep', 'analytics'] as const;
 export type HideableId = (typeof HIDEABLE)[number];
 /** Views that can be opened (the lesson sidebar). */
 export const VIEWS = ['lessons'] as const;
@@ -67,10 +67,19 @@ export interface DecodeOptions {
   lessonIds?: readonly string[];
 }
 
+/** Groups of fields a link can set; a lesson step applies only the groups its setup names. */
+export type UrlGroup = 'suite' | 'merge' | 'evalLimit' | 'tasks' | 'lambda' | 'train' | 'open' | 'lesson' | 'hidden';
+const GROUP_KEYS: Record<UrlGroup, RegExp> = {
+  suite: /^suite$/, merge: /^(m|p\..+)$/, evalLimit: /^eval$/, tasks: /^t$/, lambda: /^lam$/,
+  train: /^(tb|tc|preset|tlimit|tevery|bp\..+|cp\..+)$/, open: /^open$/, lesson: /^(lesson|step)$/, hidden: /^hide$/,
+};
+
 export interface Decoded {
   state: UrlState;
   /** One line per field that could not be used, naming it. */
   notices: string[];
+  /** The groups the link names (the others are at their defaults). */
+  present: UrlGroup[];
 }
 
 const TRAIN_BASES = ['adamerging', ...METHODS.map((m) => m.id)];
@@ -111,15 +120,17 @@ export function decodeUrlState(hash: string, opts: DecodeOptions = {}): Decoded 
   const notices: string[] = [];
   const d = DEFAULT_URL_STATE;
   const state: UrlState = structuredClone(d);
-  if ([...q.keys()].length === 0) return { state, notices };
+  const keys = [...new Set(q.keys())];
+  const present = (Object.keys(GROUP_KEYS) as UrlGroup[]).filter((g) => keys.some((k) => GROUP_KEYS[g].test(k)));
+  if (keys.length === 0) return { state, notices, present };
   const v = q.get('v');
   if (v === null || !/^\d+$/.test(v)) {
     notices.push(`Link field "v" (version) is ${v === null ? 'missing' : `"${v}"`}: this is not a mergelab experiment link, so the lab keeps its defaults.`);
-    return { state, notices };
+    return { state, notices, present: [] };
   }
   if (Number(v) > URL_VERSION) {
     notices.push(`Link field "v" is ${v}: the link was made by a newer mergelab (this one reads v=${URL_VERSION}). The lab keeps its defaults; open the link in the newer version.`);
-    return { state, notices };
+    return { state, notices, present: [] };
   }
   const bad = (key: string, what: string, raw: string, kept: string) => notices.push(`Link field "${key}" = "${raw}" is not ${what}; kept ${kept}.`);
   const seen = new Set<string>();
@@ -165,9 +176,9 @@ export function decodeUrlState(hash: string, opts: DecodeOptions = {}): Decoded 
   one('step', (raw) => { if (!/^[1-9]\d*$/.test(raw)) return false; if (state.lesson) state.lesson.step = Number(raw) - 1; return true; }, 'a step number from 1', 'step 1');
   state.hidden = readList(q, 'hide', HIDEABLE, notices, seen);
   seen.add('v');
-  const unknown = [...new Set(q.keys())].filter((k) => !seen.has(k) && !/^(p|bp|cp)\./.test(k));
+  const unknown = keys.filter((k) => !seen.has(k) && !/^(p|bp|cp)\./.test(k));
   if (unknown.length) notices.push(`Link field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not known to this version and ${unknown.length > 1 ? 'were' : 'was'} ignored.`);
-  return { state, notices };
+  return { state, notices, present };
 }
 
 /** `prefix.name=value` pairs validated against a schema, one by one (a bad one is dropped with a notice). */
