@@ -15,6 +15,7 @@ import { createMergeSlice } from './slices/merge';
 import { createSuiteSlice } from './slices/suite';
 import { createSweepSlice } from './slices/sweep';
 import { createTrainSlice } from './slices/train';
+import { createExplorerSlice } from './slices/explorer';
 import { createSubsetSlice } from './slices/subset';
 import { createLessonSlice } from './slices/lesson';
 import { createRunsSlice, watchRuns } from './slices/runs';
@@ -34,6 +35,8 @@ export interface LabStoreOptions {
   demoUrl?: string;
   /** Delay of the λ sweep after the slider stops (default 250 ms). */
   sweepDebounceMs?: number;
+  /** Starts the UMAP worker for the bias explorer (the page: startEmbedWorker; tests: an in-process EmbedApi). */
+  startEmbed?: LabContext['startEmbed'];
   /** Opens the OPFS input cache (the page: OpfsCache.open); absent: nothing is cached. */
   openCache?: () => Promise<OpfsCache | null>;
   /** Opens the persisted runs database (the page: openRunsDb); absent: runs live in memory only. */
@@ -48,6 +51,7 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     clearUrlForce: opts.clearUrlForce ?? (() => undefined),
     demoUrl: opts.demoUrl ?? 'http://127.0.0.1/zoo/mini8/',
     sweepDebounceMs: opts.sweepDebounceMs ?? 250,
+    startEmbed: opts.startEmbed,
     openCache: opts.openCache,
     runsDb: opts.runsDb,
   };
@@ -62,6 +66,7 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     ...createCacheSlice(set, get, ctx),
     ...createMemorySlice(set, get, ctx),
     ...createTrainSlice(set, get, ctx),
+    ...createExplorerSlice(set, get, ctx),
     ...createSubsetSlice(set, get, ctx),
     ...createLessonSlice(set, get, ctx),
     ...createRunsSlice(set, get, ctx),

@@ -6,6 +6,7 @@ import type { MouseEvent } from 'react';
 import { AnalyticsPanel } from './panels/AnalyticsPanel';
 import { CachePanel } from './panels/CachePanel';
 import { CheckpointList } from './panels/CheckpointList';
+import { ExplorerPanel } from './panels/ExplorerPanel';
 import { Header } from './panels/Header';
 import { LoadPanel } from './panels/LoadPanel';
 import { MergePanel } from './panels/MergePanel';
@@ -36,6 +37,7 @@ export function App() {
         <MergePanel />
         <TrainPanel />
         <ResultsPanel />
+        <ExplorerPanel />
         <RunsPanel />
         <SweepPanel />
         <AnalyticsPanel />

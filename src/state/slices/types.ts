@@ -13,6 +13,8 @@ import type { BackendName } from '../../engine/backend';
 import type { OpfsCache } from '../../worker/opfs-store';
 import type { LabSlices } from './lab-types';
 import type { TrainSlice } from './train';
+import type { ExplorerSlice } from './explorer';
+import type { EmbedHandle } from '../../worker/embed-client';
 import type { SubsetSlice } from './subset';
 import type { LessonSlice } from './lesson';
 import type { RunsSlice } from './runs';
@@ -80,7 +82,7 @@ export interface PoolSlice {
   refreshPool(): Promise<void>;
 }
 
-export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice & SubsetSlice & LessonSlice & RunsSlice;
+export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice & ExplorerSlice & SubsetSlice & LessonSlice & RunsSlice;
 
 /** What the slices need from the outside world. */
 export interface LabContext {
@@ -96,6 +98,8 @@ export interface LabContext {
   demoUrl: string;
   /** Delay of the λ sweep after the slider stops moving. */
   sweepDebounceMs: number;
+  /** Starts the UMAP worker (the page: startEmbedWorker); absent: the explorer cannot lay out points. */
+  startEmbed?: (onCrash: (info: ErrorInfo) => void) => EmbedHandle;
   /** Opens the persisted runs (IndexedDB); absent: runs are kept in memory only. */
   runsDb?: () => Promise<RunsDb>;
 }

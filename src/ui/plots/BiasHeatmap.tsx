@@ -21,7 +21,7 @@ export function BiasHeatmap({ report, metric, model, range, cell = 34 }: BiasHea
   return (
     <figure className="bias-heatmap" data-testid="bias-heatmap">
       <figcaption>{report.models[model]?.label}: {metric === 'l1' ? 'L1' : 'cosine'} bias, {lo.toPrecision(2)} – {hi.toPrecision(2)}</figcaption>
-      <svg width={w} height={ht} role="img" aria-label={`bias heatmap of ${report.models[model]?.label}`}>
+      <svg width={w} height={ht} fill="currentColor" role="img" aria-label={`bias heatmap of ${report.models[model]?.label}`}>
         {h.cols.map((c, j) => (
           <text key={c} transform={`translate(${left + j * cell + cell / 2}, ${top - 6}) rotate(-45)`} fontSize={11}>{c}</text>
         ))}

@@ -43,7 +43,7 @@ export function BiasLines({ report, metric, task, onMetric, onTask, height = 300
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="layer" />
           <YAxis tickFormatter={(v: number) => v.toPrecision(2)} />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : String(v))} />
+          <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : String(v))} contentStyle={{ background: 'var(--panel)', borderColor: 'var(--line)' }} />
           <Legend />
           {keys.map((k, i) => <Line key={k} dataKey={k} stroke={categoricalColor(i)} dot isAnimationActive={false} />)}
         </LineChart>

@@ -10,7 +10,7 @@
  * neighbours.ts and colors.ts.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type ColorBy, legendEntries, pointColor, type PointInfo } from './colors';
+import { type ColorBy, cssColor, legendEntries, pointColor, type PointInfo } from './colors';
 import { GridIndex } from './grid-index';
 import { type Neighbour, nearestInFeatureSpace } from './neighbours';
 import type { FeatureTable, ScatterLayout } from './scatter-data';
@@ -93,10 +93,12 @@ export function Scatter(props: ScatterProps) {
     el.width = width * dpr;
     el.height = height * dpr;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = '#ffffff';
+    const ink = cssColor('--ink', 'black');
+    ctx.fillStyle = cssColor('--panel', 'white');
     ctx.fillRect(0, 0, width, height);
     if (lines) {
-      ctx.strokeStyle = 'rgba(60, 60, 60, 0.18)';
+      ctx.strokeStyle = cssColor('--muted', 'gray');
+      ctx.globalAlpha = 0.3;
       ctx.lineWidth = 0.7;
       ctx.beginPath();
       for (let r = 0; r < shown.length / 2; r++) {
@@ -106,6 +108,7 @@ export function Scatter(props: ScatterProps) {
         ctx.lineTo(x1, y1);
       }
       ctx.stroke();
+      ctx.globalAlpha = 1;
     }
     for (const [color, rows] of groups) {
       ctx.fillStyle = color;
@@ -124,8 +127,8 @@ export function Scatter(props: ScatterProps) {
       ctx.arc(x, y, radius, 0, 2 * Math.PI);
       ctx.stroke();
     };
-    if (selected) { ring(selected.row, '#111111', 6); for (const n of selected.neighbours) ring(n.index, '#2f5bd3', 5); }
-    if (hovered !== null && hovered < shown.length / 2) ring(hovered, '#111111', 5);
+    if (selected) { ring(selected.row, ink, 6); for (const n of selected.neighbours) ring(n.index, cssColor('--accent', 'blue'), 5); }
+    if (hovered !== null && hovered < shown.length / 2) ring(hovered, ink, 5);
   }, [shown, view, groups, lines, hovered, selected, width, height]);
 
   useEffect(() => { // wheel zoom needs a non-passive listener to keep the page from scrolling

@@ -1,11 +1,11 @@
-/** Controls for a Scatter: which layout is shown (expert → merged → corrected), lines to a reference layout, colouring. */
+/** Controls for a Scatter: which layout is shown (expert → merged → corrected; without onActive, no switch), lines to a reference layout, colouring. */
 import type { ColorBy } from './colors';
 import type { ScatterLayout } from './scatter-data';
 
 export interface ScatterToolbarProps {
   layouts: Pick<ScatterLayout, 'id' | 'label'>[];
   active: string;
-  onActive: (id: string) => void;
+  onActive?: (id: string) => void;
   linesTo: string | null;
   onLinesTo: (id: string | null) => void;
   colorBy: ColorBy;
@@ -15,11 +15,13 @@ export interface ScatterToolbarProps {
 export function ScatterToolbar(p: ScatterToolbarProps) {
   return (
     <div className="scatter-toolbar" role="toolbar">
-      <span className="segmented">
-        {p.layouts.map((l) => (
-          <button key={l.id} type="button" aria-pressed={l.id === p.active} onClick={() => p.onActive(l.id)}>{l.label}</button>
-        ))}
-      </span>
+      {p.onActive && (
+        <span className="segmented" role="group" aria-label="Layout shown">
+          {p.layouts.map((l) => (
+            <button key={l.id} type="button" aria-pressed={l.id === p.active} onClick={() => p.onActive!(l.id)}>{l.label}</button>
+          ))}
+        </span>
+      )}
       <label>Lines to{' '}
         <select value={p.linesTo ?? ''} onChange={(e) => p.onLinesTo(e.target.value || null)}>
           <option value="">none</option>

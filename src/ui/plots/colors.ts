@@ -8,6 +8,12 @@ const CATEGORICAL = [
   '#a0cbe8', '#ffbe7d', '#ff9d9a', '#86bcb6', '#8cd17d', '#f1ce63', '#d4a6c8', '#fabfd2', '#d7b5a6', '#79706e',
 ];
 
+/** A colour custom property of the page (styles.css; dark mode redefines them), for canvas drawing; `fallback` outside a page. */
+export function cssColor(name: string, fallback: string): string {
+  const v = typeof document === 'undefined' ? '' : getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
 export const CORRECT_COLOR = '#2e9d4d';
 export const INCORRECT_COLOR = '#d1352b';
 

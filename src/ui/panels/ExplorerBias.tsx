@@ -1,0 +1,42 @@
+/**
+ * The explorer's bias view: the line chart over layers (one line per model: pretrained, base,
+ * corrected; a task picker with the all-tasks mean; L1 or cosine), the same numbers as a table
+ * (readable without the chart), and a task × layer heatmap per model on one shared colour range.
+ */
+import { useState } from 'react';
+import type { BiasMetric, BiasReport } from '../../engine/eval/bias';
+import { BiasHeatmap } from '../plots/BiasHeatmap';
+import { BiasLines } from '../plots/BiasLines';
+import { type BiasTask, heatmap, lineRows, seriesKeys } from '../plots/bias-data';
+
+export function ExplorerBias({ report }: { report: BiasReport }) {
+  const [metric, setMetric] = useState<BiasMetric>('l1');
+  const [task, setTask] = useState<BiasTask>('all');
+  const rows = lineRows(report, metric, task);
+  const keys = seriesKeys(report);
+  const ranges = report.models.map((_, m) => heatmap(report, metric, m));
+  const range: [number, number] = [Math.min(...ranges.map((h) => h.min)), Math.max(...ranges.map((h) => h.max))];
+  return (
+    <div data-testid="explorer-bias">
+      <BiasLines report={report} metric={metric} task={task} onMetric={setMetric} onTask={setTask} />
+      <div className="table-scroll">
+        <table className="accuracy" data-testid="bias-table">
+          <caption>{metric === 'l1' ? 'L1' : 'Cosine'} bias to the experts on {task === 'all' ? 'all tasks (mean)' : report.tasks[task]}</caption>
+          <thead><tr><th scope="col">model</th>{report.layers.map((l) => <th key={l} scope="col">{l}</th>)}</tr></thead>
+          <tbody>
+            {keys.map((k, m) => (
+              <tr key={k} data-testid="bias-row" data-model={report.models[m].label}>
+                <th scope="row">{k}</th>
+                {rows.map((r) => <td key={r.layer} className="num" data-layer={r.layer}>{(r[k] as number).toPrecision(3)}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h4>Task × layer, per model (one colour range)</h4>
+      <div className="scatter-pair">
+        {report.models.map((m, i) => <BiasHeatmap key={m.key} report={report} metric={metric} model={i} range={range} cell={26} />)}
+      </div>
+    </div>
+  );
+}
