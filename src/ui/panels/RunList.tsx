@@ -1,30 +1,37 @@
 /**
  * The merges run so far: method and parameters, what the engine noted (identical experts, …),
- * size and time, the two files of its Hugging Face folder to download, and remove.
+ * size and time, its Hugging Face folder to download (the two files, or one zip with a model
+ * card), and remove.
  */
+import { useState } from 'react';
 import type { MergeRun } from '../../state/slices/lab-types';
 import { ErrorBox } from '../components/ErrorBox';
+import { saveBlob as save } from '../export/download';
+import { hfFolderZip, modelCard } from '../export/hf-zip';
 import { formatBytes, formatMs } from '../format';
 import { useLab } from '../store-context';
-
-function save(name: string, blob: Blob) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 function Run({ run }: { run: MergeRun }) {
   const mergeFiles = useLab((s) => s.mergeFiles);
   const remove = useLab((s) => s.removeRun);
   const evaluate = useLab((s) => s.evaluateRun);
   const busy = useLab((s) => s.merge.job.status === 'running');
+  const [zip, setZip] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
   const download = async (which: 'config' | 'model') => {
     const files = await mergeFiles(run.key);
     if (which === 'config') save('config.json', new Blob([files.configJson], { type: 'application/json' }));
     else save('model.safetensors', files.model);
+  };
+  const downloadZip = async () => {
+    setZip({ busy: true, error: null });
+    try {
+      const files = await mergeFiles(run.key);
+      const zip = await hfFolderZip(run.merged.name, files, modelCard(run.merged, run.label));
+      save(`${run.merged.name}.zip`, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+      setZip({ busy: false, error: null });
+    } catch (e) {
+      setZip({ busy: false, error: `The zip failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
   };
   const m = run.merged;
   return (
@@ -42,6 +49,8 @@ function Run({ run }: { run: MergeRun }) {
         <span className="muted">Download the HF folder:</span>
         <button className="secondary-button" data-testid="download-config" onClick={() => void download('config')}>config.json</button>
         <button className="secondary-button" data-testid="download-model" onClick={() => void download('model')}>model.safetensors</button>
+        <button className="secondary-button" data-testid="download-zip" onClick={() => void downloadZip()} disabled={zip.busy}>HF folder (.zip)</button>
+        <span className="muted" aria-live="polite" data-testid="zip-status">{zip.busy ? 'Zipping the HF folder…' : zip.error}</span>
         <button className="link" onClick={() => void remove(run.key)}>remove</button>
       </div>
     </li>

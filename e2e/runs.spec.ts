@@ -1,0 +1,62 @@
+/**
+ * Runs and comparison in Chromium (issue 7.1): two merges on the demo zoo are recorded in the
+ * runs table; sorting by a column (aria-sort) and selecting both draws the comparison charts
+ * (per-task bars against the references, accuracy vs extra parameters); the runs survive a reload
+ * (IndexedDB); delete one, then clear all through the confirm dialog.
+ */
+import { expect, test } from './support/test';
+import { MergeLab } from './support/merge-lab';
+
+test('two demo merges land in the runs table, compare in charts, survive a reload, delete and clear', async ({ lab, page }) => {
+  const ml = new MergeLab(page);
+  const panel = page.getByTestId('runs-panel');
+  const rows = panel.getByTestId('runs-row');
+  await lab.open();
+  await expect(panel.getByTestId('runs-status')).toContainText('0 recorded runs');
+  await ml.loadDemo();
+  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await ml.chooseMethod('Task Arithmetic');
+  await ml.merge();
+  await ml.chooseMethod('Weight averaging');
+  await ml.merge();
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText('Task Arithmetic · λ 0.3 · first 50 images');
+  await expect(rows.nth(1)).toContainText('Weight averaging');
+  await expect(rows.nth(0)).toHaveAttribute('data-kind', 'merge');
+
+  // Sort by average accuracy: the header says so and the rows follow the figures.
+  const accHeader = panel.locator('th', { has: page.getByTestId('sort-accuracy') });
+  await page.getByTestId('sort-accuracy').click();
+  await expect(accHeader).toHaveAttribute('aria-sort', 'ascending');
+  const accs = async () => (await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[6].textContent ?? ''))).map(Number);
+  const up = await accs();
+  expect(up[0]).toBeLessThanOrEqual(up[1]);
+  await page.getByTestId('sort-accuracy').press('Enter'); // keyboard: the same button flips the direction
+  await expect(accHeader).toHaveAttribute('aria-sort', 'descending');
+  expect(await accs()).toEqual([...up].reverse());
+
+  await expect(panel.getByTestId('runs-compare')).toHaveCount(0);
+  await panel.getByLabel('Select all runs').check();
+  const bars = panel.getByTestId('compare-bars');
+  await expect(bars).toBeVisible();
+  // 8 tasks + the average, each with pretrained, individual and the two runs.
+  await expect(bars.locator('.recharts-bar-rectangle')).toHaveCount(9 * 4);
+  await expect(bars.locator('.recharts-legend-item')).toHaveCount(4);
+  const scatter = panel.getByTestId('compare-scatter');
+  await expect(scatter.locator('.recharts-scatter-symbol')).toHaveCount(2);
+  await expect(scatter.locator('.recharts-cartesian-axis-tick-value').first()).toHaveText('0');
+
+  await page.reload();
+  await expect(lab.backendBadge).not.toHaveText(/starting/, { timeout: 60_000 });
+  await expect(panel.getByTestId('runs-status')).toContainText('2 recorded runs');
+  await expect(rows).toHaveCount(2);
+  await panel.getByRole('button', { name: /^Delete Weight averaging/ }).click();
+  await expect(rows).toHaveCount(1);
+  await page.reload();
+  await expect(rows).toHaveCount(1);
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('runs-clear').click();
+  await expect(rows).toHaveCount(0);
+  await page.reload();
+  await expect(panel.getByTestId('runs-status')).toContainText('0 recorded runs');
+});
