@@ -66,7 +66,7 @@ export function ExplorerUmap({ scatter }: { scatter: ExplorerScatter }) {
     <div data-testid="explorer-umap">
       <div className="scatter-toolbar">
         <label><input type="checkbox" checked={pair} onChange={(e) => setPair(e.currentTarget.checked)} data-testid="umap-pair" /> Side by side</label>
-        {!pair && <button type="button" className="secondary-button" disabled={playing} onClick={() => setPlaying(true)}>Play {data.layouts.map((l) => l.label).join(' → ')}</button>}
+        {!pair && <button type="button" className="secondary-button" disabled={playing} onClick={() => setPlaying(true)} aria-label={`Play ${data.layouts.map((l) => l.label).join(' → ')}`}>Play {['expert', 'merged', 'corrected'].slice(0, data.layouts.length).join(' → ')}</button>}
       </div>
       {pair ? (
         <>
