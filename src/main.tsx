@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { openRunsDb } from './state/runs/db';
 import { createLabStore, type LabState } from './state/store';
+import { syncUrl } from './state/url/sync';
 import { startWorkerEngine } from './worker/client';
 import { startEmbedWorker } from './worker/embed-client';
 import { OpfsCache } from './worker/opfs-store';
@@ -41,6 +42,9 @@ const store = createLabStore({
 });
 window.__mergelab = { getState: () => store.getState() };
 void store.getState().start();
+const demoUrl = new URL('zoo/mini8/', document.baseURI).href;
+// The experiment in the URL hash: restored from the link, then kept up to date (replaceState).
+void syncUrl(store, { hash: () => window.location.hash, replaceHash: (h) => window.history.replaceState(window.history.state, '', `#${h}`) }, { demoUrl });
 void store.getState().refreshCache();
 void store.getState().loadRuns();
 

@@ -1,6 +1,7 @@
 /**
  * The page layout: a skip link, the header (backend, memory, theme), the cache, the task suite, loading models, the pool check and the model
- * cards, then merging, the results, the λ sweep and the task-vector analytics.
+ * cards, then merging, the results, the λ sweep and the task-vector analytics; the bar with the
+ * lessons toggle and Copy link above, the lesson sidebar beside them (lessons may hide sections).
  */
 import type { MouseEvent } from 'react';
 import { AnalyticsPanel } from './panels/AnalyticsPanel';
@@ -16,6 +17,9 @@ import { RunsPanel } from './panels/RunsPanel';
 import { SuitePanel } from './panels/SuitePanel';
 import { SweepPanel } from './panels/SweepPanel';
 import { TrainPanel } from './panels/TrainPanel';
+import { Hideable } from './lessons/Hideable';
+import { LabBar } from './lessons/LabBar';
+import { LessonSidebar } from './lessons/LessonSidebar';
 
 /** Moves the focus to the main content without touching the URL hash (it holds the experiment). */
 function skipToMain(e: MouseEvent) {
@@ -28,20 +32,26 @@ export function App() {
     <>
       <a className="skip-link" href="#main" onClick={skipToMain}>Skip to main content</a>
       <Header />
+      <LabBar />
+      <div className="lab-layout">
       <main className="main" id="main" tabIndex={-1}>
         <CachePanel />
         <SuitePanel />
-        <LoadPanel />
-        <PoolPanel />
-        <CheckpointList />
+        <Hideable id="models">
+          <LoadPanel />
+          <PoolPanel />
+          <CheckpointList />
+        </Hideable>
         <MergePanel />
-        <TrainPanel />
-        <ResultsPanel />
+        <Hideable id="train"><TrainPanel /></Hideable>
+        <Hideable id="results"><ResultsPanel /></Hideable>
         <ExplorerPanel />
         <RunsPanel />
-        <SweepPanel />
-        <AnalyticsPanel />
+        <Hideable id="sweep"><SweepPanel /></Hideable>
+        <Hideable id="analytics"><AnalyticsPanel /></Hideable>
       </main>
+      <LessonSidebar />
+      </div>
     </>
   );
 }

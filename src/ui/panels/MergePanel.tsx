@@ -12,6 +12,7 @@ import { asErrorInfo } from '../../worker/api';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';
 import { ParamForm } from '../forms/ParamForm';
+import { Hideable } from '../lessons/Hideable';
 import { useLab } from '../store-context';
 import { RunList } from './RunList';
 
@@ -77,15 +78,17 @@ export function MergePanel() {
           : <span className="muted">Load a suite (or the demo), or a pretrained model and experts in the Models panel, to merge.</span>}
       </p>
       {choice && <PoolChoice />}
-      <div className="method-row">
-        <label>
-          Method{' '}
-          <select data-testid="method" value={merge.method} disabled={running} onChange={(e) => setMethod(e.currentTarget.value as MethodId)}>
-            {METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
-          </select>
-        </label>
-        <span className="muted">{method.summary} <a href={method.paper.url} target="_blank" rel="noreferrer">{method.paper.title}</a></span>
-      </div>
+      <Hideable id="method">
+        <div className="method-row">
+          <label>
+            Method{' '}
+            <select data-testid="method" value={merge.method} disabled={running} onChange={(e) => setMethod(e.currentTarget.value as MethodId)}>
+              {METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+            </select>
+          </label>
+          <span className="muted">{method.summary} <a href={method.paper.url} target="_blank" rel="noreferrer">{method.paper.title}</a></span>
+        </div>
+      </Hideable>
       <ParamForm fields={method.params} values={values} onChange={setParam} />
       {error && <ErrorBox error={error} title="Parameter:" />}
       {onSuite && <EvalLimit />}

@@ -9,6 +9,7 @@ import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';
 import { useLab } from '../store-context';
 import { TaskCard } from './TaskCard';
+import { TaskSubset } from './TaskSubset';
 
 function SuiteView() {
   const info = useLab((s) => s.suite.info);
@@ -29,6 +30,7 @@ function SuiteView() {
         <p className="bad" data-testid="suite-problems">{broken} task{broken > 1 ? 's have' : ' has'} data that cannot be used (below): merges work, evaluation waits until it is fixed.</p>
       )}
       {info.notes.length > 0 && <ul className="notes muted">{info.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>}
+      <TaskSubset tasks={info.tasks.map((t) => t.name)} />
       <div className="task-grid">{info.tasks.map((t) => <TaskCard key={t.name} t={t} />)}</div>
     </div>
   );
