@@ -8,6 +8,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
 import { fixturePath } from '../engine/testing/fixtures.node';
+import { lossPoints } from '../engine/train/loss-series';
 import type { EngineApi } from '../worker/api';
 import { createInProcessEngine } from '../worker/in-process';
 import { pickedFolder } from '../worker/lab-files.node';
@@ -38,7 +39,7 @@ describe('train slice', () => {
     s().setEvalLimit(16);
     await s().runMerge();
     const seen: number[] = [];
-    const unsub = store.subscribe((st) => { if (st.train.job.status === 'running') seen.push(st.train.job.losses.length); });
+    const unsub = store.subscribe((st) => { if (st.train.job.status === 'running') seen.push(st.train.job.losses.count); });
     await s().startTraining();
     unsub();
     expect(s().train.job).toEqual({ status: 'idle' });
@@ -46,7 +47,7 @@ describe('train slice', () => {
     const [run] = s().train.runs;
     expect(run.label).toBe('Task Arithmetic · λ 0.3 + Representation Surgery · 18 steps · first 16 images');
     expect(run.baseLabel).toBe('Task Arithmetic · λ 0.3');
-    expect(run.losses.map((l) => l.step)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
+    expect(lossPoints(run.losses).map((l) => l.step)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
     expect(run.result.correction).toMatchObject({ method: 'surgery', steps: 18, params: { rank: 4, iterations: 3 } });
     const ta = s().merge.runs[0].report;
     expect(ta.status).toBe('done');
@@ -67,9 +68,9 @@ describe('train slice', () => {
     const unsub = store.subscribe((st) => {
       const j = st.train.job;
       if (j.status !== 'running') return;
-      if (j.losses.length >= 2 && !paused) { paused = true; void s().pauseTraining(); }
+      if (j.losses.count >= 2 && !paused) { paused = true; void s().pauseTraining(); }
       if (j.paused && !resumed) { resumed = true; void s().resumeTraining(); }
-      if (resumed && !j.paused && j.losses.length >= 4 && !cancelled) { cancelled = true; void s().cancelTraining(); }
+      if (resumed && !j.paused && j.losses.count >= 4 && !cancelled) { cancelled = true; void s().cancelTraining(); }
     });
     await s().startTraining();
     unsub();
@@ -89,7 +90,7 @@ describe('train slice', () => {
     let closing: Promise<void> | null = null;
     let asked = false; // set before closeSuite runs: its own synchronous set() notifies this listener again
     const unsub = store.subscribe((st) => {
-      if (asked || st.train.job.status !== 'running' || st.train.job.losses.length < 2) return;
+      if (asked || st.train.job.status !== 'running' || st.train.job.losses.count < 2) return;
       asked = true;
       closing = s().closeSuite();
     });
@@ -113,6 +114,31 @@ describe('train slice', () => {
     expect((await api.trainedModules(b.result.trainedId)).size).toBeGreaterThan(0);
     await s().closeSuite();
     await expect(api.trainedModules(b.result.trainedId)).rejects.toMatchObject({ code: 'engine' });
+  });
+
+  it('runs AdaMerging with given coefficients (its own export) to the same accuracy; misfits keep the text and name the problem', async () => {
+    s().setCoefficientsText('{"lambda": [0.1,', 'pasted');
+    expect(s().train.coefficients).toMatchObject({ source: 'pasted', text: '{"lambda": [0.1,', json: null, error: { code: 'coefficients' } });
+    expect(s().train.coefficients!.error!.message).toMatch(/not valid JSON/);
+    s().setCoefficientsText('[0.1, 0.2]', 'pasted');
+    expect(s().train.coefficients!.error!.message).toMatch(/2 rows for 3 tasks/);
+    expect(s().train.base).toBe('task_arithmetic'); // nothing else changed
+
+    s().setTrainBase('adamerging');
+    s().setTrainBaseParam('iterations', 1);
+    s().setCorrection(null);
+    s().clearCoefficients();
+    await s().startTraining();
+    const learnt = s().train.runs[0].result;
+    expect(learnt.coefficients).toMatchObject({ granularity: 'layer', tasks: ['waves', 'folders', 'scans'] });
+    s().setTrainBase('task_arithmetic');
+    s().setCoefficientsText(JSON.stringify(learnt.coefficients), 'coefficients.json');
+    expect(s().train).toMatchObject({ base: 'adamerging', baseGiven: { granularity: 'layer', plus: false }, coefficients: { error: null } });
+    await s().startTraining();
+    const [, loaded] = s().train.runs;
+    expect(loaded.label).toBe('AdaMerging · layer-wise · loaded coefficients · first 16 images');
+    expect(loaded.result.merge.steps).toBe(0);
+    expect(loaded.result.report.tasks).toEqual(learnt.report.tasks);
   });
 
   it('refuses an out-of-range parameter with a usage error, without training', async () => {

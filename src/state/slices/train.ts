@@ -5,11 +5,17 @@
  * time in the worker with its live loss points and per-task evaluations, pause/resume, stop early
  * and cancel; and the finished runs, as EvalReports for the accuracy table. Each run's
  * artefacts stay in the engine under result.trainedId (its trained tensors download with
- * trainedModules); removing the run, or resetting the lab, closes them.
+ * trainedModules); removing the run, or resetting the lab, closes them. AdaMerging can also
+ * run with given coefficients (exported by the lab or published, picked or pasted): they are
+ * checked against the suite before anything runs, and the text stays as given when they do not fit.
  */
+import { type CoefficientsJson, parseCoefficientsText } from '../../engine/correct/coefficients-json';
 import { getTrainedMethod, resolveTrainedParams } from '../../engine/correct/registry';
+import { MergelabError } from '../../engine/errors';
+import { type LossSeries, addLoss, emptyLossSeries } from '../../engine/train/loss-series';
+import { canonicalParams } from '../../engine/model/clip-vit/names';
 import { resolveParams } from '../../engine/merge/params';
-import { asErrorInfo, type ErrorInfo, type ParamValue, type TrainResult, type TrainSpec, type TrainUpdate } from '../../worker/api';
+import { asErrorInfo, type ErrorInfo, type OpenedSuite, type ParamValue, type TrainResult, type TrainSpec, type TrainUpdate } from '../../worker/api';
 import { runLabel } from '../lab-selectors';
 import type { SliceCreator } from './types';
 
@@ -24,8 +30,8 @@ export interface TrainRun {
   baseLabel: string;
   limit: number | null;
   result: TrainResult;
-  /** Its loss curve (the running job's losses, kept). */
-  losses: { step: number; loss: number }[];
+  /** Its loss curve (the running job's, kept; bounded: lossPoints draws it). */
+  losses: LossSeries;
 }
 
 export interface TrainLive {
@@ -41,8 +47,8 @@ export type TrainJob =
   | { status: 'idle' }
   | {
       status: 'running'; jobId: string; paused: boolean; live: TrainLive | null;
-      /** Loss of every step so far, numbered across both stages. */
-      losses: { step: number; loss: number }[];
+      /** Loss of the steps so far, numbered across both stages, as a bounded series (engine/train/loss-series.ts). */
+      losses: LossSeries;
       evals: { stage: 'merge' | 'correction'; step: number; tasks: Record<string, number> }[];
       notes: string[];
     }
@@ -64,6 +70,8 @@ export interface TrainSlice {
     evalEvery: number;
     job: TrainJob;
     runs: TrainRun[];
+    /** Coefficients AdaMerging uses instead of training (picked or pasted): the text as given and what it read as, or why not. */
+    coefficients: { source: string; text: string; json: CoefficientsJson | null; error: ErrorInfo | null } | null;
   };
   setTrainBase(id: string): void;
   setTrainBaseParam(name: string, v: ParamValue): void;
@@ -81,6 +89,15 @@ export interface TrainSlice {
   trainedModules(key: string): Promise<Blob>;
   /** Forgets a finished run here and its kept artefacts in the engine. */
   removeTrainRun(key: string): Promise<void>;
+  /** Reads coefficients for the loaded suite; when they fit, the base becomes AdaMerging of their granularity (runs without training). */
+  setCoefficientsText(text: string, source: string): void;
+  clearCoefficients(): void;
+}
+
+/** Coefficients text read for a suite's tasks and its checkpoint's tensors (throws the typed error when they do not fit). */
+export function suiteCoefficients(text: string, info: OpenedSuite | null): CoefficientsJson {
+  if (!info) throw new MergelabError('usage', 'There is no suite to check the coefficients against.', 'Load a suite (or Load demo) first.');
+  return parseCoefficientsText(text, info.tasks.map((t) => t.name), canonicalParams(info.pretrained.summary.config).map((p) => p.name));
 }
 
 /** The base's and the correction's full parameters (throws a usage error for a bad value). */
@@ -90,8 +107,8 @@ export function trainParams(t: TrainSlice['train']) {
   return { base, correction };
 }
 
-const baseLabelOf = (id: string, params: Record<string, ParamValue>) =>
-  id === 'adamerging' ? `AdaMerging · ${String(params.granularity)}-wise${params.plus ? '++' : ''}` : runLabel(id, params);
+const baseLabelOf = (id: string, params: Record<string, ParamValue>, loaded = false) =>
+  id === 'adamerging' ? `AdaMerging · ${String(params.granularity)}-wise${params.plus ? '++' : ''}${loaded ? ' · loaded coefficients' : ''}` : runLabel(id, params);
 
 export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
   let nextJob = 1;
@@ -105,7 +122,7 @@ export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
   };
 
   return {
-    train: { base: 'task_arithmetic', baseGiven: {}, correction: 'surgery', given: {}, preset: 'quick', limit: 100, evalEvery: 100, job: { status: 'idle' }, runs: [] },
+    train: { base: 'task_arithmetic', baseGiven: {}, correction: 'surgery', given: {}, preset: 'quick', limit: 100, evalEvery: 100, job: { status: 'idle' }, runs: [], coefficients: null },
 
     setTrainBase: (base) => patch({ base, baseGiven: {} }),
     setTrainBaseParam: (name, v) => patch({ baseGiven: { ...get().train.baseGiven, [name]: v } }),
@@ -122,11 +139,18 @@ export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
       if (!suiteId) return setJob({ status: 'error', error: { name: 'Error', code: 'usage', message: 'There is no suite to train on.', hint: 'Load a suite (or Load demo) first: training uses its test images.' } });
       const t = state.train;
       let params;
-      try { params = trainParams(t); } catch (e) { return setJob({ status: 'error', error: asErrorInfo(e) }); }
+      let coefficients: CoefficientsJson | undefined;
+      try {
+        params = trainParams(t);
+        if (t.base === 'adamerging' && t.coefficients) {
+          coefficients = suiteCoefficients(t.coefficients.text, state.suite.info);
+          params.base = { ...params.base, granularity: coefficients.granularity, plus: coefficients.plus };
+        }
+      } catch (e) { return setJob({ status: 'error', error: asErrorInfo(e) }); }
       const jobId = `train-job-${nextJob++}`;
       const generation = ctx.engine.generation;
       const live = () => generation === ctx.engine.generation && running()?.jobId === jobId;
-      setJob({ status: 'running', jobId, paused: false, live: null, losses: [], evals: [], notes: [] });
+      setJob({ status: 'running', jobId, paused: false, live: null, losses: emptyLossSeries(), evals: [], notes: [] });
       const update = (fn: (j: Extract<TrainJob, { status: 'running' }>) => Partial<Extract<TrainJob, { status: 'running' }>>) => {
         const j = running();
         if (j && live()) setJob({ ...j, ...fn(j) });
@@ -135,27 +159,27 @@ export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
       let lastStage: 'merge' | 'correction' | null = null;
       const onUpdate = (u: TrainUpdate) => update((j) => {
         if (u.kind === 'progress') {
-          if (lastStage && lastStage !== u.stage) offset = j.losses.length ? j.losses[j.losses.length - 1].step : 0;
+          if (lastStage && lastStage !== u.stage) offset = j.losses.last?.step ?? 0;
           lastStage = u.stage;
           const { kind: _, ...liveNow } = u;
-          return { live: liveNow, losses: u.loss === null ? j.losses : [...j.losses, { step: offset + u.step, loss: u.loss }] };
+          return { live: liveNow, losses: u.loss === null ? j.losses : addLoss(j.losses, { step: offset + u.step, loss: u.loss }) };
         }
         if (u.kind === 'eval') return { evals: [...j.evals, { stage: u.stage, step: u.step, tasks: u.tasks }] };
         if (u.kind === 'note') return { notes: [...j.notes, u.note] };
         return { paused: u.kind === 'paused' };
       });
       const spec: TrainSpec = {
-        suiteId, merge: { method: t.base, params: params.base }, correction: t.correction ? { method: t.correction, params: params.correction! } : null,
+        suiteId, merge: { method: t.base, params: params.base, ...(coefficients ? { coefficients } : {}) }, correction: t.correction ? { method: t.correction, params: params.correction! } : null,
         preset: t.preset, limit: t.limit, evalEvery: t.evalEvery,
       };
       try {
         const api = await ctx.engine.api();
         const result = await api.train(spec, { jobId }, onUpdate);
         if (!live()) return;
-        const baseLabel = baseLabelOf(t.base, result.merge.params);
+        const baseLabel = baseLabelOf(t.base, result.merge.params, !!coefficients);
         const corr = result.correction ? ` + ${getTrainedMethod(result.correction.method).label} · ${result.correction.steps} steps${result.stoppedEarly ? ' (stopped early)' : ''}` : '';
         const label = `${baseLabel}${corr}${t.limit ? ` · first ${t.limit} images` : ''}`;
-        const run: TrainRun = { key: `train${nextRun++}`, suiteId, label, baseLabel, limit: t.limit, result, losses: running()?.losses ?? [] };
+        const run: TrainRun = { key: `train${nextRun++}`, suiteId, label, baseLabel, limit: t.limit, result, losses: running()?.losses ?? emptyLossSeries() };
         set((s) => ({ train: { ...s.train, job: { status: 'idle' }, runs: [...s.train.runs, run] } }));
       } catch (e) {
         if (!live()) return;
@@ -174,6 +198,18 @@ export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
       if (!run) throw new Error(`no training run ${key}`);
       return (await ctx.engine.api()).trainedModules(run.result.trainedId);
     },
+
+    setCoefficientsText(text, source) {
+      try {
+        const json = suiteCoefficients(text, get().suite.info);
+        const t = get().train;
+        patch({ coefficients: { source, text, json, error: null }, base: 'adamerging', baseGiven: { ...(t.base === 'adamerging' ? t.baseGiven : {}), granularity: json.granularity, plus: json.plus } });
+      } catch (e) {
+        patch({ coefficients: { source, text, json: null, error: asErrorInfo(e) } });
+      }
+    },
+
+    clearCoefficients: () => patch({ coefficients: null }),
 
     async removeTrainRun(key) {
       const run = get().train.runs.find((r) => r.key === key);

@@ -1,14 +1,19 @@
-/** The training loss of every step so far (both stages numbered in one run), live (recharts). */
+/**
+ * The training loss so far (both stages numbered in one run), live (recharts), from the bounded
+ * series the train slice keeps (at most 500 points: each bucket's extremes, first and latest).
+ */
 import { useRef } from 'react';
+import { type LossSeries, lossPoints } from '../../engine/train/loss-series';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { COLORS } from './AccuracyBars';
 import { ChartExport } from '../export/ChartExport';
 
-export function LossCurve({ points }: { points: { step: number; loss: number }[] }) {
+export function LossCurve({ series }: { series: LossSeries }) {
   const ref = useRef<HTMLDivElement>(null);
+  const points = lossPoints(series);
   return (
     <div className="chart-wrap">
-      <div ref={ref} className="chart" data-testid="loss-curve" data-points={points.length} role="img" aria-label="Training loss against step">
+      <div ref={ref} className="chart" data-testid="loss-curve" data-points={points.length} data-steps={series.count} role="img" aria-label="Training loss against step">
         <ResponsiveContainer width="100%" height={180}>
           <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />

@@ -3,7 +3,9 @@
  * correction, each with its schema-generated form, the preset (quick by default: the demo trains
  * in seconds), the image cap and the evaluation interval; the extra trainable parameters for the
  * loaded architecture; then in the worker a live loss curve, steps/s and ETA, per-task accuracy
- * every N steps, Pause/Resume, Stop early and Cancel. Finished runs join the accuracy table.
+ * every N steps, Pause/Resume, Stop early and Cancel. Finished runs join the accuracy table and
+ * are listed with their modules download and, with an AdaMerging base, the learned coefficients
+ * (TrainRuns); AdaMerging can also use given coefficients instead of training (CoefficientLoader).
  */
 import { useMemo } from 'react';
 import { TRAINED_METHODS, getTrainedMethod } from '../../engine/correct/registry';
@@ -15,6 +17,8 @@ import { ErrorBox } from '../components/ErrorBox';
 import { ParamForm } from '../forms/ParamForm';
 import { formatCount, formatPct } from '../format';
 import { useLab } from '../store-context';
+import { CoefficientLoader } from './CoefficientLoader';
+import { TrainRuns } from './TrainRuns';
 
 const LIMITS = [null, 300, 100, 50] as const;
 const CORRECTIONS = TRAINED_METHODS.filter((m) => m.kind === 'correction');
@@ -52,7 +56,7 @@ function Live() {
         {job.paused ? 'Paused' : l ? `Training the ${l.stage}` : 'Preparing (merge and cached features)…'}
         {l && <> · step {l.step} of {l.totalSteps} · loss {l.loss?.toFixed(4) ?? '—'} · {l.stepsPerSecond.toFixed(1)} steps/s · ETA {l.etaSeconds === null ? '—' : `${Math.ceil(l.etaSeconds)} s`}</>}
       </p>
-      <LossCurve points={job.losses} />
+      <LossCurve series={job.losses} />
       {last && (
         <table className="accuracy" data-testid="train-eval">
           <caption>Accuracy after step {last.step} ({last.stage})</caption>
@@ -95,6 +99,7 @@ export function TrainPanel() {
         </label>
       </div>
       <ParamForm fields={form.baseFields} values={form.base} onChange={setBaseParam} prefix="train-base" />
+      {t.base === 'adamerging' && <CoefficientLoader disabled={running || !onSuite} />}
       <div className="method-row">
         <label>Correction{' '}
           <select data-testid="train-correction" value={t.correction ?? 'none'} disabled={running} onChange={(e) => setCorrection(e.currentTarget.value === 'none' ? null : e.currentTarget.value)}>
@@ -124,7 +129,7 @@ export function TrainPanel() {
       {form.extra !== null && <p data-testid="train-extra-params">Extra trainable parameters for this architecture: <strong>{formatCount(form.extra)}</strong></p>}
       {form.error && <ErrorBox error={form.error} title="Parameter:" />}
       <div className="actions">
-        <button data-testid="train-start" disabled={running || !onSuite || !!form.error} onClick={() => void start()}>Train and evaluate</button>
+        <button data-testid="train-start" disabled={running || !onSuite || !!form.error || (t.base === 'adamerging' && !!t.coefficients?.error)} onClick={() => void start()}>Train and evaluate</button>
         {running && !job.paused && <button data-testid="train-pause" className="secondary-button" onClick={() => void pause()}>Pause</button>}
         {running && job.paused && <button data-testid="train-resume" className="secondary-button" onClick={() => void resume()}>Resume</button>}
         {running && <button data-testid="train-stop" className="secondary-button" onClick={() => void stop()}>Stop early</button>}
@@ -133,12 +138,8 @@ export function TrainPanel() {
       <Live />
       {job.status === 'cancelled' && <p className="muted" data-testid="train-cancelled">Cancelled. Nothing was kept; the lab is ready for the next run.</p>}
       {job.status === 'error' && <ErrorBox error={job.error} title="Training failed:" />}
-      {!running && t.runs.length > 0 && <LossCurve points={t.runs[t.runs.length - 1].losses} />}
-      {t.runs.length > 0 && (
-        <ul data-testid="train-runs">
-          {t.runs.map((r) => <li key={r.key} data-testid="train-run" data-key={r.key}>{r.label}: average {formatPct(r.result.report.average.merged?.accuracy)} % · {formatCount(r.result.extraParams)} extra parameters · {r.result.seconds.toFixed(1)} s</li>)}
-        </ul>
-      )}
+      {!running && t.runs.length > 0 && <LossCurve series={t.runs[t.runs.length - 1].losses} />}
+      <TrainRuns />
     </section>
   );
 }
