@@ -1,7 +1,7 @@
 /**
- * PNG and SVG buttons for a chart: exports the chart's main SVG (a recharts surface, else the
- * first SVG) inside `target`, a canvas as PNG only, or the markup `svg()` builds for charts drawn
- * as HTML (the cosine heatmap). Errors are shown beside the buttons.
+ * PNG and SVG buttons for a chart: exports the chart's main SVG (the largest one) inside
+ * `target`, a canvas as PNG only, or the markup `svg()` builds for charts drawn as HTML (the
+ * cosine heatmap). Errors are shown beside the buttons.
  */
 import { useState, type RefObject } from 'react';
 import { canvasPng, svgMarkup, svgToPng } from './chart-image';
@@ -13,7 +13,9 @@ export function ChartExport({ target, name, svg }: { target: RefObject<HTMLEleme
   const file = fileSlug(name);
   const find = () => {
     const root = target.current;
-    const el = root?.querySelector<SVGSVGElement>('svg.recharts-surface') ?? root?.querySelector<SVGSVGElement>('svg') ?? null;
+    // The chart is the largest SVG inside (recharts also draws each legend icon as an svg).
+    const area = (e: Element) => { const b = e.getBoundingClientRect(); return b.width * b.height; };
+    const el = [...(root?.querySelectorAll<SVGSVGElement>('svg') ?? [])].sort((a, b) => area(b) - area(a))[0] ?? null;
     return { markup: svg ? svg() : el ? svgMarkup(el) : null, canvas: root?.querySelector('canvas') ?? null };
   };
   const run = (fn: () => Promise<void>) => () => { setError(null); fn().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e))); };
