@@ -2,7 +2,8 @@
  * The bias explorer on the demo zoo: merge TA, train Surgery on it (quick, first 50 images), and
  * the explorer picks both by default; the bias table under the line chart has the three models
  * with the corrected model's final-layer (z) bias below TA's; the UMAP renders on the canvas with
- * a legend, and hovering a point shows its thumbnail, true label and every model's prediction.
+ * a legend, and hovering a point shows its thumbnail, true label and every model's prediction;
+ * the keyboard steps through the points and lists neighbours; side by side shows two scatters.
  */
 import { expect, test } from './support/test';
 import { MergeLab } from './support/merge-lab';
@@ -67,4 +68,14 @@ test('explorer: bias per layer and the UMAP after TA + Surgery', async ({ lab, p
   await expect(tip).toContainText(/Task Arithmetic.*: .+[✓✗]/);
   await expect(tip).toContainText(/Surgery.*: .+[✓✗]/);
   await expect(tip.locator('img')).toHaveAttribute('src', /^data:image\/png/);
+
+  await page.mouse.move(0, 0);
+  await expect(tip).toBeHidden();
+  await canvas.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(tip).toContainText('true:');
+  await page.keyboard.press('Enter');
+  await expect(panel.getByTestId('scatter-neighbours').locator('li')).toHaveCount(8);
+  await panel.getByTestId('umap-pair').check();
+  await expect(panel.getByTestId('scatter-canvas')).toHaveCount(2);
 });

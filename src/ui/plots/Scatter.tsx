@@ -4,7 +4,8 @@
  * merged → corrected) animates the points; optional lines from each point to its position in a
  * reference layout (the bias made visible); hover for details (thumbnail, true label, each
  * model's prediction); click for the nearest neighbours in the original feature space; wheel to
- * zoom, drag to pan, double-click to reset; legend; PNG export. Props are plain data; hover can be
+ * zoom, drag to pan, double-click to reset; legend; PNG export. Keyboard: arrows step through the
+ * points (details as on hover), Enter lists the neighbours, + and − zoom, Escape resets. Props are plain data; hover can be
  * controlled (`hovered` + `onHover`) to link two panels (the panel under the mouse shows the
  * details, the other rings the same image). The math lives in view.ts, grid-index.ts,
  * neighbours.ts and colors.ts.
@@ -166,6 +167,19 @@ export function Scatter(props: ScatterProps) {
     const f = props.features?.[target.id];
     setSelected(r === null ? null : { row: r, neighbours: f ? nearestInFeatureSpace(f.z, f.dim, r, 8) : [] });
   };
+  const onKey = (e: React.KeyboardEvent) => {
+    const n = target.positions.length / 2;
+    const at = (r: number) => { setHover(r); setMouse(toScreen(view, shown[2 * r], shown[2 * r + 1])); };
+    if (e.key === 'ArrowRight' || e.key === 'ArrowDown') at(hovered === null ? 0 : (hovered + 1) % n);
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') at(hovered === null ? n - 1 : (hovered - 1 + n) % n);
+    else if (e.key === 'Enter' && hovered !== null) {
+      const f = props.features?.[target.id];
+      setSelected({ row: hovered, neighbours: f ? nearestInFeatureSpace(f.z, f.dim, hovered, 8) : [] });
+    } else if (e.key === '+' || e.key === '=' || e.key === '-') setView((v) => zoomAt(v, width / 2, height / 2, e.key === '-' ? 1 / 1.25 : 1.25));
+    else if (e.key === 'Escape') { setView(home); setSelected(null); setHover(null); }
+    else return;
+    e.preventDefault();
+  };
   const exportPng = () => {
     const a = document.createElement('a');
     a.href = canvas.current!.toDataURL('image/png');
@@ -182,7 +196,8 @@ export function Scatter(props: ScatterProps) {
         <button type="button" onClick={exportPng}>Export PNG</button>
       </figcaption>
       <div className="scatter-stage" style={{ width, height }}>
-        <canvas ref={canvas} style={{ width, height }} data-testid="scatter-canvas"
+        <canvas ref={canvas} style={{ width, height }} data-testid="scatter-canvas" tabIndex={0} role="application" onKeyDown={onKey}
+          aria-label={`${props.title ?? target.label}: scatter of ${target.positions.length / 2} points; arrow keys step through them, Enter lists neighbours, plus and minus zoom, Escape resets`}
           onMouseDown={(e) => { const [x, y] = local(e); drag.current = { x, y, moved: false }; }}
           onMouseMove={onMove} onMouseUp={onUp} onDoubleClick={() => setView(home)}
           onMouseLeave={() => { drag.current = null; setHover(null); }} />
