@@ -1,15 +1,13 @@
 /**
  * Lesson 4 — representation bias (Yang et al., ICML 2024, "Representation Surgery"; METHODS.md
- * §10): what the merge's image features lose against each expert's, read here from the per-task
- * accuracies of a Task Arithmetic merge. Deviation: the bias explorer panel is not in the page
- * yet, so the second step asks the learner to read the table and press Done.
+ * §10): what a Task Arithmetic merge's accuracy loses per task, then its bias to each expert
+ * measured layer by layer in the bias explorer. No deviation from METHODS.md.
  */
 import { getTrainedMethod } from '../engine/correct/registry';
 import { formatPct } from '../ui/format';
-import { worstTask } from './notice';
 import type { Lesson } from './types';
 
-const HIDE = 'hide=models,train,sweep,analytics';
+const HIDE = 'hide=models,train,runs,sweep,analytics';
 const SURGERY = getTrainedMethod('surgery').paper;
 
 export const bias: Lesson = {
@@ -29,18 +27,21 @@ export const bias: Lesson = {
       },
     },
     {
-      title: 'Where the bias hurts',
-      explain: 'The pretrained column is the tower before any task vector; the merge sits between it and the expert. Where the merge is far below the expert, its features have drifted furthest from what that task\'s head expects. The Surgery paper finds this bias in every merging method it examines — and corrects it directly, as the next lesson does.',
+      title: 'Measure the bias, layer by layer',
+      explain: 'The bias explorer measures it directly: for each task, the mean |h_merged − h_expert| of the CLS token after every block and of the final features z, on the same images. The pretrained model is measured too, as the model before any task vector. The Surgery paper finds this bias in every merging method it examines — and corrects it directly, as the next lesson does.',
       source: SURGERY,
       setup: `v=1&suite=demo&m=task_arithmetic&p.lambda=0.3&eval=100&${HIDE}`,
-      task: 'Compare the pretrained, individual and merged columns of the task with the lowest "norm.", then press Done.',
-      goal: { kind: 'look' },
+      task: 'Press "Measure bias" in the Bias explorer panel (it compares your Task Arithmetic merge with the experts).',
+      goal: { kind: 'bias' },
       notice: (f) => {
-        const r = f.merges('task_arithmetic', { lambda: 0.3 }).at(-1);
-        const w = r && worstTask(r.report);
-        if (!r || !w) return null;
-        const row = r.report.tasks[w.worst.task];
-        return `On ${w.worst.task} the expert scores ${formatPct(row.individual.accuracy)} %, the pretrained model ${formatPct(row.pretrained.accuracy)} % and the merge ${formatPct(row.merged?.accuracy)} %: that task's features moved furthest from its expert's.`;
+        const b = f.bias;
+        if (!b) return null;
+        const z = b.report.layers.indexOf('z');
+        const perTask = b.report.tasks.map((t, i) => ({ t, v: b.report.l1[b.base][i][z] }));
+        const hi = perTask.reduce((a, c) => (c.v > a.v ? c : a));
+        const lo = perTask.reduce((a, c) => (c.v < a.v ? c : a));
+        const mean = b.report.meanL1[b.base];
+        return `At the final features z the merge's mean L1 bias is ${mean[z].toFixed(3)} (after the first block ${mean[1].toFixed(3)}): largest on ${hi.t} (${hi.v.toFixed(3)}), smallest on ${lo.t} (${lo.v.toFixed(3)}).`;
       },
     },
   ],

@@ -5,7 +5,8 @@
  */
 import type { ParamValue } from '../engine/merge/types';
 import type { LabState } from '../state/store';
-import type { EvalReport, TaskVectorAnalytics } from '../worker/api';
+import { explorerQuestion, explorerRuns } from '../state/slices/explorer';
+import type { BiasReport, EvalReport, TaskVectorAnalytics } from '../worker/api';
 import type { Goal } from './types';
 
 export interface RunFact {
@@ -33,6 +34,8 @@ export interface Facts {
   trained(correction: string, where?: Readonly<Record<string, ParamValue>>): TrainFact[];
   sweep: readonly { lambda: number; merged: number }[];
   analytics: TaskVectorAnalytics | null;
+  /** The bias explorer's report on the runs it compares now, with the base's and the corrected run's rows. */
+  bias: { report: BiasReport; base: number; corrected: number | null } | null;
   /** Pretrained and individual averages of the latest evaluated merge run. */
   refs: { pretrained: number; individual: number } | null;
 }
@@ -56,8 +59,17 @@ export function lessonFacts(s: LabState): Facts {
       .map((r) => ({ ...fact(r.label, r.result.correction!.params, r.result.report), extraParams: r.result.extraParams, base: r.result.merge.method })),
     sweep: s.sweep.history,
     analytics: s.analytics.task.status === 'done' ? s.analytics.task.result : null,
+    bias: currentBias(s),
     refs: last ? { pretrained: last.average.pretrained.accuracy, individual: last.average.individual.accuracy } : null,
   };
+}
+
+function currentBias(s: LabState): Facts['bias'] {
+  const b = s.explorer.bias;
+  if (b.status !== 'done' || b.result.question !== explorerQuestion(s, 'bias')) return null;
+  const { base, corrected } = explorerRuns(s);
+  const row = (label: string | undefined) => b.result.models.findIndex((m) => m.label === label);
+  return row(base?.label) < 0 ? null : { report: b.result, base: row(base?.label), corrected: corrected && row(corrected.label) >= 0 ? row(corrected.label) : null };
 }
 
 /** Whether the lab's state meets a goal ('look' goals are met by the learner's Done). */
@@ -73,6 +85,7 @@ export function goalMet(goal: Goal, s: LabState): boolean {
     case 'subset': return f.subsetMerges().length > 0;
     case 'sweep': return f.sweep.length >= goal.points;
     case 'analytics': return f.analytics !== null;
+    case 'bias': return f.bias !== null && (!goal.corrected || f.bias.corrected !== null);
     case 'train': return f.trained(goal.correction, goal.where).length > 0;
     case 'look': return false;
   }

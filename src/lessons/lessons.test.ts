@@ -68,6 +68,7 @@ describe('lessons as data', () => {
       }
       if (g.kind === 'sweep') expect(state.hidden, where).not.toContain('sweep');
       if (g.kind === 'analytics') expect(state.hidden, where).not.toContain('analytics');
+      if (g.kind === 'bias') expect(state.hidden, where).not.toContain('explorer');
     }
   });
 });
@@ -89,7 +90,7 @@ describe('lessons in the store', () => {
     await store.getState().startLesson('surgery', 1);
     expect(s().suite.attempt).toBe(attempt); // the demo was not loaded again
     expect(s().train).toMatchObject({ base: 'task_arithmetic', correction: 'surgery', preset: 'quick', limit: 100 });
-    expect(s().lesson.hidden).toEqual(['models', 'sweep', 'analytics']);
+    expect(s().lesson.hidden).toEqual(['models', 'runs', 'sweep', 'analytics']);
     s().completeStep();
     expect(JSON.parse(storage.m.get('mergelab.lessons')!)).toEqual({ surgery: [1] });
     expect(makeStore(storage).getState().lesson.progress).toEqual({ surgery: [1] });
@@ -165,5 +166,21 @@ describe('lessons in the store', () => {
         expect(step.notice(lessonFacts(s()))).toMatch(/\d+\.\d %/);
       }
     }, 120_000);
+
+    it('bias (with the corrected run beside its base)', async () => {
+      const bias = goals('bias');
+      expect(bias.map((b) => b.s.goal)).toEqual([{ kind: 'bias' }, { kind: 'bias', corrected: true }]);
+      for (const b of bias) expect(goalMet(b.s.goal, s())).toBe(false);
+      s().setExplorerLimit(8);
+      await s().measureBias();
+      expect(s().explorer.bias.status).toBe('done');
+      for (const { lesson, k, s: step } of bias) {
+        expect(goalMet(step.goal, s()), `${lesson} step ${k + 1}`).toBe(true);
+        expect(step.notice(lessonFacts(s())), `${lesson} step ${k + 1}`).toMatch(/mean L1 bias .*\d\.\d{3}/);
+      }
+      // A new merge is a new question: the old report no longer counts.
+      await s().runMerge();
+      expect(goalMet(bias[0].s.goal, s())).toBe(false);
+    }, 60_000);
   });
 });

@@ -8,7 +8,7 @@ import { getTrainedMethod } from '../engine/correct/registry';
 import { formatCount, formatPct } from '../ui/format';
 import type { Lesson } from './types';
 
-const HIDE = 'hide=models,sweep,analytics';
+const HIDE = 'hide=models,runs,sweep,analytics';
 const SURGERY = getTrainedMethod('surgery').paper;
 const SETUP = `v=1&suite=demo&m=task_arithmetic&eval=100&tb=task_arithmetic&tc=surgery&preset=quick&tlimit=100&${HIDE}`;
 
@@ -40,15 +40,19 @@ export const surgery: Lesson = {
       },
     },
     {
-      title: 'What it costs',
-      explain: 'Surgery adds 2·P·r parameters per task (131,072 for ViT-B/32 with 8 tasks), tiny next to the model. They are task-specific, so the task must be known at inference, as it is throughout this lab.',
+      title: 'What it changed, and what it costs',
+      explain: 'Surgery acts on the final features z only, so the bias explorer should show its bias at z pulled towards the experts while every block stays exactly as biased as its merge. The price is 2·P·r parameters per task (131,072 for ViT-B/32 with 8 tasks), tiny next to the model but task-specific: the task must be known at inference, as it is throughout this lab.',
       source: SURGERY,
       setup: SETUP,
-      task: 'Find the run in the accuracy table, right after its Task Arithmetic merge, then press Done.',
-      goal: { kind: 'look' },
+      task: 'Press "Measure bias" in the Bias explorer panel (it compares the Surgery run with its Task Arithmetic base).',
+      goal: { kind: 'bias', corrected: true },
       notice: (f) => {
+        const b = f.bias;
         const t = f.trained('surgery').at(-1);
-        return t && f.suite && `This run trained ${formatCount(t.extraParams)} extra parameters: ${formatCount(t.extraParams / f.suite.tasks)} per task.`;
+        if (!b || b.corrected === null || !t || !f.suite) return null;
+        const z = b.report.layers.indexOf('z');
+        const [base, corr] = [b.report.meanL1[b.base], b.report.meanL1[b.corrected]];
+        return `At z the mean L1 bias went from ${base[z].toFixed(3)} (Task Arithmetic) to ${corr[z].toFixed(3)} with Surgery; after the last block it stays ${corr[z - 1].toFixed(3)}. It cost ${formatCount(t.extraParams)} extra parameters, ${formatCount(t.extraParams / f.suite.tasks)} per task.`;
       },
     },
   ],

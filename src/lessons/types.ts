@@ -22,6 +22,8 @@ export type Goal =
   | { kind: 'sweep'; points: number }
   /** The task-vector analytics finished. */
   | { kind: 'analytics' }
+  /** The bias explorer measured the runs it compares now (with a corrected run, when asked). */
+  | { kind: 'bias'; corrected?: boolean }
   /** A finished training run with this correction whose correction parameters include `where`. */
   | { kind: 'train'; correction: string; where?: Readonly<Record<string, ParamValue>> }
   /** Nothing to detect: the learner reads and presses Done. */

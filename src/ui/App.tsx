@@ -45,8 +45,8 @@ export function App() {
         <MergePanel />
         <Hideable id="train"><TrainPanel /></Hideable>
         <Hideable id="results"><ResultsPanel /></Hideable>
-        <ExplorerPanel />
-        <RunsPanel />
+        <Hideable id="explorer"><ExplorerPanel /></Hideable>
+        <Hideable id="runs"><RunsPanel /></Hideable>
         <Hideable id="sweep"><SweepPanel /></Hideable>
         <Hideable id="analytics"><AnalyticsPanel /></Hideable>
       </main>

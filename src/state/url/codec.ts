@@ -11,7 +11,8 @@
  * Keys: v version · suite demo|files:<name> · m merge method · p.<name> its parameters · eval
  * images per task (all|N) · t a task of the subset (repeated) · lam the sweep's λ · tb / bp.<name>
  * training base and parameters · tc / cp.<name> correction (none) and parameters · preset
- * quick|paper · tlimit / tevery training image cap and evaluation interval · open views shown ·
+ * quick|paper · tlimit / tevery training image cap and evaluation interval · xl / xb the bias
+ * explorer's images per task and UMAP point budget (N|all) · open views shown ·
  * lesson / step (1-based) · hide control ids hidden for a lesson.
  *
  * Versions: v=1 is the first. A later version that renames or re-types a key adds an upgrade
@@ -23,11 +24,13 @@ import { getTrainedMethod, type Preset } from '../../engine/correct/registry';
 import { parseParamArgs, type ParamSchema } from '../../engine/merge/params';
 import { METHODS, getMethod } from '../../engine/merge/registry';
 import type { MethodId, ParamValue } from '../../engine/merge/types';
+import { DEFAULT_BUDGET } from '../../engine/embed/constants';
+import { EXPLORER_IMAGES } from '../../worker/api';
 
 export const URL_VERSION = 1;
 
-/** Controls a lesson link may hide: the Models panels, the merge method picker, the task subset, and the train, results, λ and analytics panels. */
-export const HIDEABLE = ['models', 'method', 'tasks', 'train', 'results', 'sweep', 'analytics'] as const;
+/** Controls a lesson link may hide: the Models panels, the merge method picker, the task subset, and the train, results, runs, explorer, λ and analytics panels. */
+export const HIDEABLE = ['models', 'method', 'tasks', 'train', 'results', 'runs', 'explorer', 'sweep', 'analytics'] as const;
 export type HideableId = (typeof HIDEABLE)[number];
 /** Views that can be opened (the lesson sidebar). */
 export const VIEWS = ['lessons'] as const;
@@ -45,6 +48,8 @@ export interface UrlState {
     base: string; baseGiven: Record<string, ParamValue>; correction: string | null; given: Record<string, ParamValue>;
     preset: Preset; limit: number | null; evalEvery: number;
   };
+  /** The bias explorer's images per task and UMAP point budget. */
+  explorer: { limit: number; budget: number | 'all' };
   open: ViewId[];
   lesson: { id: string; step: number } | null;
   hidden: HideableId[];
@@ -57,6 +62,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   tasks: null,
   lambda: 0.3,
   train: { base: 'task_arithmetic', baseGiven: {}, correction: 'surgery', given: {}, preset: 'quick', limit: 100, evalEvery: 100 },
+  explorer: { limit: EXPLORER_IMAGES, budget: DEFAULT_BUDGET },
   open: [],
   lesson: null,
   hidden: [],
@@ -68,10 +74,10 @@ export interface DecodeOptions {
 }
 
 /** Groups of fields a link can set; a lesson step applies only the groups its setup names. */
-export type UrlGroup = 'suite' | 'merge' | 'evalLimit' | 'tasks' | 'lambda' | 'train' | 'open' | 'lesson' | 'hidden';
+export type UrlGroup = 'suite' | 'merge' | 'evalLimit' | 'tasks' | 'lambda' | 'train' | 'explorer' | 'open' | 'lesson' | 'hidden';
 const GROUP_KEYS: Record<UrlGroup, RegExp> = {
   suite: /^suite$/, merge: /^(m|p\..+)$/, evalLimit: /^eval$/, tasks: /^t$/, lambda: /^lam$/,
-  train: /^(tb|tc|preset|tlimit|tevery|bp\..+|cp\..+)$/, open: /^open$/, lesson: /^(lesson|step)$/, hidden: /^hide$/,
+  train: /^(tb|tc|preset|tlimit|tevery|bp\..+|cp\..+)$/, explorer: /^(xl|xb)$/, open: /^open$/, lesson: /^(lesson|step)$/, hidden: /^hide$/,
 };
 
 export interface Decoded {
@@ -108,6 +114,8 @@ export function encodeUrlState(s: UrlState): string {
   if (t.preset !== d.train.preset) add('preset', t.preset);
   if (t.limit !== d.train.limit) add('tlimit', limitText(t.limit));
   if (t.evalEvery !== d.train.evalEvery) add('tevery', String(t.evalEvery));
+  if (s.explorer.limit !== d.explorer.limit) add('xl', String(s.explorer.limit));
+  if (s.explorer.budget !== d.explorer.budget) add('xb', String(s.explorer.budget));
   if (s.open.length) add('open', s.open.join(','));
   if (s.lesson) { add('lesson', s.lesson.id); add('step', String(s.lesson.step + 1)); }
   if (s.hidden.length) add('hide', s.hidden.join(','));
@@ -167,6 +175,8 @@ export function decodeUrlState(hash: string, opts: DecodeOptions = {}): Decoded 
   one('preset', (raw) => (raw === 'quick' || raw === 'paper') && !!(state.train.preset = raw), '"quick" or "paper"', 'quick');
   one('tlimit', (raw) => { const n = limit(raw); if (n === undefined) return false; state.train.limit = n; return true; }, '"all" or a positive whole number', `${d.train.limit} images`);
   one('tevery', (raw) => { if (!/^\d+$/.test(raw)) return false; state.train.evalEvery = Number(raw); return true; }, 'a whole number of steps (0: never)', `every ${d.train.evalEvery} steps`);
+  one('xl', (raw) => { if (!/^[1-9]\d*$/.test(raw)) return false; state.explorer.limit = Number(raw); return true; }, 'a positive whole number of images per task', `${d.explorer.limit} images`);
+  one('xb', (raw) => { const n = limit(raw); if (n === undefined) return false; state.explorer.budget = n ?? 'all'; return true; }, '"all" or a positive whole number of points', `${d.explorer.budget} points`);
   state.open = readList(q, 'open', VIEWS, notices, seen);
   one('lesson', (raw) => {
     if (!/^[a-z0-9-]+$/.test(raw) || (opts.lessonIds && !opts.lessonIds.includes(raw))) return false;

@@ -59,7 +59,7 @@ describe('URL state in the lab', () => {
     expect(s.sweep.lambda).toBe(0.5);
     expect(s.lesson.hidden).toEqual(['train']);
     expect(s.lesson.notices).toEqual([
-      'Link field "hide" lists unknown "nav" (known: models, method, tasks, train, results, sweep, analytics); ignored it.',
+      'Link field "hide" lists unknown "nav" (known: models, method, tasks, train, results, runs, explorer, sweep, analytics); ignored it.',
       'Link field "bogus" is not known to this version and was ignored.',
       'Link field "t": the suite mini8 has no task "clouds"; it was left out.',
     ]);

@@ -14,7 +14,7 @@ import './lessons.css';
 
 const HIDDEN_LABEL: Record<string, string> = {
   models: 'the Models panels', method: 'the method picker', tasks: 'the task choice', train: 'the Train panel',
-  results: 'the results', sweep: 'the λ slider', analytics: 'the task-vector analytics',
+  results: 'the results', runs: 'the runs table', explorer: 'the bias explorer', sweep: 'the λ slider', analytics: 'the task-vector analytics',
 };
 
 function LessonList() {
