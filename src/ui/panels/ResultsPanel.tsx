@@ -27,7 +27,9 @@ export function ResultsPanel() {
   const shown = columns.find((c) => c.key === picked) ?? columns[columns.length - 1];
   // The table compares runs scored on the same images as the latest one.
   const latest = columns[columns.length - 1].report;
-  const inTable = columns.filter((c) => Object.entries(latest.tasks).every(([t, r]) => c.report.tasks[t]?.images === r.images));
+  // …and on the same tasks (a task subset's average is over its own tasks).
+  const inTable = columns.filter((c) => Object.keys(c.report.tasks).length === Object.keys(latest.tasks).length
+    && Object.entries(latest.tasks).every(([t, r]) => c.report.tasks[t]?.images === r.images));
   return (
     <section className="panel" aria-labelledby="results-title" data-testid="results-panel">
       <h2 id="results-title">Accuracy per task</h2>
@@ -37,7 +39,7 @@ export function ResultsPanel() {
       </p>
       <div className="table-scroll"><AccuracyTable refs={latest} merged={inTable} /></div>
       {inTable.length < columns.length && (
-        <p className="muted">{columns.length - inTable.length} earlier run(s) scored on other image counts are left out of the table (pick them in the chart).</p>
+        <p className="muted">{columns.length - inTable.length} earlier run(s) scored on other image counts or tasks are left out of the table (pick them in the chart).</p>
       )}
       <div className="chart-head">
         <h3>Merge against the references</h3>
