@@ -27,7 +27,10 @@ test('TA + Surgery (quick) trains, shows its loss curve and beats TA on the same
   await expect(page.getByTestId('train-progress')).toContainText('step', { timeout: 120_000 });
   await expect(page.getByTestId('train-run')).toHaveCount(1, { timeout: 170_000 });
   const curve = panel.getByTestId('loss-curve');
-  expect(Number(await curve.getAttribute('data-points'))).toBe(800); // 50 iterations × 2 batches × 8 tasks
+  expect(Number(await curve.getAttribute('data-steps'))).toBe(800); // 50 iterations × 2 batches × 8 tasks
+  const drawn = Number(await curve.getAttribute('data-points')); // bounded: each bucket's extremes
+  expect(drawn).toBeGreaterThan(100);
+  expect(drawn).toBeLessThanOrEqual(500);
   await expect(curve.locator('path.recharts-line-curve')).toHaveCount(1);
 
   const key = await page.getByTestId('train-run').getAttribute('data-key');
@@ -80,4 +83,45 @@ test('Pause holds the steps, Resume goes on, Stop early scores what was learnt',
   const steps = Number(/Surgery · (\d+) steps/.exec(await page.getByTestId('train-run').innerText())![1]);
   expect(steps).toBeGreaterThan(0);
   expect(steps).toBeLessThan(8000); // the paper schedule: 500 iterations × 2 × 8 tasks
+});
+
+test('AdaMerging\'s learned coefficients: heatmap, export, paste back (same accuracy, no training), misfits named', async ({ lab, page }) => {
+  const ml = new MergeLab(page);
+  await lab.open();
+  await ml.loadDemo();
+  const panel = page.getByTestId('train-panel');
+  await page.getByTestId('train-base').selectOption('adamerging');
+  await panel.locator('[data-testid="train-base-form"] [data-param="iterations"] input').fill('3');
+  await page.getByTestId('train-correction').selectOption('none');
+  await page.getByTestId('train-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-run')).toHaveCount(1, { timeout: 170_000 });
+
+  const first = page.getByTestId('train-run').first();
+  await first.getByTestId('train-coefficients').locator('summary').click();
+  const heatmap = first.getByTestId('coefficient-heatmap');
+  await expect(heatmap).toContainText('Layer-wise λ: 8 tasks × ');
+  await expect(heatmap.locator('svg text', { hasText: 'block 1' }).first()).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), heatmap.getByTestId('export-coefficients').click()]);
+  const path = await download.path();
+  const { readFile } = await import('node:fs/promises');
+  const exported = await readFile(path, 'utf8');
+  expect(JSON.parse(exported)).toMatchObject({ format: 'mergelab-coefficients', granularity: 'layer' });
+
+  const text = page.getByTestId('coefficients-text');
+  await text.fill('[0.3, 0.3]');
+  await page.getByTestId('coefficients-use').click();
+  await expect(page.getByTestId('coefficient-loader').getByTestId('error')).toContainText('2 rows for 8 tasks');
+  await expect(text).toHaveValue('[0.3, 0.3]'); // nothing lost
+  await expect(page.getByTestId('train-start')).toBeDisabled();
+
+  await text.fill(exported);
+  await page.getByTestId('coefficients-use').click();
+  await expect(page.getByTestId('coefficients-status')).toContainText('layer-wise coefficients');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-run')).toHaveCount(2, { timeout: 170_000 });
+  const second = page.getByTestId('train-run').nth(1);
+  await expect(second).toContainText('loaded coefficients');
+  const average = async (run: typeof first) => /average ([\d.]+) %/.exec(await run.innerText())![1];
+  expect(await average(second)).toBe(await average(first));
 });
