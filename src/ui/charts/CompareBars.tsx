@@ -15,6 +15,7 @@ export function CompareBars({ runs }: { runs: RunRecord[] }) {
   const ref = useRef<HTMLDivElement>(null);
   const { rows, mixedImages } = taskBars(runs);
   const scored = runs.filter((r) => r.tasks.length > 0);
+  const order = new Map<unknown, number>([['pretrained', 0], ['individual', 1], ...scored.map((r, i): [string, number] => [r.id, i + 2])]);
   if (rows.length === 0) return <p className="muted">None of the selected runs was evaluated on a suite.</p>;
   return (
     <div className="chart-wrap">
@@ -26,7 +27,7 @@ export function CompareBars({ runs }: { runs: RunRecord[] }) {
             <XAxis dataKey="task" tick={{ fontSize: 11 }} interval={0} angle={-20} textAnchor="end" height={48} />
             <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 12 }} />
             <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={(item) => order.get(item.dataKey) ?? 0} />
             <Bar dataKey="pretrained" name="pretrained" fill={COLORS.pretrained} isAnimationActive={false} />
             <Bar dataKey="individual" name="individual" fill={COLORS.individual} isAnimationActive={false} />
             {scored.map((r, i) => <Bar key={r.id} dataKey={r.id} name={r.label} fill={categoricalColor(i)} isAnimationActive={false} />)}

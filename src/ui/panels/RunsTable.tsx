@@ -10,7 +10,7 @@ import { useLab } from '../store-context';
 
 function cell(v: string | number | null, numeric: boolean, id: string): string {
   if (v === null) return '–';
-  if (id === 'createdAt') return new Date(String(v)).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' });
+  if (id === 'createdAt') return new Date(String(v)).toLocaleString('en-GB', { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' });
   if (!numeric || typeof v !== 'number') return String(v);
   if (id === 'extraParams') return v.toLocaleString('en');
   return Number.isInteger(v) ? String(v) : v.toFixed(id === 'wallSeconds' ? 2 : 1);
