@@ -85,6 +85,8 @@ export interface SweepSlice {
     /** Images per task the sweep scores. */
     limit: number;
     status: 'idle' | 'waiting' | 'running' | 'done' | 'error';
+    /** Stage of the running merge or evaluation (null when none runs). */
+    progress: Progress | null;
     /** λ of the report shown (the slider may be ahead of it while a run is pending). */
     scoredLambda: number | null;
     report: EvalReport | null;

@@ -4,13 +4,13 @@
  * first `limit` test images per task (the references at that cap are cached in the worker). The
  * merge is closed right after scoring: the sweep keeps only its report.
  */
-import { asErrorInfo } from '../../worker/api';
+import { asErrorInfo, type Progress } from '../../worker/api';
 import { suitePool } from '../lab-selectors';
 import type { SliceCreator } from './types';
 import type { SweepSlice } from './lab-types';
 
 const SWEEP_LIMIT = 64;
-export const IDLE_SWEEP: SweepSlice['sweep'] = { lambda: 0.3, limit: SWEEP_LIMIT, status: 'idle', scoredLambda: null, report: null, error: null, history: [] };
+export const IDLE_SWEEP: SweepSlice['sweep'] = { lambda: 0.3, limit: SWEEP_LIMIT, status: 'idle', progress: null, scoredLambda: null, report: null, error: null, history: [] };
 
 export const createSweepSlice: SliceCreator<SweepSlice> = (set, get, ctx) => {
   let latest = 0;
@@ -30,23 +30,28 @@ export const createSweepSlice: SliceCreator<SweepSlice> = (set, get, ctx) => {
     const pool = suitePool(get())!.ref;
     const tasks = get().subset.tasks;
     const live = () => call === latest && generation === ctx.engine.generation && get().suite.info?.id === info.id && get().subset.tasks === tasks;
-    patch({ status: 'running', error: null });
+    patch({ status: 'running', progress: null, error: null });
+    // A last progress report may arrive after its call settled: it must not show a finished run as running.
+    let settled = false;
+    const onProgress = (progress: Progress) => { if (live() && !settled) patch({ progress }); };
     try {
       const api = await ctx.engine.api();
-      const merged = await api.merge({ pool, method: 'task_arithmetic', params: { lambda } }, { jobId });
+      const merged = await api.merge({ pool, method: 'task_arithmetic', params: { lambda } }, { jobId }, onProgress);
       try {
-        const report = await api.evaluate(info.id, merged.id, { limit: get().sweep.limit, jobId });
+        const report = await api.evaluate(info.id, merged.id, { limit: get().sweep.limit, jobId }, onProgress);
+        settled = true;
         if (live()) {
           const point = { lambda, merged: report.average.merged!.accuracy, normalized: report.average.merged!.normalized };
           const history = [...get().sweep.history.filter((h) => h.lambda !== lambda), point].sort((a, b) => a.lambda - b.lambda);
-          patch({ status: 'done', report, scoredLambda: lambda, history });
+          patch({ status: 'done', progress: null, report, scoredLambda: lambda, history });
         }
       } finally {
         await api.closeMerge(merged.id);
       }
     } catch (e) {
       const error = asErrorInfo(e);
-      if (live() && error.code !== 'cancelled') patch({ status: 'error', error });
+      settled = true;
+      if (live() && error.code !== 'cancelled') patch({ status: 'error', progress: null, error });
     } finally {
       if (runningJob === jobId) runningJob = null;
     }

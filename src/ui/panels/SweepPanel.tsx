@@ -5,6 +5,7 @@
  */
 import { SweepCurve } from '../charts/SweepCurve';
 import { AccuracyTable } from '../components/AccuracyTable';
+import { ProgressLine } from '../components/ProgressLine';
 import { formatPct } from '../format';
 import { useLab } from '../store-context';
 
@@ -35,7 +36,7 @@ export function SweepPanel() {
       </div>
       <p data-testid="sweep-status" data-status={sweep.status} className="muted">
         {sweep.status === 'idle' && 'Move the slider to score a λ.'}
-        {(sweep.status === 'waiting' || sweep.status === 'running') && 'Scoring…'}
+        {sweep.status === 'waiting' && 'Scoring…'}
         {sweep.status === 'done' && r && (
           <>
             <span className="capped" data-testid="sweep-capped">Capped: first {sweep.limit} test images per task</span> · λ = {sweep.scoredLambda?.toFixed(2)}:
@@ -44,6 +45,7 @@ export function SweepPanel() {
         )}
         {sweep.status === 'error' && sweep.error && <span className="bad">{sweep.error.message}</span>}
       </p>
+      {sweep.status === 'running' && <ProgressLine progress={sweep.progress} label={`Scoring λ = ${sweep.lambda.toFixed(2)}`} />}
       {r && sweep.history.length > 1 && (
         <SweepCurve points={sweep.history} individual={r.average.individual.accuracy} pretrained={r.average.pretrained.accuracy} />
       )}

@@ -14,6 +14,7 @@ import { type Preset, trainParams } from '../../state/slices/train';
 import { asErrorInfo } from '../../worker/api';
 import { LossCurve } from '../charts/LossCurve';
 import { ErrorBox } from '../components/ErrorBox';
+import { ProgressLine } from '../components/ProgressLine';
 import { ParamForm } from '../forms/ParamForm';
 import { formatCount, formatPct } from '../format';
 import { useLab } from '../store-context';
@@ -52,7 +53,11 @@ function Live() {
   const last = job.evals[job.evals.length - 1];
   return (
     <div data-testid="train-live">
-      <p role="status" data-testid="train-progress">
+      <ProgressLine
+        label={job.paused ? 'Paused' : 'Training'}
+        progress={l ? { stage: `the ${l.stage}, step ${l.step} of ${l.totalSteps}`, done: l.step, total: l.totalSteps } : { stage: 'preparing (merge and cached features)', done: 0, total: 1 }}
+      />
+      <p data-testid="train-progress">
         {job.paused ? 'Paused' : l ? `Training the ${l.stage}` : 'Preparing (merge and cached features)…'}
         {l && <> · step {l.step} of {l.totalSteps} · loss {l.loss?.toFixed(4) ?? '—'} · {l.stepsPerSecond.toFixed(1)} steps/s · ETA {l.etaSeconds === null ? '—' : `${Math.ceil(l.etaSeconds)} s`}</>}
       </p>
