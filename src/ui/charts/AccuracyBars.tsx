@@ -4,7 +4,8 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import type { EvalReport } from '../../worker/api';
 import { ChartExport } from '../export/ChartExport';
 
-export const COLORS = { pretrained: '#98a2b3', individual: '#18794e', merged: '#2f5bd3' };
+/** Series colours: CSS custom properties of styles.css (light and dark palettes), which SVG attributes resolve. */
+export const COLORS = { pretrained: 'var(--series-pretrained)', individual: 'var(--series-individual)', merged: 'var(--series-merged)' };
 
 export function AccuracyBars({ report, label }: { report: EvalReport; label: string }) {
   const rows = Object.entries(report.tasks).map(([task, r]) => ({

@@ -8,7 +8,7 @@ export interface BarDatum {
   value: number;
 }
 
-export function SimpleBars({ data, label, unit = '', colour = '#2f5bd3', digits = 3, max, testId }: { data: BarDatum[]; label: string; unit?: string; colour?: string; digits?: number; max?: number; testId?: string }) {
+export function SimpleBars({ data, label, unit = '', colour = 'var(--series-merged)', digits = 3, max, testId }: { data: BarDatum[]; label: string; unit?: string; colour?: string; digits?: number; max?: number; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   return (
     <div className="chart-wrap">

@@ -39,7 +39,7 @@ export function AnalyticsPanel() {
           </div>
           <div className="wide">
             <h3>Sign conflicts per layer <span className="muted">(overall {(100 * r.overall.rate).toFixed(1)} % of entries)</span></h3>
-            <SimpleBars testId="conflict-bars" label="Share of entries whose task vectors disagree in sign" unit="%" digits={1} max={100} colour="#b54708"
+            <SimpleBars testId="conflict-bars" label="Share of entries whose task vectors disagree in sign" unit="%" digits={1} max={100} colour="var(--series-warn)"
               data={r.signConflicts.map((g) => ({ name: g.group, value: 100 * g.rate }))} />
           </div>
           {r.notes.length > 0 && <ul className="notes muted wide">{r.notes.map((n, i) => <li key={i}>{n}</li>)}</ul>}
