@@ -41,7 +41,8 @@ export interface ExplorerSlice {
     limit: number;
     /** UMAP points over all sets, or all points. */
     budget: number | 'all';
-    bias: Job<BiasReport>;
+    /** With the images per task measured (fewer than asked when a training run kept fewer). */
+    bias: Job<BiasReport & { limit: number }>;
     layout: Job<ExplorerLayout>;
   };
   setExplorerBase(key: string | null): void;

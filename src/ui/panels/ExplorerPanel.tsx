@@ -89,7 +89,12 @@ export function ExplorerPanel() {
             {busy && <button className="secondary-button" data-testid="explorer-cancel" onClick={() => void cancel()}>Cancel</button>}
           </div>
           {bias.status === 'error' && <ErrorBox error={bias.error} title="Bias:" />}
-          {bias.status === 'done' && bias.result.question === x.biasQuestion && <ExplorerBias report={bias.result} />}
+          {bias.status === 'done' && bias.result.question === x.biasQuestion && (
+        <>
+          <p className="muted" data-testid="explorer-bias-images">On the first {bias.result.limit} test images of each task{bias.result.limit < limit ? ' (all the training run kept)' : ''}.</p>
+          <ExplorerBias report={bias.result} />
+        </>
+      )}
 
           <h3>UMAP of the features, before and after</h3>
           <div className="method-row">

@@ -114,7 +114,7 @@ describe('scatter data from a layout', () => {
   it('splits the stacked positions per set and restricts every per-row array to the kept images', () => {
     const e = {
       sets: [{ key: 'x', label: 'Experts', n: 3, dim: 2, z: Float32Array.of(1, 0, 0, 1, 1, 1) }, { key: 'y', label: 'TA', n: 3, dim: 2, z: Float32Array.of(2, 0, 0, 2, 2, 2) }],
-      tasks: Int32Array.of(0, 0, 1), labels: Int32Array.of(4, 5, 6),
+      tasks: Int32Array.of(0, 0, 1), indices: Int32Array.of(0, 1, 0), labels: Int32Array.of(4, 5, 6),
       predictions: { x: Int32Array.of(4, 5, 6), y: Int32Array.of(4, 0, 0) },
       taskNames: ['a', 'b'], classNames: [['c0'], ['d0']],
     };
