@@ -37,7 +37,8 @@ describe('task subset slice', () => {
     expect(Object.keys(s().sweep.report!.tasks)).toEqual(['waves', 'scans']);
     expect(s().sweep.history).toHaveLength(1);
     await s().runAnalytics();
-    expect(s().analytics.task.status === 'done' && s().analytics.task.result.tasks).toEqual(['waves', 'scans']);
+    const analytics = s().analytics.task;
+    expect(analytics.status === 'done' && analytics.result.tasks).toEqual(['waves', 'scans']);
 
     // Another subset: the curve and the analytics were about other tasks; the run stays.
     expect(s().setTaskSubset(['waves', 'folders', 'scans'])).toBeNull();
