@@ -9,6 +9,7 @@
  */
 import { DEFAULT_BUDGET } from '../../engine/embed/constants';
 import type { EmbedProgress, SharedLayout } from '../../engine/embed/embed';
+import { CancelledError } from '../../engine/errors';
 import { asErrorInfo, type BiasReport, EXPLORER_IMAGES, type ErrorInfo, type ExplorerFeatures, type ExplorerModel, type Progress, type Thumbnail } from '../../worker/api';
 import type { EmbedHandle } from '../../worker/embed-client';
 import type { MergeRun } from './lab-types';
@@ -143,7 +144,7 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, ctx) 
       await job('layout', async (jobId, progress, live) => {
         const t0 = performance.now();
         const features = await (await ctx.engine.api()).explorerFeatures(m.suiteId, m.list, { limit, budget, seed: 0, jobId }, progress);
-        if (!live()) throw { code: 'cancelled' };
+        if (!live()) throw new CancelledError('layout'); // cancelled while the features came: no layout
         const api = embedApi();
         const layout = await api.embed(features.sets, { budget: 'all', seed: 0 }, (p) => progress({ stage: EMBED_STAGE[p.stage], done: p.done, total: p.total }));
         const key = layout.sets.join('\n');
@@ -154,7 +155,7 @@ export const createExplorerSlice: SliceCreator<ExplorerSlice> = (set, get, ctx) 
 
     async cancelExplorer() {
       const { bias, layout } = get().explorer;
-      const ids = [bias.jobId, layout.jobId].filter((id): id is string => id !== undefined && (bias.status === 'running' || layout.status === 'running'));
+      const ids = [bias, layout].flatMap((j) => (j.status === 'running' && j.jobId ? [j.jobId] : []));
       if (layout.status === 'running') { patch({ layout: { status: 'idle' } }); void embed?.api.cancel(); }
       if (bias.status === 'running') patch({ bias: { status: 'idle' } });
       await ctx.engine.api().then((api) => Promise.all(ids.map((id) => api.cancel(id)))).catch(() => undefined);
