@@ -8,7 +8,9 @@
  *   mergelab-cache/features/<suite entry hash>/*.mlf persisted reference features of a suite
  *   mergelab-cache/tmp/<n>                          a file being copied, moved into files/ once hashed
  *
- * A file is copied in 8 MiB chunks while it is hashed (one read of the user's file); cached files
+ * A file is copied in 8 MiB chunks while it is hashed (one read of the user's file; reading the next
+ * chunk, hashing and writing overlap: the copy is bound by OPFS writes, 0.16 GB/s measured here on
+ * a loaded machine, against 0.24 GB/s for crypto.subtle SHA-256, scripts/bench-cache.ts); cached files
  * come back as OPFS File objects (lazy Blobs), so the engine reads them tensor by tensor as before.
  */
 import { type FeatureStore } from '../engine/io/opfs-features';
@@ -134,10 +136,13 @@ export class OpfsCache {
       const hasher = new ContentHasher();
       const w = await handle.createWritable();
       try {
+        // Three stages overlap: the next chunk is read while this one is hashed and written.
+        const read = (o: number) => f.blob.slice(o, o + HASH_CHUNK).arrayBuffer();
+        let next = read(0);
         for (let o = 0; o < f.blob.size || o === 0; o += HASH_CHUNK) {
-          const chunk = new Uint8Array(await f.blob.slice(o, o + HASH_CHUNK).arrayBuffer());
-          await hasher.chunk(chunk);
-          await w.write(chunk);
+          const chunk = new Uint8Array(await next);
+          if (o + HASH_CHUNK < f.blob.size) next = read(o + HASH_CHUNK);
+          await Promise.all([hasher.chunk(chunk), w.write(chunk)]);
           done += chunk.length;
           onProgress?.({ stage: `caching ${f.path}`, done, total, unit: 'bytes' });
           if (f.blob.size === 0) break;
