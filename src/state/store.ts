@@ -18,6 +18,7 @@ import { createTrainSlice } from './slices/train';
 import { createExplorerSlice } from './slices/explorer';
 import { createSubsetSlice } from './slices/subset';
 import { createLessonSlice } from './slices/lesson';
+import { createExplorerViewSlice } from './slices/explorer-view';
 import { createRunsSlice, watchRuns } from './slices/runs';
 import type { RunsDb } from './runs/db';
 import type { LabContext, LabState } from './slices/types';
@@ -69,6 +70,7 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     ...createExplorerSlice(set, get, ctx),
     ...createSubsetSlice(set, get, ctx),
     ...createLessonSlice(set, get, ctx),
+    ...createExplorerViewSlice(set, get, ctx),
     ...createRunsSlice(set, get, ctx),
   }));
   watchRuns(store);

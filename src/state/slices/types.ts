@@ -17,6 +17,7 @@ import type { ExplorerSlice } from './explorer';
 import type { EmbedHandle } from '../../worker/embed-client';
 import type { SubsetSlice } from './subset';
 import type { LessonSlice } from './lesson';
+import type { ExplorerViewSlice } from './explorer-view';
 import type { RunsSlice } from './runs';
 import type { RunsDb } from '../runs/db';
 
@@ -82,7 +83,7 @@ export interface PoolSlice {
   refreshPool(): Promise<void>;
 }
 
-export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice & ExplorerSlice & SubsetSlice & LessonSlice & RunsSlice;
+export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice & ExplorerSlice & SubsetSlice & LessonSlice & ExplorerViewSlice & RunsSlice;
 
 /** What the slices need from the outside world. */
 export interface LabContext {

@@ -21,7 +21,7 @@ export function urlStateOf(s: LabState, demoUrl: string): UrlState {
     tasks: s.subset.tasks,
     lambda: s.sweep.lambda,
     train: { base: t.base, baseGiven: t.baseGiven, correction: t.correction, given: t.given, preset: t.preset, limit: t.limit, evalEvery: t.evalEvery },
-    explorer: { limit: s.explorer.limit, budget: s.explorer.budget },
+    explorer: { limit: s.explorer.limit, budget: s.explorer.budget, ...s.explorerView },
     open: s.lesson.open ? ['lessons'] : [],
     lesson: s.lesson.id ? { id: s.lesson.id, step: s.lesson.step } : null,
     hidden: s.lesson.hidden,
@@ -52,6 +52,8 @@ export async function applyUrlState(get: Get, set: SetState, u: UrlState, groups
   if (has('explorer')) {
     s.setExplorerLimit(u.explorer.limit);
     s.setExplorerBudget(u.explorer.budget);
+    const { metric, task, colorBy, pair } = u.explorer;
+    s.setExplorerView({ metric, task, colorBy, pair });
   }
   // The slider's position only: the sweep scores when the learner moves it.
   if (has('lambda')) set((st) => ({ sweep: { ...st.sweep, lambda: u.lambda } }));

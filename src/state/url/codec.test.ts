@@ -38,7 +38,10 @@ function randomState(rng: Rng): UrlState {
       correction, given: correction ? given(rng, getTrainedMethod(correction).params) : {},
       preset: pick(rng, ['quick', 'paper'] as const), limit: pick(rng, [null, 100, 16]), evalEvery: pick(rng, [0, 100, 25]),
     },
-    explorer: { limit: pick(rng, [100, 50, 300]), budget: pick(rng, [5000, 'all', 2000] as const) },
+    explorer: {
+      limit: pick(rng, [100, 50, 300]), budget: pick(rng, [5000, 'all', 2000] as const), metric: pick(rng, ['l1', 'cosine'] as const),
+      task: pick(rng, ['all', 'digits', 'a b']), colorBy: pick(rng, ['task', 'class', 'correct'] as const), pair: rng.next() < 0.5,
+    },
     open: subset(rng, VIEWS),
     lesson,
     hidden: subset(rng, HIDEABLE),
@@ -78,7 +81,7 @@ describe('URL state codec', () => {
   });
 
   it('names each bad value and keeps the default for that field only', () => {
-    const { state, notices } = decodeUrlState('#v=1&m=nope&p.lambda=0.7&eval=-3&lam=9&tb=ties&bp.k=500&tc=x&preset=fast&tlimit=0&tevery=a&xl=0&xb=many&open=zoo&hide=models,nav&t=only&lesson=why-merge&step=0', { lessonIds: ['why-merge'] });
+    const { state, notices } = decodeUrlState('#v=1&m=nope&p.lambda=0.7&eval=-3&lam=9&tb=ties&bp.k=500&tc=x&preset=fast&tlimit=0&tevery=a&xl=0&xb=many&xm=l2&xc=hue&xp=yes&open=zoo&hide=models,nav&t=only&lesson=why-merge&step=0', { lessonIds: ['why-merge'] });
     expect(state.merge).toEqual({ method: 'task_arithmetic', given: { lambda: 0.7 }, evalLimit: null });
     expect(state.lambda).toBe(0.3);
     expect(state.train).toMatchObject({ base: 'ties', baseGiven: {}, correction: 'surgery', preset: 'quick', limit: 100, evalEvery: 100 });
@@ -86,7 +89,7 @@ describe('URL state codec', () => {
     expect(state.tasks).toBeNull();
     expect(state.lesson).toEqual({ id: 'why-merge', step: 0 });
     const fields = notices.map((n) => /"([^"]+)"/.exec(n)![1]);
-    expect(fields).toEqual(['m', 'eval', 't', 'lam', 'bp.k', 'tc', 'preset', 'tlimit', 'tevery', 'xl', 'xb', 'open', 'step', 'hide']);
+    expect(fields).toEqual(['m', 'eval', 't', 'lam', 'bp.k', 'tc', 'preset', 'tlimit', 'tevery', 'xl', 'xb', 'xm', 'xc', 'xp', 'open', 'step', 'hide']);
     expect(state.explorer).toEqual(DEFAULT_URL_STATE.explorer);
     expect(notices.find((n) => n.includes('"bp.k"'))).toMatch(/k = 500 is not valid/);
     expect(notices.find((n) => n.includes('"hide"'))).toContain('"nav"');

@@ -12,7 +12,9 @@
  * images per task (all|N) · t a task of the subset (repeated) · lam the sweep's λ · tb / bp.<name>
  * training base and parameters · tc / cp.<name> correction (none) and parameters · preset
  * quick|paper · tlimit / tevery training image cap and evaluation interval · xl / xb the bias
- * explorer's images per task and UMAP point budget (N|all) · open views shown ·
+ * explorer's images per task and UMAP point budget (N|all) · xm / xt / xc / xp its bias metric
+ * (l1|cosine), line-chart task (all|name), UMAP colouring (task|class|correct), side by side (1)
+ * · open views shown ·
  * lesson / step (1-based) · hide control ids hidden for a lesson.
  *
  * Versions: v=1 is the first. A later version that renames or re-types a key adds an upgrade
@@ -26,6 +28,7 @@ import { METHODS, getMethod } from '../../engine/merge/registry';
 import type { MethodId, ParamValue } from '../../engine/merge/types';
 import { DEFAULT_BUDGET } from '../../engine/embed/constants';
 import { EXPLORER_IMAGES } from '../../worker/api';
+import { DEFAULT_EXPLORER_VIEW, type ExplorerViewSlice } from '../slices/explorer-view';
 
 export const URL_VERSION = 1;
 
@@ -48,8 +51,8 @@ export interface UrlState {
     base: string; baseGiven: Record<string, ParamValue>; correction: string | null; given: Record<string, ParamValue>;
     preset: Preset; limit: number | null; evalEvery: number;
   };
-  /** The bias explorer's images per task and UMAP point budget. */
-  explorer: { limit: number; budget: number | 'all' };
+  /** The bias explorer's images per task and UMAP point budget, and how it shows them. */
+  explorer: { limit: number; budget: number | 'all' } & ExplorerViewSlice['explorerView'];
   open: ViewId[];
   lesson: { id: string; step: number } | null;
   hidden: HideableId[];
@@ -62,7 +65,7 @@ export const DEFAULT_URL_STATE: UrlState = {
   tasks: null,
   lambda: 0.3,
   train: { base: 'task_arithmetic', baseGiven: {}, correction: 'surgery', given: {}, preset: 'quick', limit: 100, evalEvery: 100 },
-  explorer: { limit: EXPLORER_IMAGES, budget: DEFAULT_BUDGET },
+  explorer: { limit: EXPLORER_IMAGES, budget: DEFAULT_BUDGET, ...DEFAULT_EXPLORER_VIEW },
   open: [],
   lesson: null,
   hidden: [],
@@ -77,7 +80,7 @@ export interface DecodeOptions {
 export type UrlGroup = 'suite' | 'merge' | 'evalLimit' | 'tasks' | 'lambda' | 'train' | 'explorer' | 'open' | 'lesson' | 'hidden';
 const GROUP_KEYS: Record<UrlGroup, RegExp> = {
   suite: /^suite$/, merge: /^(m|p\..+)$/, evalLimit: /^eval$/, tasks: /^t$/, lambda: /^lam$/,
-  train: /^(tb|tc|preset|tlimit|tevery|bp\..+|cp\..+)$/, explorer: /^(xl|xb)$/, open: /^open$/, lesson: /^(lesson|step)$/, hidden: /^hide$/,
+  train: /^(tb|tc|preset|tlimit|tevery|bp\..+|cp\..+)$/, explorer: /^(xl|xb|xm|xt|xc|xp)$/, open: /^open$/, lesson: /^(lesson|step)$/, hidden: /^hide$/,
 };
 
 export interface Decoded {
@@ -116,6 +119,10 @@ export function encodeUrlState(s: UrlState): string {
   if (t.evalEvery !== d.train.evalEvery) add('tevery', String(t.evalEvery));
   if (s.explorer.limit !== d.explorer.limit) add('xl', String(s.explorer.limit));
   if (s.explorer.budget !== d.explorer.budget) add('xb', String(s.explorer.budget));
+  if (s.explorer.metric !== d.explorer.metric) add('xm', s.explorer.metric);
+  if (s.explorer.task !== d.explorer.task) add('xt', s.explorer.task);
+  if (s.explorer.colorBy !== d.explorer.colorBy) add('xc', s.explorer.colorBy);
+  if (s.explorer.pair) add('xp', '1');
   if (s.open.length) add('open', s.open.join(','));
   if (s.lesson) { add('lesson', s.lesson.id); add('step', String(s.lesson.step + 1)); }
   if (s.hidden.length) add('hide', s.hidden.join(','));
@@ -177,6 +184,10 @@ export function decodeUrlState(hash: string, opts: DecodeOptions = {}): Decoded 
   one('tevery', (raw) => { if (!/^\d+$/.test(raw)) return false; state.train.evalEvery = Number(raw); return true; }, 'a whole number of steps (0: never)', `every ${d.train.evalEvery} steps`);
   one('xl', (raw) => { if (!/^[1-9]\d*$/.test(raw)) return false; state.explorer.limit = Number(raw); return true; }, 'a positive whole number of images per task', `${d.explorer.limit} images`);
   one('xb', (raw) => { const n = limit(raw); if (n === undefined) return false; state.explorer.budget = n ?? 'all'; return true; }, '"all" or a positive whole number of points', `${d.explorer.budget} points`);
+  one('xm', (raw) => (raw === 'l1' || raw === 'cosine') && !!(state.explorer.metric = raw), '"l1" or "cosine"', 'L1');
+  one('xt', (raw) => raw !== '' && !!(state.explorer.task = raw), 'a task name or "all"', 'all tasks');
+  one('xc', (raw) => (raw === 'task' || raw === 'class' || raw === 'correct') && !!(state.explorer.colorBy = raw), '"task", "class" or "correct"', 'task');
+  one('xp', (raw) => { if (raw !== '1' && raw !== '0') return false; state.explorer.pair = raw === '1'; return true; }, '1 or 0', 'one plot');
   state.open = readList(q, 'open', VIEWS, notices, seen);
   one('lesson', (raw) => {
     if (!/^[a-z0-9-]+$/.test(raw) || (opts.lessonIds && !opts.lessonIds.includes(raw))) return false;

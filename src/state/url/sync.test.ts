@@ -48,7 +48,7 @@ describe('URL state in the lab', () => {
   it('restores a shared link after the demo loads, names what it could not use, then follows the controls', async () => {
     const store = lab();
     await store.getState().start();
-    const h = host('#v=1&suite=demo&m=ties&p.k=30&eval=50&t=digits&t=signs&t=clouds&lam=0.5&hide=train,nav&bogus=1');
+    const h = host('#v=1&suite=demo&m=ties&p.k=30&eval=50&t=digits&t=signs&t=clouds&lam=0.5&xm=cosine&xc=class&hide=train,nav&bogus=1');
     const stop = await syncUrl(store, h, { demoUrl: DEMO, debounceMs: 20 });
     const s = store.getState();
     expect(s.suite.info?.name).toBe('mini8');
@@ -58,20 +58,21 @@ describe('URL state in the lab', () => {
     expect(labPool(s)?.label).toBe('suite mini8 (2 of 8 experts: signs, digits)');
     expect(s.sweep.lambda).toBe(0.5);
     expect(s.lesson.hidden).toEqual(['train']);
+    expect(s.explorerView).toEqual({ metric: 'cosine', task: 'all', colorBy: 'class', pair: false });
     expect(s.lesson.notices).toEqual([
       'Link field "hide" lists unknown "nav" (known: models, method, tasks, train, results, runs, explorer, sweep, analytics); ignored it.',
       'Link field "bogus" is not known to this version and was ignored.',
       'Link field "t": the suite mini8 has no task "clouds"; it was left out.',
     ]);
     // The hash now says exactly what the lab holds.
-    expect(h.writes).toEqual(['v=1&suite=demo&m=ties&p.k=30&eval=50&t=signs&t=digits&lam=0.5&hide=train']);
+    expect(h.writes).toEqual(['v=1&suite=demo&m=ties&p.k=30&eval=50&t=signs&t=digits&lam=0.5&xm=cosine&xc=class&hide=train']);
     s.setParam('k', 40);
     s.setParam('k', 50);
     s.setEvalLimit(100);
     expect(h.writes).toHaveLength(1);
     await wait(60);
     expect(h.writes).toHaveLength(2);
-    expect(h.writes[1]).toBe('v=1&suite=demo&m=ties&p.k=50&eval=100&t=signs&t=digits&lam=0.5&hide=train');
+    expect(h.writes[1]).toBe('v=1&suite=demo&m=ties&p.k=50&eval=100&t=signs&t=digits&lam=0.5&xm=cosine&xc=class&hide=train');
     expect(store.getState().setTaskSubset(['digits'])).toBe('Choose at least two tasks to merge (only digits is chosen).');
     expect(store.getState().setTaskSubset(null)).toBeNull();
     await wait(60);

@@ -3,15 +3,21 @@
  * corrected; a task picker with the all-tasks mean; L1 or cosine), the same numbers as a table
  * (readable without the chart), and a task × layer heatmap per model on one shared colour range.
  */
-import { useState } from 'react';
 import type { BiasMetric, BiasReport } from '../../engine/eval/bias';
 import { BiasHeatmap } from '../plots/BiasHeatmap';
 import { BiasLines } from '../plots/BiasLines';
 import { type BiasTask, heatmap, lineRows, seriesKeys } from '../plots/bias-data';
+import { useLab } from '../store-context';
 
 export function ExplorerBias({ report }: { report: BiasReport }) {
-  const [metric, setMetric] = useState<BiasMetric>('l1');
-  const [task, setTask] = useState<BiasTask>('all');
+  // In the store (explorerView) so a link restores them; the task is kept by name.
+  const metric: BiasMetric = useLab((s) => s.explorerView.metric);
+  const taskName = useLab((s) => s.explorerView.task);
+  const setView = useLab((s) => s.setExplorerView);
+  const setMetric = (m: BiasMetric) => setView({ metric: m });
+  const setTask = (t: BiasTask) => setView({ task: t === 'all' ? 'all' : report.tasks[t] });
+  const found = report.tasks.indexOf(taskName);
+  const task: BiasTask = found < 0 ? 'all' : found;
   const rows = lineRows(report, metric, task);
   const keys = seriesKeys(report);
   const ranges = report.models.map((_, m) => heatmap(report, metric, m));

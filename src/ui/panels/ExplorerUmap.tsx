@@ -48,8 +48,12 @@ export function ExplorerUmap({ scatter }: { scatter: ExplorerScatter }) {
   const ids = data.layouts.map((l) => l.id);
   const [active, setActive] = useState(ids[1] ?? ids[0]);
   const [linesTo, setLinesTo] = useState<string | null>(ids[0]);
-  const [colorBy, setColorBy] = useState<ColorBy>('task');
-  const [pair, setPair] = useState(false);
+  // In the store (explorerView) so a link restores them.
+  const colorBy: ColorBy = useLab((s) => s.explorerView.colorBy);
+  const pair = useLab((s) => s.explorerView.pair);
+  const setView = useLab((s) => s.setExplorerView);
+  const setColorBy = (c: ColorBy) => setView({ colorBy: c });
+  const setPair = (p: boolean) => setView({ pair: p });
   const [playing, setPlaying] = useState(false);
   const thumbnail = useThumbnails(scatter);
   useEffect(() => { setActive(ids[1] ?? ids[0]); setLinesTo(ids[0]); }, [data]);
