@@ -27,6 +27,7 @@ test('a shared link restores method, parameters, task subset and panels; hide= h
   await expect(page.getByTestId('task-subset')).toContainText('Choose at least two tasks to merge (only digits is chosen).');
   await expect(page.locator('[data-testid="subset-task"][data-task="signs"]')).toBeChecked();
   await expect(page.getByTestId('merge-pool')).toContainText('suite mini8 (2 of 8 experts: signs, digits)');
+  await expect(page.getByTestId('train-all-tasks')).toContainText('Training uses all the suite\'s tasks');
   await ml.merge();
   const rows = await ml.table();
   expect(rows.map((r) => r.task)).toEqual(['signs', 'digits', 'average']);

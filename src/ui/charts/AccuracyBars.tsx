@@ -18,7 +18,7 @@ export function AccuracyBars({ report, label }: { report: EvalReport; label: str
     <div className="chart-wrap">
       <div ref={ref} className="chart" data-testid="accuracy-chart" role="img" aria-label={`Accuracy per task: ${label} against pretrained and individual`}>
         <ResponsiveContainer width="100%" height={280}>
-          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }} title={`Accuracy per task: ${label} against individual and pretrained`}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="task" tick={{ fontSize: 12 }} interval={0} />
             <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 12 }} />

@@ -22,7 +22,7 @@ export function CompareBars({ runs }: { runs: RunRecord[] }) {
       {mixedImages && <p className="muted">The selected runs were scored on different images: the reference bars are those of the latest run that scored each task.</p>}
       <div ref={ref} className="chart" data-testid="compare-bars" role="img" aria-label={`Accuracy per task of ${scored.length} runs against pretrained and individual`}>
         <ResponsiveContainer width="100%" height={340}>
-          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }} barGap={1} barCategoryGap="12%">
+          <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 8, left: 0 }} barGap={1} barCategoryGap="12%" title="Accuracy per task of the selected runs against individual and pretrained">
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="task" tick={{ fontSize: 11 }} interval={0} angle={-20} textAnchor="end" height={48} />
             <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 12 }} />

@@ -22,7 +22,7 @@ export function CompareScatter({ runs }: { runs: RunRecord[] }) {
     <div className="chart-wrap">
       <div ref={ref} className="chart" data-testid="compare-scatter" role="img" aria-label={`Average accuracy against extra parameters of ${points.length} runs`}>
         <ResponsiveContainer width="100%" height={340}>
-          <ScatterChart margin={{ top: 8, right: 16, bottom: 20, left: 0 }}>
+          <ScatterChart margin={{ top: 8, right: 16, bottom: 20, left: 0 }} title="Average accuracy against extra parameters of the runs">
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" dataKey="x" domain={[ticks[0] - 0.3, ticks[ticks.length - 1] + 0.3]} ticks={ticks} tickFormatter={(x: number) => extraParamsTick(x, zeroAt)} tick={{ fontSize: 12 }}
               label={{ value: 'extra parameters (log)', position: 'insideBottom', offset: -8, fontSize: 12 }} />

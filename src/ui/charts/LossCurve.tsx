@@ -15,7 +15,7 @@ export function LossCurve({ series }: { series: LossSeries }) {
     <div className="chart-wrap">
       <div ref={ref} className="chart" data-testid="loss-curve" data-points={points.length} data-steps={series.count} role="img" aria-label="Training loss against step">
         <ResponsiveContainer width="100%" height={180}>
-          <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} title="Training loss per step">
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 12 }} label={{ value: 'step', position: 'insideBottomRight', offset: -4 }} />
             <YAxis domain={[0, 'auto']} tick={{ fontSize: 12 }} />

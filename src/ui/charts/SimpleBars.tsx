@@ -14,7 +14,7 @@ export function SimpleBars({ data, label, unit = '', colour = 'var(--series-merg
     <div className="chart-wrap">
       <div ref={ref} className="chart" data-testid={testId} role="img" aria-label={label}>
         <ResponsiveContainer width="100%" height={220}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }} title={label}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="name" tick={{ fontSize: 11 }} interval={0} angle={-30} textAnchor="end" height={56} />
             <YAxis unit={unit} tick={{ fontSize: 12 }} domain={[0, max ?? 'auto']} />

@@ -15,7 +15,7 @@ export function SweepCurve({ points, individual, pretrained }: { points: SweepPo
     <div className="chart-wrap">
       <div ref={ref} className="chart" data-testid="sweep-curve" role="img" aria-label="Average accuracy against λ">
         <ResponsiveContainer width="100%" height={200}>
-          <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} title="Task Arithmetic average accuracy against λ">
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="lambda" type="number" domain={[0, 1.5]} tick={{ fontSize: 12 }} label={{ value: 'λ', position: 'insideBottomRight', offset: -4 }} />
             <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 12 }} />

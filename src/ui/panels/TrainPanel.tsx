@@ -88,6 +88,7 @@ export function TrainPanel() {
   const resume = useLab((s) => s.resumeTraining);
   const stop = useLab((s) => s.stopTraining);
   const cancel = useLab((s) => s.cancelTraining);
+  const subset = useLab((s) => s.subset.tasks);
   const form = useTrainForm();
   const job = t.job;
   const running = job.status === 'running';
@@ -95,6 +96,7 @@ export function TrainPanel() {
     <section className="panel" aria-labelledby="train-title" data-testid="train-panel">
       <h2 id="train-title">Train</h2>
       {!onSuite && <p className="muted">Load a suite (or the demo): training uses its unlabelled test images.</p>}
+      {subset && <p className="muted" data-testid="train-all-tasks">Training uses all the suite's tasks: the task subset ({subset.join(', ')}) applies to merges and evaluations only.</p>}
       <div className="method-row">
         <label>Base merge{' '}
           <select data-testid="train-base" value={t.base} disabled={running} onChange={(e) => setBase(e.currentTarget.value)}>
