@@ -118,6 +118,30 @@ test('keyboard only: skip link, Load demo, Merge; focus always visible; no sidew
   await expect(page.getByTestId('results-panel').getByTestId('accuracy-row').first()).toBeVisible({ timeout: 150_000 });
   await expect(page.getByTestId('cancel-merge')).toBeHidden({ timeout: 150_000 });
 
+  // Every control on the full page has a name a screen reader can say.
+  const unnamed = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]'))
+    .filter((el) => {
+      if (el.closest('[hidden], [aria-hidden="true"]') || el.getAttribute('tabindex') === '-1') return false;
+      const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title')
+        || ((el as HTMLInputElement).labels?.length ?? 0) > 0 || (el.tagName === 'svg' && el.querySelector(':scope > title')?.textContent);
+      const text = el.tagName === 'BUTTON' || el.tagName === 'A' ? (el.textContent ?? '').trim() : '';
+      return !labelled && !text;
+    })
+    .map((el) => el.dataset.testid || el.outerHTML.slice(0, 80)));
+  expect(unnamed, 'controls without an accessible name').toEqual([]);
+
+  // No keyboard trap: Tab goes through every control of the page and comes back to the skip link.
+  await page.locator('.skip-link').focus();
+  let steps = 0;
+  for (;;) {
+    await page.keyboard.press('Tab');
+    steps++;
+    const f = await focused(page);
+    if (f?.text === 'Skip to main content') break;
+    if (f) expect(f.outline, `focus outline on ${f.tag} ${f.id || f.text}`).toBe(true);
+    expect(steps, 'Tab never came back to the start: a keyboard trap').toBeLessThan(400);
+  }
+
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     const { scroll, client, wide } = await page.evaluate(() => {

@@ -39,7 +39,7 @@ export function BiasLines({ report, metric, task, onMetric, onTask, height = 300
         <span className="muted">{METRIC_LABEL[metric]}, per layer (CLS after each block, then z)</span>
       </figcaption>
       <ResponsiveContainer width="100%" height={height}>
-        <LineChart data={lineRows(report, metric, task)} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+        <LineChart data={lineRows(report, metric, task)} margin={{ top: 8, right: 16, bottom: 8, left: 8 }} title="Representation bias per layer">
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="layer" />
           <YAxis tickFormatter={(v: number) => v.toPrecision(2)} />
