@@ -9,9 +9,11 @@
  *   npm run results                       # the schedules in SCHEDULES below (≈ 40 min on a loaded 2-core machine)
  *   npm run results -- --quick --out /tmp # the quick teaching preset everywhere (a smoke run)
  *   npm run results -- --render-only      # re-render docs/results.md from docs/results.json
+ *                                         # (and the "Why" section from docs/experiments/zoo-why.json)
  *   npm run results -- --add "<label>" exp.json   # run one more experiment (e.g. a full paper
  *                                         # schedule) and add it to docs/results.json and .md
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../src/engine/backend';
@@ -21,6 +23,7 @@ import { SuiteEvaluator } from '../src/engine/eval/evaluate';
 import { patchWasmTransposedMatMul } from '../src/engine/train/wasm-matmul';
 import { type SweepPoint, entropySweep } from './results/entropy';
 import { type Meta, type Row, renderResults } from './results/render';
+import type { ZooRecord } from './zoo/diagnose';
 
 /** Uniform λ at which the entropy/accuracy diagnostic is measured. */
 const SWEEP = [0.05, 0.125, 0.2, 0.3, 0.45];
@@ -52,6 +55,12 @@ function parseArgs(argv: string[]) {
   return o;
 }
 
+/** Mean, min and max of learned coefficients as the merge uses them (clamped to [0, 1]). */
+function lambdaStats(lambda: number[][]): NonNullable<Row['lambda']> {
+  const v = lambda.flat().map((x) => Math.min(1, Math.max(0, x)));
+  return { mean: v.reduce((a, b) => a + b, 0) / v.length, min: Math.min(...v), max: Math.max(...v) };
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const t0 = performance.now();
@@ -59,9 +68,11 @@ async function main(): Promise<void> {
   patchWasmTransposedMatMul();
   const suite = await openSuiteDir(o.suite);
   const names = suite.manifest.tasks.map((t) => t.name);
+  const whyFile = join(o.out, 'experiments', 'zoo-why.json');
   const write = async (rows: Row[], meta: Meta, sweep: SweepPoint[]) => {
+    const why = existsSync(whyFile) ? (JSON.parse(await readFile(whyFile, 'utf8')) as ZooRecord[]) : [];
     await writeFile(join(o.out, 'results.json'), `${JSON.stringify({ ...meta, rows, sweep }, null, 2)}\n`);
-    await writeFile(join(o.out, 'results.md'), renderResults(rows, names, rows.find((r) => r.label.startsWith('Individual'))!.tasks, meta, sweep));
+    await writeFile(join(o.out, 'results.md'), renderResults(rows, names, rows.find((r) => r.label.startsWith('Individual'))!.tasks, meta, sweep, why));
     process.stderr.write(`wrote ${join(o.out, 'results.md')}\n`);
   };
   const saved = o.renderOnly || o.add ? (JSON.parse(await readFile(join(o.out, 'results.json'), 'utf8')) as Meta & { rows: Row[]; sweep?: SweepPoint[] }) : null;
@@ -78,7 +89,8 @@ async function main(): Promise<void> {
       },
     });
     const trainSeconds = baseSeconds + r.merge.trainSeconds + (r.correction?.trainSeconds ?? 0);
-    rows.push({ label, group, tasks: Object.fromEntries(names.map((n) => [n, r.tasks[n].accuracy])), extraParams: r.extraParams, trainSeconds, steps: (r.correction ?? r.merge).steps });
+    const lambda = r.coefficients && !('coefficients' in (experiment as { merge: object }).merge) ? lambdaStats(r.coefficients.lambda) : undefined;
+    rows.push({ label, group, tasks: Object.fromEntries(names.map((n) => [n, r.tasks[n].accuracy])), extraParams: r.extraParams, trainSeconds, steps: (r.correction ?? r.merge).steps, ...(lambda ? { lambda } : {}) });
     process.stderr.write(`${label}: ${r.average.toFixed(2)} (${((performance.now() - s) / 1000).toFixed(0)} s)\n`);
     return r;
   };

@@ -34,30 +34,37 @@ function meanEntropy(logits: Float32Array, n: number, C: number): number {
   return total / n;
 }
 
-export async function entropySweep(suite: Suite, lambdas: readonly number[]): Promise<SweepPoint[]> {
+/** Per coefficient vector (one λ per task): each task's accuracy (%) and mean entropy (nats). */
+export async function coefficientSweep(suite: Suite, vectors: readonly number[][]): Promise<{ accuracy: number[]; entropy: number[] }[]> {
   const names = suite.manifest.tasks.map((t) => t.name);
   const config = suite.pretrained.config;
   const c = await MergeCoefficients.fromPool(suite.pretrained, [...suite.experts.values()], names, { granularity: 'task' });
   const images = await Promise.all(names.map((n) => suite.images(n)));
   const banks = await Promise.all(images.map((im) => PixelBank.load(im, config.imageSize)));
-  const out: SweepPoint[] = [];
+  const out: { accuracy: number[]; entropy: number[] }[] = [];
   try {
-    for (const lambda of lambdas) {
-      c.load(names.map(() => lambda));
+    for (const v of vectors) {
+      c.load(v);
       const w = c.mergedMap();
-      let entropy = 0;
-      let accuracy = 0;
+      const point = { accuracy: [] as number[], entropy: [] as number[] };
       for (const [t, n] of names.entries()) {
         const head = suite.heads.get(n)!;
         const logits = headLogits(await bankFeatures(w, config, banks[t]), banks[t].count, head, suite.manifest.logitScale);
-        entropy += meanEntropy(logits, banks[t].count, head.numClasses);
-        accuracy += (100 * top1Accuracy(argmaxRows(logits, banks[t].count, head.numClasses), images[t].labels)) / names.length;
+        point.entropy.push(meanEntropy(logits, banks[t].count, head.numClasses));
+        point.accuracy.push(100 * top1Accuracy(argmaxRows(logits, banks[t].count, head.numClasses), images[t].labels));
       }
       tf.dispose([...w.values()]);
-      out.push({ lambda, entropy, accuracy });
+      out.push(point);
     }
   } finally {
     c.dispose();
   }
   return out;
+}
+
+export async function entropySweep(suite: Suite, lambdas: readonly number[]): Promise<SweepPoint[]> {
+  const T = suite.manifest.tasks.length;
+  const points = await coefficientSweep(suite, lambdas.map((l) => new Array(T).fill(l)));
+  const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
+  return points.map((p, i) => ({ lambda: lambdas[i], entropy: sum(p.entropy), accuracy: sum(p.accuracy) / T }));
 }

@@ -3,7 +3,9 @@
  * and normalised), extra parameters and training seconds, the schedules used, and whether the
  * papers' ordering (corrections > LW AdaMerging > TIES ≈ TA) shows, checked from the numbers.
  */
+import type { ZooRecord } from '../zoo/diagnose';
 import type { SweepPoint } from './entropy';
+import { whySection } from './why';
 
 export interface Row {
   label: string;
@@ -14,6 +16,8 @@ export interface Row {
   extraParams: number;
   trainSeconds: number;
   steps?: number;
+  /** AdaMerging rows: the learned coefficients, clamped to [0, 1] as the merge uses them (from λ = 0.3). */
+  lambda?: { mean: number; min: number; max: number };
 }
 
 export interface Meta {
@@ -90,7 +94,7 @@ function extrasSection(rows: Row[], names: string[]): string {
   return lines.length ? `\nWhat the reduced schedules cost (rows re-run at the paper's length with \`npm run results -- --add\`, not part of the checks):\n\n${lines.join('\n')}\n` : '';
 }
 
-export function renderResults(rows: Row[], names: string[], individual: Record<string, number>, meta: Meta, sweep: SweepPoint[] = []): string {
+export function renderResults(rows: Row[], names: string[], individual: Record<string, number>, meta: Meta, sweep: SweepPoint[] = [], why: ZooRecord[] = []): string {
   const head = `| Method | ${names.join(' | ')} | **Avg** | Norm. avg | Extra params | Train s |`;
   const sep = `|---|${names.map(() => '---:').join('|')}|---:|---:|---:|---:|`;
   const abs = rows.map((r) => `| ${r.label} | ${names.map((n) => f1(r.tasks[n])).join(' | ')} | **${f1(avg(r, names))}** | ${f1(norm(r, names, individual))} | ${r.extraParams.toLocaleString('en-US')} | ${r.trainSeconds ? r.trainSeconds.toFixed(0) : '—'} |`);
@@ -137,5 +141,5 @@ ${nrows.join('\n')}
 ## The papers' ordering
 
 ${checks.map((c) => `- ${c.ok ? '✅' : '❌'} ${c.text}`).join('\n')}
-${extrasSection(rows, names)}${sweep.length ? `\n${sweepSection(sweep, checks[2].ok)}` : ''}`;
+${extrasSection(rows, names)}${sweep.length ? `\n${sweepSection(sweep, checks[2].ok)}` : ''}${whySection(why, rows, names, checks)}`;
 }

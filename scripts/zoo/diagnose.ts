@@ -1,16 +1,21 @@
 /**
- * `npx tsx scripts/zoo/diagnose.ts [zoo dir] [--json <file>]` — why a zoo merges the way it does.
+ * `npx tsx scripts/zoo/diagnose.ts [zoo dir ...] [--json <file>]` — why a zoo merges the way it does.
  * Measures what the task-vector literature measures on CLIP ViT-B/32: the size of each task vector
  * τt = θt − θ0 relative to the pretrained weights (whole tower and per group), their pairwise
- * cosine similarity, and Task Arithmetic's accuracy together with AdaMerging's surrogate (summed
- * prediction entropy) along uniform λ, on all test images. Prints a summary; --json writes it all.
+ * cosine similarity, each task vector's effect alone (weight disentanglement), and Task
+ * Arithmetic's accuracy together with AdaMerging's surrogate (summed prediction entropy) along
+ * uniform λ, on all test images. Prints a summary; --json writes one ZooRecord per zoo (with the
+ * zoo's recipe and recorded averages from its results.json): docs/experiments/zoo-why.json, which
+ * docs/results.md's "Why" section renders, is written this way.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { initBackend } from '../../src/engine/backend';
 import { openSuiteDir } from '../../src/engine/data/suite-dir.node.js';
 import { paramGroup, taskVectorAnalytics } from '../../src/engine/eval/task-vectors';
 import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
-import { entropySweep } from '../results/entropy';
+import { coefficientSweep, entropySweep } from '../results/entropy';
+import type { ZooResults } from './pipeline';
 
 export const DIAGNOSE_LAMBDAS = [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.7, 1];
 
@@ -27,9 +32,23 @@ export interface ZooDiagnosis {
   /** ‖Σ τt‖ ÷ Σ ‖τt‖: 1 when the task vectors are parallel, 1/√T when orthogonal. */
   sumRatio: number;
   sweep: { lambda: number; entropy: number; accuracy: number }[];
+  /**
+   * Weight disentanglement at λ 0.3 (when asked): row a, column b = accuracy on task b of
+   * θ0 + 0.3·τa alone minus the pretrained model's accuracy on b (points). Off-diagonal entries
+   * near 0 mean adding one task's vector leaves the others alone, as on CLIP ViT-B/32.
+   */
+  interference?: number[][];
 }
 
-export async function diagnoseZoo(dir: string, lambdas: readonly number[] = DIAGNOSE_LAMBDAS): Promise<ZooDiagnosis> {
+/** A zoo's diagnosis with what it was made with and what it measured (docs/experiments/zoo-why.json). */
+export interface ZooRecord {
+  finetune: ZooResults['recipe']['finetune'];
+  /** Full-test-split averages recorded by `npm run zoo`, by row id (pretrained, individual, average, task_arithmetic, ties). */
+  averages: Record<string, number>;
+  diagnosis: ZooDiagnosis;
+}
+
+export async function diagnoseZoo(dir: string, lambdas: readonly number[] = DIAGNOSE_LAMBDAS, o: { interference?: boolean } = {}): Promise<ZooDiagnosis> {
   const suite = await openSuiteDir(dir);
   const names = [...suite.experts.keys()];
   const experts = names.map((task) => ({ task, checkpoint: suite.experts.get(task)! }));
@@ -59,7 +78,14 @@ export async function diagnoseZoo(dir: string, lambdas: readonly number[] = DIAG
     cosine: { mean: pairs.reduce((a, b) => a + b, 0) / pairs.length, max: Math.max(...pairs) },
     sumRatio: Math.sqrt(sumSq) / tv.norms.reduce((a, b) => a + b, 0),
     sweep: await entropySweep(suite, lambdas),
+    ...(o.interference ? { interference: await interference(suite, names.length) } : {}),
   };
+}
+
+async function interference(suite: Awaited<ReturnType<typeof openSuiteDir>>, T: number): Promise<number[][]> {
+  const vectors = [new Array(T).fill(0), ...Array.from({ length: T }, (_, a) => Array.from({ length: T }, (__, t) => (t === a ? 0.3 : 0)))];
+  const [pre, ...rows] = await coefficientSweep(suite, vectors);
+  return rows.map((r) => r.accuracy.map((acc, b) => acc - pre.accuracy[b]));
 }
 
 export function summarize(d: ZooDiagnosis): string {
@@ -71,6 +97,12 @@ export function summarize(d: ZooDiagnosis): string {
     '  λ      Σ entropy  avg acc',
     ...d.sweep.map((p) => `  ${p.lambda.toFixed(2).padEnd(6)} ${p.entropy.toFixed(3).padStart(9)}  ${p.accuracy.toFixed(1).padStart(7)}`),
   ];
+  if (d.interference) {
+    const T = d.interference.length;
+    const own = d.interference.map((r, a) => r[a]);
+    const others = d.interference.flatMap((r, a) => r.filter((_, b) => b !== a));
+    lines.push(`  θ0 + 0.3·τa alone: own task ${(own.reduce((x, y) => x + y, 0) / T).toFixed(1)} points, each other task ${(others.reduce((x, y) => x + y, 0) / others.length).toFixed(1)} points (mean change vs pretrained)`);
+  }
   return lines.join('\n');
 }
 
@@ -80,7 +112,12 @@ if (process.argv[1]?.replace(/\\/g, '/').endsWith('scripts/zoo/diagnose.ts')) {
   const json = j >= 0 ? args.splice(j, 2)[1] : null;
   await initBackend();
   patchWasmTransposedMatMul();
-  const d = await diagnoseZoo(args[0] ?? 'public/zoo/mini8');
-  console.log(summarize(d));
-  if (json) await writeFile(json, `${JSON.stringify(d, null, 2)}\n`);
+  const records: ZooRecord[] = [];
+  for (const dir of args.length ? args : ['public/zoo/mini8']) {
+    const d = await diagnoseZoo(dir, DIAGNOSE_LAMBDAS, { interference: true });
+    console.log(summarize(d));
+    const r = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as ZooResults;
+    records.push({ finetune: r.recipe.finetune, averages: Object.fromEntries(Object.entries(r.full.rows).map(([id, row]) => [id, row.average])), diagnosis: d });
+  }
+  if (json) await writeFile(json, `${JSON.stringify(records, null, 2)}\n`);
 }
