@@ -14,6 +14,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { type ColorBy, cssColor, legendEntries, pointColor, type PointInfo } from './colors';
 import { GridIndex } from './grid-index';
 import { type Neighbour, nearestInFeatureSpace } from './neighbours';
+import { useTheme } from '../theme/theme';
 import type { FeatureTable, ScatterLayout } from './scatter-data';
 import { boundsOf, fitView, interpolate, pan, toData, toScreen, type View, zoomAt } from './view';
 import './plots.css';
@@ -45,6 +46,7 @@ const ANIMATION_MS = 600;
 const HIT_PX = 6;
 
 export function Scatter(props: ScatterProps) {
+  const theme = useTheme(); // redraw in the new palette when the theme changes
   const { layouts, active, linesTo, colorBy, info, width = 560, height = 460 } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const target = layouts.find((l) => l.id === active) ?? layouts[0];
@@ -130,7 +132,7 @@ export function Scatter(props: ScatterProps) {
     };
     if (selected) { ring(selected.row, ink, 6); for (const n of selected.neighbours) ring(n.index, cssColor('--accent', 'blue'), 5); }
     if (hovered !== null && hovered < shown.length / 2) ring(hovered, ink, 5);
-  }, [shown, view, groups, lines, hovered, selected, width, height]);
+  }, [shown, view, groups, lines, hovered, selected, width, height, theme]);
 
   useEffect(() => { // wheel zoom needs a non-passive listener to keep the page from scrolling
     const el = canvas.current;

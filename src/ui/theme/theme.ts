@@ -1,8 +1,10 @@
 /**
  * Light and dark themes (issue 7 item 6): the choice (system / light / dark) is kept in
  * localStorage; "system" follows prefers-color-scheme, also when it changes while the page is
- * open. The resolved theme is set as data-theme on <html>, where styles.css swaps the palette.
+ * open. The resolved theme is set as data-theme on <html>, where styles.css swaps the palette;
+ * useTheme() re-renders what draws colours itself (canvas).
  */
+import { useSyncExternalStore } from 'react';
 import type { KeyValueStorage } from '../../state/settings';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -34,4 +36,17 @@ export function applyTheme(choice: ThemeChoice): Theme {
 /** Re-applies the stored choice whenever the system preference changes. */
 export function followSystemTheme(storage: KeyValueStorage | null): void {
   darkQuery().addEventListener('change', () => applyTheme(loadTheme(storage)));
+}
+
+/** The theme on <html> now; re-renders when it changes (canvas plots redraw with the new palette). */
+export function useTheme(): Theme {
+  return useSyncExternalStore(subscribeTheme, currentTheme, () => 'light');
+}
+
+const currentTheme = (): Theme => (document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light');
+
+function subscribeTheme(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  return () => observer.disconnect();
 }
