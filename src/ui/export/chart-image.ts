@@ -16,6 +16,10 @@ export function svgMarkup(svg: SVGSVGElement): string {
     const cs = getComputedStyle(el);
     const style = PAINT.map((p) => `${p}:${cs.getPropertyValue(p)}`).filter((d) => !d.endsWith(':')).join(';');
     to[i].setAttribute('style', style);
+    // Paint given as attributes through custom properties (fill="var(--series-…)") means nothing outside the page.
+    for (const attr of ['fill', 'stroke', 'stop-color']) {
+      if (to[i].getAttribute(attr)?.includes('var(')) to[i].setAttribute(attr, cs.getPropertyValue(attr));
+    }
   });
   copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   copy.setAttribute('width', String(Math.round(width)));

@@ -49,9 +49,11 @@ describe('HF folder zip', () => {
 
   it('holds config.json, model.safetensors and README.md that read back as the same checkpoint', async () => {
     const card = modelCard(merged, 'TIES-Merging · k 30');
-    const zip = await hfFolderZip(merged.name, files, card);
-    const entries = unzipSync(zip);
-    expect(Object.keys(entries).sort()).toEqual([`${merged.name}/`, `${merged.name}/README.md`, `${merged.name}/config.json`, `${merged.name}/model.safetensors`]);
+    const seen: number[] = [];
+    const zip = await hfFolderZip(merged.name, files, card, (done, total) => { expect(total).toBe(files.model.size); seen.push(done); });
+    expect(seen.at(-1)).toBe(files.model.size);
+    const entries = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+    expect(Object.keys(entries).sort()).toEqual([`${merged.name}/README.md`, `${merged.name}/config.json`, `${merged.name}/model.safetensors`]);
     expect(strFromU8(entries[`${merged.name}/config.json`])).toBe(files.configJson);
     expect(strFromU8(entries[`${merged.name}/README.md`])).toBe(card);
     const back = await openSafetensors(blobSource(new Blob([entries[`${merged.name}/model.safetensors`]]), 'model.safetensors'));
@@ -59,7 +61,7 @@ describe('HF folder zip', () => {
     expect(back.metadata).toEqual(orig.metadata);
     const [a, b] = [await readAll(back), await readAll(orig)];
     expect([...a.keys()]).toEqual([...b.keys()]);
-    for (const [k, t] of b) expect(a.get(k)!.data).toEqual(t.data);
+    for (const [k, t] of b) expect(a.get(k)).toEqual(t); // dtype, shape and every value
     // The foundation's reader recognises the unzipped folder as a CLIP vision checkpoint.
     const ck = await openCheckpoint('unzipped', [
       blobSource(new Blob([entries[`${merged.name}/config.json`]]), 'unzipped/config.json'),

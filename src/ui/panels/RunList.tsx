@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import type { MergeRun } from '../../state/slices/lab-types';
 import { ErrorBox } from '../components/ErrorBox';
+import { ProgressLine } from '../components/ProgressLine';
 import { saveBlob as save } from '../export/download';
 import { hfFolderZip, modelCard } from '../export/hf-zip';
 import { formatBytes, formatMs } from '../format';
@@ -16,21 +17,21 @@ function Run({ run }: { run: MergeRun }) {
   const remove = useLab((s) => s.removeRun);
   const evaluate = useLab((s) => s.evaluateRun);
   const busy = useLab((s) => s.merge.job.status === 'running');
-  const [zip, setZip] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  const [zip, setZip] = useState<{ busy: boolean; done: number; total: number; error: string | null }>({ busy: false, done: 0, total: 0, error: null });
   const download = async (which: 'config' | 'model') => {
     const files = await mergeFiles(run.key);
     if (which === 'config') save('config.json', new Blob([files.configJson], { type: 'application/json' }));
     else save('model.safetensors', files.model);
   };
   const downloadZip = async () => {
-    setZip({ busy: true, error: null });
+    setZip({ busy: true, done: 0, total: 0, error: null });
     try {
       const files = await mergeFiles(run.key);
-      const zip = await hfFolderZip(run.merged.name, files, modelCard(run.merged, run.label));
-      save(`${run.merged.name}.zip`, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-      setZip({ busy: false, error: null });
+      const blob = await hfFolderZip(run.merged.name, files, modelCard(run.merged, run.label), (done, total) => setZip({ busy: true, done, total, error: null }));
+      save(`${run.merged.name}.zip`, blob);
+      setZip({ busy: false, done: 0, total: 0, error: null });
     } catch (e) {
-      setZip({ busy: false, error: `The zip failed: ${e instanceof Error ? e.message : String(e)}` });
+      setZip({ busy: false, done: 0, total: 0, error: `The zip failed: ${e instanceof Error ? e.message : String(e)}` });
     }
   };
   const m = run.merged;
@@ -45,12 +46,13 @@ function Run({ run }: { run: MergeRun }) {
       {m.suiteId && run.report.status === 'idle' && (
         <p className="muted">Not evaluated (cancelled). <button className="link" disabled={busy} onClick={() => void evaluate(run.key)}>Evaluate now</button></p>
       )}
+      {zip.busy && <ProgressLine label="Zipping the HF folder" progress={{ stage: 'model.safetensors', done: zip.done, total: zip.total, unit: 'bytes' }} />}
       <div className="actions">
         <span className="muted">Download the HF folder:</span>
         <button className="secondary-button" data-testid="download-config" onClick={() => void download('config')}>config.json</button>
         <button className="secondary-button" data-testid="download-model" onClick={() => void download('model')}>model.safetensors</button>
         <button className="secondary-button" data-testid="download-zip" onClick={() => void downloadZip()} disabled={zip.busy}>HF folder (.zip)</button>
-        <span className="muted" aria-live="polite" data-testid="zip-status">{zip.busy ? 'Zipping the HF folder…' : zip.error}</span>
+        {zip.error && <span className="error-text" role="alert" data-testid="zip-status">{zip.error}</span>}
         <button className="link" onClick={() => void remove(run.key)}>remove</button>
       </div>
     </li>
