@@ -35,13 +35,25 @@ const colours = (page: Page) => page.evaluate(() => {
 
 const dark = (rgb: string) => (rgb.match(/\d+/g) ?? []).slice(0, 3).map(Number).reduce((s, v) => s + v, 0) < 3 * 80;
 
+/** The page is no wider than the viewport; names the elements that stick out when it is. */
+async function expectNoSidewaysScroll(page: Page, what: string) {
+  const { scroll, client, wide } = await page.evaluate(() => {
+    const client = document.documentElement.clientWidth;
+    const wide = Array.from(document.querySelectorAll<HTMLElement>('body *'))
+      .filter((el) => el.getBoundingClientRect().right > client + 0.5)
+      .map((el) => el.dataset.testid || `${el.tagName.toLowerCase()}.${el.className}`).slice(0, 8);
+    return { scroll: document.documentElement.scrollWidth, client, wide };
+  });
+  expect(scroll, `page width at 1280 px (${what}); too wide: ${wide.join(', ')}`).toBeLessThanOrEqual(client);
+}
+
 async function shot(page: Page, info: TestInfo, name: string) {
   const path = info.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
   await info.attach(name, { path, contentType: 'image/png' });
 }
 
-test('the theme follows the system, the toggle persists, text contrasts in both', async ({ lab, page }) => {
+test('the theme follows the system, the toggle persists, text contrasts in both', async ({ lab, page }, info) => {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await lab.open();
@@ -66,6 +78,13 @@ test('the theme follows the system, the toggle persists, text contrasts in both'
   expect((await colours(page)).theme).toBe('light');
   await page.emulateMedia({ colorScheme: 'dark' }); // "system" follows a change while the page is open
   await expect.poll(async () => (await colours(page)).theme).toBe('dark');
+
+  // The lessons sidebar beside the lab still fits 1280 px.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByTestId('lessons-toggle').click();
+  await expect(page.getByTestId('lessons')).toBeVisible();
+  await expectNoSidewaysScroll(page, 'lessons open');
+  await shot(page, info, 'lessons-dark');
 });
 
 /** What has the focus: its test id or text, and whether it (or the label of a hidden file input) shows an outline. */
@@ -144,15 +163,7 @@ test('keyboard only: skip link, Load demo, Merge; focus always visible; no sidew
 
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
-    const { scroll, client, wide } = await page.evaluate(() => {
-      const client = document.documentElement.clientWidth;
-      // The elements that stick out, each named by its test id, class or tag (to say what to fix).
-      const wide = Array.from(document.querySelectorAll<HTMLElement>('body *'))
-        .filter((el) => el.getBoundingClientRect().right > client + 0.5)
-        .map((el) => el.dataset.testid || `${el.tagName.toLowerCase()}.${el.className}`).slice(0, 8);
-      return { scroll: document.documentElement.scrollWidth, client, wide };
-    });
-    expect(scroll, `page width at 1280 px (${scheme}); too wide: ${wide.join(', ')}`).toBeLessThanOrEqual(client);
+    await expectNoSidewaysScroll(page, scheme);
     await shot(page, info, `lab-${scheme}`);
   }
 });
