@@ -45,8 +45,13 @@ test('lesson 2 runs through from a link: merge, drag λ three times, full evalua
   const best = Object.entries(scored).reduce((a, b) => (Number(b[1]) > Number(a[1]) ? b : a));
   await expect(page.getByTestId('lesson-notice')).toContainText(`Of the 3 λ tried, λ = ${Number(best[0]).toFixed(2)} scored best (${best[1]} %)`);
 
-  // Step 3: the best λ in full.
-  await page.getByTestId('lesson-next').click();
+  // The lab beside the sidebar, as the learner sees it (a test artefact).
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: test.info().outputPath('lesson-tv-lambda-step2.png') });
+  // Step 3 (by keyboard): the best λ in full.
+  await page.getByTestId('lesson-next').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('lesson-step-title')).toHaveText('Evaluate your λ in full');
   await slider.fill(best[0]);
   await expect(ml.sweep.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   const before = await page.getByTestId('merge-run').count();

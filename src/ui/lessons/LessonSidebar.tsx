@@ -65,7 +65,7 @@ function LessonStepView({ id, k }: { id: string; k: number }) {
         {lesson.steps.map((st, i) => (
           <li key={i} className={`${i === k ? 'current' : ''}${progress[id]?.includes(i) ? ' done' : ''}`}>
             <button className="link" aria-current={i === k ? 'step' : undefined} onClick={() => void goToStep(i)}>
-              {i + 1}. {st.title}{progress[id]?.includes(i) ? ' ✓' : ''}
+              {st.title}{progress[id]?.includes(i) ? ' ✓' : ''}
             </button>
           </li>
         ))}
