@@ -2,7 +2,8 @@
  * Runs and comparison in Chromium (issue 7.1): two merges on the demo zoo are recorded in the
  * runs table; sorting by a column (aria-sort) and selecting both draws the comparison charts
  * (per-task bars against the references, accuracy vs extra parameters); the runs survive a reload
- * (IndexedDB); delete one, then clear all through the confirm dialog.
+ * (IndexedDB); delete one, then clear all through the confirm dialog; a corrupt stored value is
+ * reported with a delete button instead of breaking the page.
  */
 import { expect, test } from './support/test';
 import { MergeLab } from './support/merge-lab';
@@ -59,4 +60,22 @@ test('two demo merges land in the runs table, compare in charts, survive a reloa
   await expect(rows).toHaveCount(0);
   await page.reload();
   await expect(panel.getByTestId('runs-status')).toContainText('0 recorded runs');
+
+  // A stored value that is not a run (another page's, or corrupt) is reported with a delete button; the page works on.
+  await page.evaluate(async () => {
+    const req = indexedDB.open('mergelab-runs');
+    await new Promise((r) => { req.onsuccess = r; });
+    const tx = req.result.transaction('runs', 'readwrite');
+    tx.objectStore('runs').put({ id: 'junk', version: 1, kind: 'merge', label: 42 });
+    await new Promise((r) => { tx.oncomplete = r; });
+    req.result.close();
+  });
+  await page.reload();
+  const problems = panel.getByTestId('runs-problems');
+  await expect(problems).toContainText('Run junk cannot be read: label is not a string');
+  await problems.getByRole('button', { name: 'delete it' }).click();
+  await expect(problems).toHaveCount(0);
+  await page.reload();
+  await expect(panel.getByTestId('runs-status')).toContainText('0 recorded runs');
+  await expect(problems).toHaveCount(0);
 });
