@@ -9,7 +9,9 @@
  * task, tensor and value. "Export coefficients" saves the coefficients JSON (raw λ) that the
  * Train panel, the CLI (merge.coefficients) and MergeCoefficients.load read back.
  */
+import { useRef } from 'react';
 import { type CoefficientsJson, tensorGroups } from '../../engine/correct/coefficients-json';
+import { ChartExport } from '../export/ChartExport';
 import { saveBlob } from '../export/download';
 import { sequentialColor } from '../plots/colors';
 
@@ -31,9 +33,10 @@ export function CoefficientHeatmap({ coefficients: c, fileName }: { coefficients
   const colour = (v: number) => sequentialColor(hi > lo ? (clamp(v) - lo) / (hi - lo) : 0.5);
   const width = x(cols - 1) + cw + 40;
   const height = top + c.tasks.length * ch + bottom;
+  const ref = useRef<HTMLElement>(null);
   const exportJson = () => saveBlob(fileName, new Blob([JSON.stringify(c, null, 1)], { type: 'application/json' }));
   return (
-    <figure className="coefficient-heatmap" data-testid="coefficient-heatmap">
+    <figure ref={ref} className="coefficient-heatmap" data-testid="coefficient-heatmap">
       <figcaption>
         {layer
           ? `Layer-wise λ: ${c.tasks.length} tasks × ${cols} parameter tensors (one per stored tensor, grouped by block)`
@@ -57,6 +60,7 @@ export function CoefficientHeatmap({ coefficients: c, fileName }: { coefficients
         ))}
       </svg>
       <button type="button" className="secondary-button" data-testid="export-coefficients" onClick={exportJson}>Export coefficients</button>
+      <ChartExport target={ref} name="AdaMerging coefficients" />
     </figure>
   );
 }

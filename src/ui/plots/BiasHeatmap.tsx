@@ -1,5 +1,7 @@
 /** Task × layer heatmap of one model's bias (a small SVG grid: 9 tasks × ~14 layers), the all-tasks mean as the last row. */
+import { useRef } from 'react';
 import type { BiasMetric, BiasReport } from '../../engine/eval/bias';
+import { ChartExport } from '../export/ChartExport';
 import { heatmap } from './bias-data';
 import { sequentialColor } from './colors';
 
@@ -18,8 +20,9 @@ export function BiasHeatmap({ report, metric, model, range, cell = 34 }: BiasHea
   const [lo, hi] = range ?? [h.min, h.max];
   const left = 110, top = 70;
   const w = left + h.cols.length * cell + 8, ht = top + h.rows.length * cell + 8;
+  const ref = useRef<HTMLElement>(null);
   return (
-    <figure className="bias-heatmap" data-testid="bias-heatmap">
+    <figure ref={ref} className="bias-heatmap" data-testid="bias-heatmap">
       <figcaption>{report.models[model]?.label}: {metric === 'l1' ? 'L1' : 'cosine'} bias, {lo.toPrecision(2)} – {hi.toPrecision(2)}</figcaption>
       <svg width={w} height={ht} fill="currentColor" role="img" aria-label={`bias heatmap of ${report.models[model]?.label}`}>
         {h.cols.map((c, j) => (
@@ -36,6 +39,7 @@ export function BiasHeatmap({ report, metric, model, range, cell = 34 }: BiasHea
           </g>
         ))}
       </svg>
+      <ChartExport target={ref} name={`bias heatmap ${report.models[model]?.label ?? model} ${metric}`} />
     </figure>
   );
 }

@@ -1,7 +1,9 @@
 /** Representation bias over layers, one line per model (recharts), for a task or the all-tasks mean. */
+import { useRef } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { BiasMetric, BiasReport } from '../../engine/eval/bias';
 import { type BiasTask, lineRows, seriesKeys } from './bias-data';
+import { ChartExport } from '../export/ChartExport';
 import { categoricalColor } from './colors';
 
 export interface BiasLinesProps {
@@ -17,8 +19,9 @@ export const METRIC_LABEL: Record<BiasMetric, string> = { l1: 'mean |h − h_exp
 
 export function BiasLines({ report, metric, task, onMetric, onTask, height = 300 }: BiasLinesProps) {
   const keys = seriesKeys(report);
+  const ref = useRef<HTMLElement>(null);
   return (
-    <figure className="bias-lines" data-testid="bias-lines">
+    <figure ref={ref} className="bias-lines" data-testid="bias-lines">
       <figcaption className="scatter-toolbar">
         {onTask && (
           <label>Task{' '}
@@ -48,6 +51,7 @@ export function BiasLines({ report, metric, task, onMetric, onTask, height = 300
           {keys.map((k, i) => <Line key={k} dataKey={k} stroke={categoricalColor(i)} dot isAnimationActive={false} />)}
         </LineChart>
       </ResponsiveContainer>
+      <ChartExport target={ref} name={`bias per layer ${metric}`} />
     </figure>
   );
 }
