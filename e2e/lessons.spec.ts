@@ -68,6 +68,7 @@ test('lesson 2 runs through from a link: merge, drag λ three times, full evalua
   await expect(page.getByTestId('lessons-done')).toContainText('1 of 7 lessons done');
   await expect(page.locator('[data-testid="lesson-item"][data-lesson="tv-lambda"]')).toContainText('3 of 3 steps done');
   await expect(page.getByTestId('train-panel')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#v=1&suite=demo&p.lambda=' + Number(best[0]) + '&eval=100&lam=' + Number(best[0]) + '&open=lessons');
   await page.reload();
   await expect(page.getByTestId('lessons')).toBeVisible(); // the open sidebar is in the link
   await expect(page.getByTestId('lessons-done')).toContainText('1 of 7 lessons done');

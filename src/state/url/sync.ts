@@ -2,7 +2,7 @@
  * Keeps the address bar's hash and the lab in step: on start the page's link is decoded and
  * applied (a lesson link first sets up its step, then the link's own fields go on top), its
  * notices shown; afterwards every change of a control rewrites the hash with
- * history.replaceState, debounced, so moving a slider does not fill the history.
+ * history.replaceState (never a new history entry), at most once per `debounceMs`.
  */
 import { LESSON_IDS } from '../../lessons';
 import type { LabStore } from '../store';
@@ -18,7 +18,7 @@ export interface UrlHost {
 
 export interface UrlSyncOptions {
   demoUrl: string;
-  /** Delay before the hash follows a change (default 300 ms). */
+  /** Least time between two writes of the hash (default 300 ms). */
   debounceMs?: number;
 }
 
@@ -32,18 +32,24 @@ export async function syncUrl(store: LabStore, host: UrlHost, opts: UrlSyncOptio
   const more = await applyUrlState(store.getState, store.setState, state, present, opts.demoUrl);
   if (more.length) store.getState().addUrlNotices(more);
 
+  const every = opts.debounceMs ?? 300;
   let written = encodeUrlState(urlStateOf(store.getState(), opts.demoUrl));
   if (host.hash() !== '' || written !== 'v=1') host.replaceHash(written);
+  let last = Date.now();
   let timer: ReturnType<typeof setTimeout> | null = null;
+  const write = () => {
+    timer = null;
+    last = Date.now();
+    written = encodeUrlState(urlStateOf(store.getState(), opts.demoUrl));
+    host.replaceHash(written);
+  };
+  // A change is written at once (a reload right after a click keeps it); changes that follow
+  // within `every` ms (a dragged slider) are written together when it has passed.
   const unsubscribe = store.subscribe((st) => {
-    const next = encodeUrlState(urlStateOf(st, opts.demoUrl));
-    if (next === written) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = null;
-      written = encodeUrlState(urlStateOf(store.getState(), opts.demoUrl));
-      host.replaceHash(written);
-    }, opts.debounceMs ?? 300);
+    if (timer || encodeUrlState(urlStateOf(st, opts.demoUrl)) === written) return;
+    const wait = last + every - Date.now();
+    if (wait <= 0) write();
+    else timer = setTimeout(write, wait);
   });
   return () => {
     unsubscribe();
