@@ -1,8 +1,9 @@
 /**
  * Exports in Chromium (issue 7.4): a demo merge's HF folder zip unzips (fflate) into a folder the
  * Models panel loads back as a ready checkpoint; the runs' CSV and JSON downloads parse with one
- * row per task + average per run; a chart downloads as PNG and SVG with real content; the
- * FusionBench command of a Task Arithmetic run names the method and its λ.
+ * row per task + average per run; a chart downloads as PNG and SVG with real content (the cosine
+ * heatmap as an SVG of its matrix); the FusionBench command of a Task Arithmetic run names the
+ * method and its λ.
  */
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,6 +71,14 @@ test('zip, CSV, JSON, PNG, SVG and FusionBench exports of demo runs', async ({ l
   expect(svg.includes('var(--'), 'an unresolved custom property').toBe(false);
   const acc = await downloaded(page, () => page.getByTestId('results-panel').getByRole('button', { name: /as SVG$/ }).click());
   expect(acc.bytes.toString('utf8')).toContain('recharts-bar-rectangle');
+
+  // The cosine heatmap (an HTML table in the page) exports as an SVG drawing of its 8 × 8 matrix.
+  const analytics = page.getByTestId('analytics-panel');
+  await analytics.getByTestId('run-analytics').click();
+  await expect(analytics.getByTestId('cosine-cell')).toHaveCount(64, { timeout: 120_000 });
+  const cos = (await downloaded(page, () => analytics.getByRole('button', { name: 'Download task-vector cosine similarity as SVG' }).click())).bytes.toString('utf8');
+  expect(cos.match(/<rect x=/g)).toHaveLength(64);
+  expect(cos).toContain('>1.00</text>');
 
   // FusionBench: the command of the run, copied by a button.
   await runs.getByRole('button', { name: /^FusionBench config of Task Arithmetic/ }).click();
