@@ -160,7 +160,7 @@ export function decodeUrlState(hash: string, opts: DecodeOptions = {}): Decoded 
     if (raw === 'demo') return !!(state.suite = { kind: 'demo' });
     if (!raw.startsWith('files:')) return false;
     state.suite = { kind: 'files', name: raw.slice(6) };
-    notices.push(`This link was made on the suite "${raw.slice(6)}" loaded from files, which a link cannot carry: load that suite folder again (its settings below are kept).`);
+    notices.push(`This link was made on the suite "${raw.slice(6)}" loaded from files, which a link cannot carry: load that suite folder again (the rest of the link is applied).`);
     return true;
   }, '"demo" or "files:<name>"', 'no suite');
   one('m', (raw) => METHODS.some((m) => m.id === raw) && !!(state.merge.method = raw as MethodId), `a merge method (${METHODS.map((m) => m.id).join(', ')})`, getMethod(d.merge.method).label);
