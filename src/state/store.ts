@@ -10,7 +10,7 @@ import { createPoolSlice } from './slices/pool';
 import { createAnalyticsSlice } from './slices/analytics';
 import { createCacheSlice } from './slices/cache';
 import { createMemorySlice } from './slices/memory';
-import type { OpfsCache } from '../worker/opfs-store';
+import type { CacheStore } from '../worker/opfs-store';
 import { createMergeSlice } from './slices/merge';
 import { createSuiteSlice } from './slices/suite';
 import { createSweepSlice } from './slices/sweep';
@@ -39,7 +39,7 @@ export interface LabStoreOptions {
   /** Starts the UMAP worker for the bias explorer (the page: startEmbedWorker; tests: an in-process EmbedApi). */
   startEmbed?: LabContext['startEmbed'];
   /** Opens the OPFS input cache (the page: OpfsCache.open); absent: nothing is cached. */
-  openCache?: () => Promise<OpfsCache | null>;
+  openCache?: () => Promise<CacheStore | null>;
   /** Opens the persisted runs database (the page: openRunsDb); absent: runs live in memory only. */
   runsDb?: () => Promise<RunsDb>;
 }

@@ -85,7 +85,17 @@ export interface CacheUsage {
   features: Record<string, number>;
 }
 
-export class OpfsCache {
+/** What the page's cache slice needs from a cache (OpfsCache in the browser; tests keep one in memory). */
+export interface CacheStore {
+  index(): Promise<CacheIndex>;
+  add(kind: CacheKind, name: string, files: readonly EngineFile[], onProgress?: (p: Progress) => void): Promise<CacheEntry>;
+  files(entry: CacheEntry): Promise<EngineFile[]>;
+  remove(hash: string): Promise<void>;
+  clear(): Promise<void>;
+  usage(entries: readonly CacheEntry[]): Promise<CacheUsage>;
+}
+
+export class OpfsCache implements CacheStore {
   private queue: Promise<unknown> = Promise.resolve();
   private tmpCount = 0;
 

@@ -9,7 +9,7 @@
  */
 import type { CacheEntry, CacheKind } from '../../engine/io/opfs-index';
 import { asErrorInfo, type EngineFile, type ErrorInfo, type FeatureCacheStats, type Progress } from '../../worker/api';
-import type { CacheUsage, OpfsCache } from '../../worker/opfs-store';
+import type { CacheStore, CacheUsage } from '../../worker/opfs-store';
 import type { SliceCreator } from './types';
 
 export interface CacheSlice {
@@ -39,9 +39,10 @@ export interface CacheSlice {
 }
 
 export const createCacheSlice: SliceCreator<CacheSlice> = (set, get, ctx) => {
-  let opened: Promise<OpfsCache | null> | null = null;
-  /** Blob → hash of the entry it belongs to (restored from, or copied into, the cache). */
-  const known = new WeakMap<Blob, string>();
+  let opened: Promise<CacheStore | null> | null = null;
+  /** Blob → hashes of the entries it belongs to (restored from, or copied into, the cache; one stored file can serve several). */
+  const known = new WeakMap<Blob, Set<string>>();
+  const remember = (blob: Blob, hash: string) => { const set = known.get(blob) ?? new Set<string>(); set.add(hash); known.set(blob, set); };
   let queue: Promise<unknown> = Promise.resolve();
   /** Hash of the cached entry the loaded suite is persisting its features under. */
   let persistedSuite: { suiteId: string; hash: string } | null = null;
@@ -58,16 +59,15 @@ export const createCacheSlice: SliceCreator<CacheSlice> = (set, get, ctx) => {
     patch({ features: await api.persistFeatures(suiteId, hash) });
   };
 
-  /** The entry every file of a folder already belongs to, if any. */
-  const entryOf = (files: EngineFile[]) => {
-    const hash = files.length > 0 ? known.get(files[0].blob) : undefined;
-    const listed = hash && get().cache.entries.some((e) => e.hash === hash); // not deleted since
-    return listed && files.every((f) => known.get(f.blob) === hash) ? hash! : null;
+  /** A listed entry (not deleted since) that every file of a folder already belongs to, if any. */
+  const entryOf = (kind: CacheKind, files: EngineFile[]) => {
+    const listed = get().cache.entries.filter((e) => e.kind === kind && files.every((f) => known.get(f.blob)?.has(e.hash)));
+    return listed[0]?.hash ?? null;
   };
 
-  const filesOf = async (cache: OpfsCache, entry: CacheEntry) => {
+  const filesOf = async (cache: CacheStore, entry: CacheEntry) => {
     const files = await cache.files(entry);
-    for (const f of files) known.set(f.blob, entry.hash);
+    for (const f of files) remember(f.blob, entry.hash);
     return files;
   };
 
@@ -89,13 +89,13 @@ export const createCacheSlice: SliceCreator<CacheSlice> = (set, get, ctx) => {
     cacheFolder(kind, name, files, suiteId) {
       const run = async () => {
         const cache = await store();
-        if (!cache) return;
-        const done = entryOf(files);
+        if (!cache || files.length === 0) return;
+        const done = entryOf(kind, files);
         if (done) return void (suiteId && (await persist(suiteId, done)));
         patch({ job: { name, progress: null }, error: null });
         try {
           const entry = await cache.add(kind, name, files, (progress) => patch({ job: { name, progress } }));
-          for (const f of files) known.set(f.blob, entry.hash);
+          for (const f of files) remember(f.blob, entry.hash);
           if (suiteId) await persist(suiteId, entry.hash);
         } finally {
           patch({ job: null });

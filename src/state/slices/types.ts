@@ -10,7 +10,7 @@ import type { EngineLink } from '../engine-link';
 import type { Grouping } from '../group-files';
 import type { BackendSetting, KeyValueStorage } from '../settings';
 import type { BackendName } from '../../engine/backend';
-import type { OpfsCache } from '../../worker/opfs-store';
+import type { CacheStore } from '../../worker/opfs-store';
 import type { LabSlices } from './lab-types';
 import type { TrainSlice } from './train';
 import type { ExplorerSlice } from './explorer';
@@ -90,7 +90,7 @@ export interface LabContext {
   engine: EngineLink;
   storage: KeyValueStorage | null;
   /** Opens the OPFS input cache (the page: OpfsCache.open); absent or null: nothing is cached. */
-  openCache?: () => Promise<OpfsCache | null>;
+  openCache?: () => Promise<CacheStore | null>;
   /** The page's query string (for `?backend=`). */
   search: string;
   /** Drops `?backend=` from the address bar once the user picks a setting. */
