@@ -92,6 +92,9 @@ export function CachePanel() {
         </>
       )}
       {entries.length === 0 && !job && <p className="muted" data-testid="cache-empty">Nothing cached yet.</p>}
+      {entries.length === 0 && cache.error?.code === 'cache' && (
+        <button className="secondary-button" data-testid="cache-clear" onClick={() => void clear()}>Clear cache</button>
+      )}
     </section>
   );
 }
