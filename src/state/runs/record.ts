@@ -144,7 +144,7 @@ export function trainRecord(
 }
 
 /** Why a stored value is not a record this version can read. */
-export class RunRecordError extends MergelabError {
+class RunRecordError extends MergelabError {
   constructor(problem: string, hint = 'Delete it (or clear the runs) and run it again; other runs are unaffected.') {
     super('run-record', problem, hint);
     this.name = 'RunRecordError';

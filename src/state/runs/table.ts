@@ -31,7 +31,7 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   { id: 'createdAt', label: 'Created', value: (r) => r.createdAt, numeric: false },
 ];
 
-export function columnById(id: string): RunColumn {
+function columnById(id: string): RunColumn {
   return RUN_COLUMNS.find((c) => c.id === id) ?? RUN_COLUMNS[RUN_COLUMNS.length - 1];
 }
 
