@@ -73,7 +73,7 @@ test('lesson 2 runs through from a link: merge, drag λ three times, full evalua
   await expect(page.getByTestId('lessons')).toBeVisible(); // the open sidebar is in the link
   await expect(page.getByTestId('lessons-done')).toContainText('1 of 7 lessons done');
   await page.locator('[data-testid="lesson-item"][data-lesson="ties"] button').click();
-  await expect(page.getByTestId('lesson-progress')).toHaveText('Lesson 3 of 7 · step 1 of 3 · 1 of 7 lessons done');
+  await expect(page.getByTestId('lesson-progress')).toHaveText('Lesson 3 of 7 · step 1 of 4 · 1 of 7 lessons done');
   await page.getByTestId('lesson-restart').click();
   await expect(page.getByTestId('lesson-step-title')).toHaveText('Interference');
 });

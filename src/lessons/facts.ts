@@ -4,6 +4,7 @@
  * The numbers quoted in "what to notice" are the learner's own.
  */
 import type { ParamValue } from '../engine/merge/types';
+import type { MergeRun } from '../state/slices/lab-types';
 import type { LabState } from '../state/store';
 import { explorerQuestion, explorerRuns } from '../state/slices/explorer';
 import type { BiasReport, EvalReport, TaskVectorAnalytics } from '../worker/api';
@@ -26,7 +27,7 @@ export interface TrainFact extends RunFact {
 
 export interface Facts {
   suite: { name: string; tasks: number } | null;
-  /** Evaluated merge runs of a method whose parameters include `where`, oldest first. */
+  /** Evaluated merge runs of all the suite's tasks, of a method whose parameters include `where`, oldest first. */
   merges(method: string, where?: Readonly<Record<string, ParamValue>>): RunFact[];
   /** Evaluated merges of a task subset, oldest first. */
   subsetMerges(): RunFact[];
@@ -36,7 +37,7 @@ export interface Facts {
   analytics: TaskVectorAnalytics | null;
   /** The bias explorer's report on the runs it compares now, with the base's and the corrected run's rows. */
   bias: { report: BiasReport; base: number; corrected: number | null } | null;
-  /** Pretrained and individual averages of the latest evaluated merge run. */
+  /** Pretrained and individual averages of the latest evaluated merge run of all tasks. */
   refs: { pretrained: number; individual: number } | null;
 }
 
@@ -48,12 +49,14 @@ const fact = (label: string, params: Readonly<Record<string, ParamValue>>, repor
 
 export function lessonFacts(s: LabState): Facts {
   const info = s.suite.status === 'ready' ? s.suite.info : null;
-  const done = s.merge.runs.flatMap((r) => (r.report.status === 'done' ? [{ run: r, report: r.report.result }] : []));
+  const evaluated = s.merge.runs.flatMap((r) => (r.report.status === 'done' ? [{ run: r, report: r.report.result }] : []));
+  const isSubset = (r: MergeRun) => !!info && r.merged.tasks.length < info.tasks.length;
+  const done = evaluated.filter(({ run }) => !isSubset(run));
   const last = done.at(-1)?.report;
   return {
     suite: info ? { name: info.name, tasks: info.tasks.length } : null,
     merges: (method, where) => done.filter(({ run }) => run.merged.method === method && includes(run.merged.params, where)).map(({ run, report }) => fact(run.label, run.merged.params, report)),
-    subsetMerges: () => done.filter(({ run }) => info && run.merged.tasks.length < info.tasks.length).map(({ run, report }) => fact(run.label, run.merged.params, report)),
+    subsetMerges: () => evaluated.filter(({ run }) => isSubset(run)).map(({ run, report }) => fact(run.label, run.merged.params, report)),
     trained: (correction, where) => s.train.runs
       .filter((r) => r.result.correction?.method === correction && includes(r.result.correction.params, where))
       .map((r) => ({ ...fact(r.label, r.result.correction!.params, r.result.report), extraParams: r.result.extraParams, base: r.result.merge.method })),

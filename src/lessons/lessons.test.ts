@@ -84,6 +84,10 @@ describe('lessons in the store', () => {
     expect(s().suite.info?.name).toBe('mini8');
     expect(s().lesson).toMatchObject({ open: true, id: 'ties', step: 1, hidden: ['models', 'train', 'sweep'] });
     expect(s().merge).toMatchObject({ method: 'ties', given: { k: 20 }, evalLimit: 100 });
+    await s().goToStep(3);
+    expect(s().subset.tasks).toEqual(['signs', 'digits']);
+    await s().goToStep(1);
+    expect(s().subset.tasks).toBeNull(); // a step without t= merges all tasks
     const attempt = s().suite.attempt;
     await s().goToStep(2);
     expect(s().merge.given).toEqual({});
@@ -134,6 +138,18 @@ describe('lessons in the store', () => {
         expect(step.notice(lessonFacts(s())), `${lesson} step ${k + 1}`).toMatch(/\d+\.\d %/);
       }
       for (const g of goals('look')) expect(goalMet(g.s.goal, s())).toBe(false); // met by pressing Done only
+
+      // A subset merge counts for 'subset' goals only, not as a merge of all tasks.
+      const [sub] = goals('subset');
+      const taRuns = lessonFacts(s()).merges('task_arithmetic').length;
+      expect(goalMet(sub.s.goal, s())).toBe(false);
+      s().setMethod('task_arithmetic');
+      expect(s().setTaskSubset(['waves', 'scans'])).toBeNull();
+      await s().runMerge();
+      expect(goalMet(sub.s.goal, s())).toBe(true);
+      expect(lessonFacts(s()).merges('task_arithmetic')).toHaveLength(taRuns);
+      expect(sub.s.notice(lessonFacts(s()))).toMatch(/^Merged on their own, waves and scans keep \d+\.\d % of their experts' accuracy; in your merge of all 3 tasks they kept \d+\.\d %\.$/);
+      s().setTaskSubset(null);
     });
 
     it('sweep and analytics', async () => {

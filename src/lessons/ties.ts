@@ -1,7 +1,7 @@
 /**
  * Lesson 3 — interference and TIES (Yadav et al., NeurIPS 2023; METHODS.md §3): the task-vector
- * analytics (cosine, sign conflicts per layer), TIES at k 20 / λ 0.3 / dis-sum, then another k.
- * No deviation from METHODS.md.
+ * analytics (cosine, sign conflicts per layer), TIES at k 20 / λ 0.3 / dis-sum, another k, and
+ * Task Arithmetic on a 2-task subset against the full merge. No deviation from METHODS.md.
  */
 import { getMethod } from '../engine/merge/registry';
 import { formatPct } from '../ui/format';
@@ -55,6 +55,23 @@ export const ties: Lesson = {
         const runs = f.merges('ties');
         if (new Set(runs.map((r) => r.params.k)).size < 2) return null;
         return `Your TIES runs: ${runs.map((r) => `k ${r.params.k} → ${formatPct(r.avg)} %`).join(', ')}.`;
+      },
+    },
+    {
+      title: 'Fewer tasks, fewer conflicts',
+      explain: 'Every task vector added to a merge is one more source of conflicting signs, so interference grows with the number of tasks merged. The task subset in the suite panel merges and scores only some of the tasks. Merge just two of them with Task Arithmetic and compare how much of their experts\' accuracy they keep with what they kept in the merge of all eight.',
+      source: TIES,
+      setup: `v=1&suite=demo&m=task_arithmetic&p.lambda=0.3&eval=100&t=signs&t=digits&${HIDE}`,
+      task: 'Press "Merge and evaluate" (Task Arithmetic of signs and digits only, already chosen in the suite panel).',
+      goal: { kind: 'subset' },
+      notice: (f) => {
+        const sub = f.subsetMerges().at(-1);
+        if (!sub) return null;
+        const tasks = Object.keys(sub.report.tasks);
+        const full = f.merges('task_arithmetic').at(-1);
+        const onThese = full && tasks.every((t) => full.report.tasks[t]?.merged?.normalized != null)
+          ? tasks.reduce((a, t) => a + full.report.tasks[t].merged!.normalized!, 0) / tasks.length : null;
+        return `Merged on their own, ${tasks.join(' and ')} keep ${formatPct(sub.norm)} % of their experts' accuracy${onThese !== null ? `; in your merge of all ${f.suite?.tasks} tasks they kept ${formatPct(onThese)} %` : ''}.`;
       },
     },
   ],

@@ -62,7 +62,8 @@ export const createLessonSlice: SliceCreator<LessonSlice> = (set, get, ctx) => {
     const k = Math.max(0, Math.min(step, lesson.steps.length - 1));
     patch({ open: true, id, step: k });
     const { state, present } = decodeUrlState(lesson.steps[k].setup);
-    const notices = await applyUrlState(get, set, state, [...present, 'hidden'], ctx.demoUrl);
+    // A step also replaces the hidden controls and the task subset (all tasks unless it names some).
+    const notices = await applyUrlState(get, set, state, [...present, 'hidden', 'tasks'], ctx.demoUrl);
     if (notices.length) get().addUrlNotices(notices);
   };
 

@@ -62,9 +62,13 @@ export async function applyUrlState(get: Get, set: SetState, u: UrlState, groups
   const demoOpen = src?.kind === 'url' && src.url === demoUrl && get().suite.status !== 'error';
   if (has('suite') && u.suite?.kind === 'demo' && !demoOpen) await get().loadDemo();
   if (!has('tasks')) return [];
+  if (!u.tasks) {
+    get().setTaskSubset(null);
+    return [];
+  }
   const info = get().suite.status === 'ready' ? get().suite.info : null;
-  if (!info) return [`The link's task subset (${u.tasks?.join(', ')}) waits for a suite: load one and choose the tasks again.`];
-  const missing = (u.tasks ?? []).filter((t) => !info.tasks.some((x) => x.name === t));
+  if (!info) return [`The link's task subset (${u.tasks.join(', ')}) waits for a suite: load one and choose the tasks again.`];
+  const missing = u.tasks.filter((t) => !info.tasks.some((x) => x.name === t));
   const problem = get().setTaskSubset(u.tasks);
   return [
     ...(missing.length ? [`Link field "t": the suite ${info.name} has no task ${missing.map((t) => `"${t}"`).join(', ')}; ${missing.length > 1 ? 'they were' : 'it was'} left out.`] : []),
