@@ -9,6 +9,7 @@
  * (forward + backward to the interventions); Tinting one batch of 32 (to λ and the head).
  *
  *   npm run --silent bench:train -- [--skip-zoo] [--skip-vitb32] [--vitb32-tasks 1]
+ *   npm run --silent bench:train -- --chromium [--quick]   (the browser half: scripts/bench-train/chromium.ts)
  * Run the two parts in separate processes (--skip-vitb32, then --skip-zoo). At ViT-B/32 a backward
  * pass through the tower over 16 images of 224² aborts tfjs-wasm 4.22 in Node (its heap is 4 GB at
  * most), so there every bank holds 8 images: steps are of min(batch, 8) images (AdaMerging: 2 × 4).
@@ -35,6 +36,7 @@ import { VIT_B_32 } from '../src/engine/model/clip-vit/config';
 import { createRng } from '../src/engine/random';
 import { PixelBank } from '../src/engine/train/data';
 import { patchWasmTransposedMatMul } from '../src/engine/train/wasm-matmul';
+import { chromiumRows } from './bench-train/chromium';
 import { writeCheckpoint } from './gen-vitb32';
 
 const ZOO: [string, object, object | null][] = [
@@ -107,6 +109,14 @@ async function vitb32(T: number): Promise<string[]> {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--chromium')) {
+    const { rows, adapter } = await chromiumRows({ quick: argv.includes('--quick') });
+    console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'} (load average ${loadavg()[0].toFixed(1)}), headless Debian Chromium, tfjs ${tf.version.tfjs}; WebGPU adapter: ${adapter ?? 'none'}`);
+    console.log(`\`npm run --silent bench:train -- ${argv.join(' ')}\`\n`);
+    console.log('| where | model | method | steps timed | ms per step |\n|---|---|---|---|---|');
+    for (const r of rows) console.log(r);
+    return;
+  }
   const skip = argv.includes('--skip-vitb32');
   const skipZoo = argv.includes('--skip-zoo');
   const ti = argv.indexOf('--vitb32-tasks');
