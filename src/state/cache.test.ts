@@ -19,8 +19,19 @@ import type { CacheStore, CacheUsage } from '../worker/opfs-store';
 import { groupFiles } from './group-files';
 import { createLabStore } from './store';
 
+/** A stored file that counts the bytes read through slice() (how the engine reads a Blob). */
+class CountingBlob extends Blob {
+  constructor(parts: BlobPart[], private readonly onRead: (n: number) => void) { super(parts); }
+  override slice(start = 0, end = this.size, type?: string): Blob {
+    this.onRead(Math.max(0, Math.min(end, this.size) - start));
+    return super.slice(start, end, type);
+  }
+}
+
 /** OpfsCache's contract over Maps: files stored once by content hash, the same index functions. */
 class MemoryCache implements CacheStore {
+  /** Bytes read from stored model.safetensors files. */
+  modelBytesRead = 0;
   private idx: CacheIndex = emptyIndex();
   readonly stored = new Map<string, Blob>();
   readonly features = new Map<string, Map<string, Uint8Array>>();
@@ -40,7 +51,8 @@ class MemoryCache implements CacheStore {
         if (f.blob.size === 0) break;
       }
       const hash = await h.hex();
-      this.stored.set(hash, new Blob([await f.blob.arrayBuffer()]));
+      const isModel = f.path.endsWith('model.safetensors');
+      this.stored.set(hash, new CountingBlob([await f.blob.arrayBuffer()], (n) => { if (isModel) this.modelBytesRead += n; }));
       cached.push({ path: f.path, bytes: f.blob.size, hash });
     }
     const entry = { hash: await entryHash(kind, cached), kind, name, files: cached, bytes, added: new Date().toISOString() };
@@ -119,7 +131,21 @@ describe('cache slice', () => {
     await waitFor(() => !!s2().cache.features?.persisted, 'the restored suite to persist its features');
     expect(s2().cache.entries).toHaveLength(2); // restored, not copied again
     s2().setEvalLimit(8);
+    const suiteEntry = s2().cache.entries.find((e) => e.kind === 'suite')!;
+    const fingerprints = JSON.parse(new TextDecoder().decode(cache.features.get(suiteEntry.hash)!.get('fingerprints.json')!));
+    expect(Object.keys(fingerprints).sort()).toEqual(['folders', 'pretrained', 'scans', 'waves'].map((m) => `models/${m}`));
+    const modelBytes = suiteEntry.files.filter((f) => f.path.endsWith('model.safetensors')).reduce((n, f) => n + f.bytes, 0);
+    cache.modelBytesRead = 0;
     await s2().runMerge();
+    const afterReload = cache.modelBytesRead;
+    cache.modelBytesRead = 0;
+    await s2().runMerge(); // the references are in memory now: this reads what a merge alone reads
+    // The first merge after the reload read no more than that: the references' features came from
+    // the cache and the models' fingerprints from the suite's entry (fingerprinting them would
+    // have read every model once more).
+    expect(cache.modelBytesRead).toBeGreaterThan(0);
+    expect(afterReload).toBe(cache.modelBytesRead);
+    expect(modelBytes).toBeGreaterThan(0.4 * afterReload);
     await s2().refreshFeatureStats();
     expect(s2().cache.features).toMatchObject({ persisted: true, loaded: 6, written: 0 });
     expect(s2().merge.runs[0].report).toEqual(before);

@@ -11,6 +11,7 @@ import { type Suite, openSuite, suiteFiles } from '../engine/data/suite';
 import { fetchSuiteFiles } from '../engine/data/suite-url';
 import { MergelabError, toErrorInfo } from '../engine/errors';
 import { SuiteEvaluator } from '../engine/eval/evaluate';
+import { knownFingerprint, seedFingerprint } from '../engine/eval/fingerprint';
 import { blobSource } from '../engine/io/byte-source';
 import { type FeatureStore, PersistentFeatureCache } from '../engine/io/opfs-features';
 import type { FetchLike } from '../engine/io/fetch-source';
@@ -34,6 +35,8 @@ export interface SuiteStoreOptions {
 }
 
 const EXAMPLES_PER_CLASS = 2;
+/** Name of the file in a cached suite's feature store that maps its checkpoints' names to their content fingerprints. */
+const FINGERPRINTS = 'fingerprints.json';
 
 export class SuiteStore {
   private readonly open = new Map<string, SuiteEntry>();
@@ -61,11 +64,31 @@ export class SuiteStore {
     return this.describe(await openSuite(files, { root: url, decoder: this.opts.decoder }), onProgress);
   }
 
-  /** Keeps the suite's reference features in the persistent store of its cache entry from now on. */
+  /**
+   * Keeps the suite's reference features in the persistent store of its cache entry from now on.
+   * The store also holds the content fingerprints of the suite's checkpoints (FINGERPRINTS, by
+   * name): the entry's hash vouches for the same bytes, so a restored suite is not read again just
+   * to fingerprint its models.
+   */
   async persistFeatures(id: string, suiteHash: string): Promise<FeatureCacheStats> {
-    const { cache } = this.get(id);
+    const { cache, suite } = this.get(id);
     if (!this.opts.featureStore) throw new MergelabError('cache', 'This engine has no persistent storage for features.', 'Features are kept across reloads in the browser only.');
-    await cache.attach(await this.opts.featureStore(suiteHash));
+    const store = await this.opts.featureStore(suiteHash);
+    const models = new Map([[suite.pretrained.name, suite.pretrained], ...[...suite.experts.values()].map((ck) => [ck.name, ck] as const)]);
+    let saved: Record<string, unknown> = {};
+    try {
+      const bytes = await store.load(FINGERPRINTS);
+      if (bytes) saved = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+    } catch {
+      // unreadable: the fingerprints are computed again (slower, not wrong)
+    }
+    for (const [name, ck] of models) { const hex = saved[name]; if (typeof hex === 'string') seedFingerprint(ck, hex); }
+    cache.onWritten = () => void (async () => {
+      const known: Record<string, string> = {};
+      for (const [name, ck] of models) { const f = knownFingerprint(ck); if (f) known[name] = await f; }
+      await store.save(FINGERPRINTS, new TextEncoder().encode(JSON.stringify(known)));
+    })().catch(() => undefined); // without it the fingerprints are computed again after a reload: slower, not wrong
+    await cache.attach(store);
     return this.featureCacheStats(id);
   }
 

@@ -34,6 +34,19 @@ export class Hasher {
 
 const memo = new WeakMap<Checkpoint, Promise<string>>();
 
+/** The fingerprint already computed (or being computed, or seeded) for `ck`; never starts a read. */
+export function knownFingerprint(ck: Checkpoint): Promise<string> | undefined {
+  return memo.get(ck);
+}
+
+/**
+ * Takes a fingerprint computed earlier for the same bytes (the input cache stores them per cached
+ * suite), so it is not read again: the caller vouches that `ck` holds exactly those weights.
+ */
+export function seedFingerprint(ck: Checkpoint, hex: string): void {
+  if (!memo.has(ck)) memo.set(ck, Promise.resolve(hex));
+}
+
 export function contentFingerprint(ck: Checkpoint): Promise<string> {
   let p = memo.get(ck);
   if (!p) {

@@ -83,6 +83,8 @@ export class PersistentFeatureCache extends FeatureCache {
   written = 0;
   storeErrors = 0;
   lastStoreError: unknown = null;
+  /** Called after each feature set written to the store (the suite then records its fingerprints). */
+  onWritten: (() => void) | null = null;
 
   /** Reference keys set so far (attach writes those still in memory). */
   private readonly remembered = new Set<string>();
@@ -127,6 +129,7 @@ export class PersistentFeatureCache extends FeatureCache {
     try {
       await this.store.save(featureFileName(key), encodeFeatures(key, f));
       this.written++;
+      this.onWritten?.();
     } catch (e) {
       this.saved.delete(key);
       this.failed(e);
