@@ -47,6 +47,20 @@ async function expectNoSidewaysScroll(page: Page, what: string) {
   expect(scroll, `page width at 1280 px (${what}); too wide: ${wide.join(', ')}`).toBeLessThanOrEqual(client);
 }
 
+/** Every control on the page has a name a screen reader can say (label, aria-label, title, text, or an SVG <title>). */
+async function expectAllNamed(page: Page) {
+  const unnamed = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]'))
+    .filter((el) => {
+      if (el.closest('[hidden], [aria-hidden="true"]') || el.getAttribute('tabindex') === '-1') return false;
+      const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title')
+        || ((el as HTMLInputElement).labels?.length ?? 0) > 0 || (el.tagName === 'svg' && el.querySelector(':scope > title')?.textContent);
+      const text = el.tagName === 'BUTTON' || el.tagName === 'A' ? (el.textContent ?? '').trim() : '';
+      return !labelled && !text;
+    })
+    .map((el) => el.dataset.testid || el.outerHTML.slice(0, 80)));
+  expect(unnamed, 'controls without an accessible name').toEqual([]);
+}
+
 async function shot(page: Page, info: TestInfo, name: string) {
   const path = info.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
@@ -84,6 +98,7 @@ test('the theme follows the system, the toggle persists, text contrasts in both'
   await page.getByTestId('lessons-toggle').click();
   await expect(page.getByTestId('lessons')).toBeVisible();
   await expectNoSidewaysScroll(page, 'lessons open');
+  await expectAllNamed(page);
   await shot(page, info, 'lessons-dark');
 });
 
@@ -139,17 +154,7 @@ test('keyboard only: skip link, Load demo, Merge; focus always visible; no sidew
   await expect(page.getByTestId('results-panel').getByTestId('accuracy-row').first()).toBeVisible({ timeout: 150_000 });
   await expect(page.getByTestId('cancel-merge')).toBeHidden({ timeout: 150_000 });
 
-  // Every control on the full page has a name a screen reader can say.
-  const unnamed = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]'))
-    .filter((el) => {
-      if (el.closest('[hidden], [aria-hidden="true"]') || el.getAttribute('tabindex') === '-1') return false;
-      const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title')
-        || ((el as HTMLInputElement).labels?.length ?? 0) > 0 || (el.tagName === 'svg' && el.querySelector(':scope > title')?.textContent);
-      const text = el.tagName === 'BUTTON' || el.tagName === 'A' ? (el.textContent ?? '').trim() : '';
-      return !labelled && !text;
-    })
-    .map((el) => el.dataset.testid || el.outerHTML.slice(0, 80)));
-  expect(unnamed, 'controls without an accessible name').toEqual([]);
+  await expectAllNamed(page);
 
   // No keyboard trap: Tab goes through every control of the page and comes back to the skip link.
   await page.locator('.skip-link').focus();
