@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   const names = suite.manifest.tasks.map((t) => t.name);
   const whyFile = join(o.out, 'experiments', 'zoo-why.json');
   const write = async (rows: Row[], meta: Meta, sweep: SweepPoint[]) => {
-    const why = existsSync(whyFile) ? (JSON.parse(await readFile(whyFile, 'utf8')) as ZooRecord[]) : [];
+    const records = existsSync(whyFile) ? (JSON.parse(await readFile(whyFile, 'utf8')) as ZooRecord[]) : [];
+    const why = { records, classes: Object.fromEntries(suite.manifest.tasks.map((t) => [t.name, t.classes.length])) };
     await writeFile(join(o.out, 'results.json'), `${JSON.stringify({ ...meta, rows, sweep }, null, 2)}\n`);
     await writeFile(join(o.out, 'results.md'), renderResults(rows, names, rows.find((r) => r.label.startsWith('Individual'))!.tasks, meta, sweep, why));
     process.stderr.write(`wrote ${join(o.out, 'results.md')}\n`);

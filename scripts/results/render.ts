@@ -3,9 +3,8 @@
  * and normalised), extra parameters and training seconds, the schedules used, and whether the
  * papers' ordering (corrections > LW AdaMerging > TIES ≈ TA) shows, checked from the numbers.
  */
-import type { ZooRecord } from '../zoo/diagnose';
 import type { SweepPoint } from './entropy';
-import { whySection } from './why';
+import { type WhyInput, whySection } from './why';
 
 export interface Row {
   label: string;
@@ -94,7 +93,7 @@ function extrasSection(rows: Row[], names: string[]): string {
   return lines.length ? `\nWhat the reduced schedules cost (rows re-run at the paper's length with \`npm run results -- --add\`, not part of the checks):\n\n${lines.join('\n')}\n` : '';
 }
 
-export function renderResults(rows: Row[], names: string[], individual: Record<string, number>, meta: Meta, sweep: SweepPoint[] = [], why: ZooRecord[] = []): string {
+export function renderResults(rows: Row[], names: string[], individual: Record<string, number>, meta: Meta, sweep: SweepPoint[] = [], why: WhyInput = { records: [], classes: {} }): string {
   const head = `| Method | ${names.join(' | ')} | **Avg** | Norm. avg | Extra params | Train s |`;
   const sep = `|---|${names.map(() => '---:').join('|')}|---:|---:|---:|---:|`;
   const abs = rows.map((r) => `| ${r.label} | ${names.map((n) => f1(r.tasks[n])).join(' | ')} | **${f1(avg(r, names))}** | ${f1(norm(r, names, individual))} | ${r.extraParams.toLocaleString('en-US')} | ${r.trainSeconds ? r.trainSeconds.toFixed(0) : '—'} |`);

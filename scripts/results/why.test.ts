@@ -31,14 +31,19 @@ describe('why section', () => {
       row('LW AdaMerging', 'adamerging', 34, { steps: 100 }),
       row('LW AdaMerging, paper schedule (500 iterations)', 'extra', 38, { steps: 500, lambda: { mean: 0.21, min: 0, max: 0.6 } }),
     ];
-    const md = whySection([record(1e-3, 1, 35, 70, [[10, -2], [-4, 6]]), record(1e-4, 0.25, 35.5, 54)], rows, names, [{ ok: true }, { ok: false }]);
+    const md = whySection({ records: [record(1e-3, 1, 35, 70, [[10, -2], [-4, 6]]), record(1e-4, 0.25, 35.5, 54)], classes: { a: 10, b: 40 } }, rows, names, [{ ok: true }, { ok: false }]);
     expect(md).toContain('| AdamW lr 0.001, 400 steps | 20.0 % | 0.08 | 70.0 | 40.0 | 35.0 | 39.0 | 0.1 (43.0) | +8.0 / −3.0 | 45.0 vs 35.0 |');
     expect(md).toContain('| AdamW lr 0.0001, 400 steps | 5.0 % | 0.08 | 54.0 | 40.0 | 35.5 | 39.0 | 0.1 (43.0) | — | — |');
     expect(md).toContain('lowest at λ 0 (4.00 nats, the pretrained model itself');
     expect(md).toContain('shrank the task vectors 4.0× and cost the experts 16.0 points');
-    expect(md).toContain('LW AdaMerging, paper schedule (500 iterations) (500 steps) ends at λ mean 0.210 (range 0.00–0.60) and 38.0 %');
-    expect(md).toContain('LW AdaMerging 34.0 → 38.0 at the paper\'s schedule');
+    expect(md).toContain('LW AdaMerging, paper schedule (500 iterations) ends at λ mean 0.210 (range 0.00–0.60) and 38.0 %');
+    expect(md).toContain('LW AdaMerging 34.0 → 38.0 at the paper\'s schedule (TIES 39.0)');
+    const longer = [rows[0], rows[1], { ...rows[2], tasks: { a: 10.5, b: 20 } }];
+    const worse = whySection({ records: [record(1e-3, 1, 35, 70)], classes: { a: 10, b: 40 } }, longer, names, [{ ok: false }]);
+    expect(worse).toContain('1 of the 1 ordering checks fail on this zoo; neither a gentler expert recipe nor AdaMerging\'s full schedule rescues LW AdaMerging.');
+    expect(worse).toContain(
+      'LW AdaMerging 34.0 → 15.3 at the paper\'s schedule (500 steps made it worse, so the reduced schedule is not what hides the ordering; at chance on a 10.5: entropy minimisation made confident wrong predictions) (TIES 39.0)');
     expect(md).toContain('1 of the 2 ordering checks fail');
-    expect(whySection([], rows, names, [])).toBe('');
+    expect(whySection({ records: [], classes: {} }, rows, names, [])).toBe('');
   });
 });
