@@ -52,7 +52,7 @@ export function whySection({ records, classes }: WhyInput, rows: Row[], names: s
   const sweep = shipped.diagnosis.sweep;
   const minE = sweep.reduce((x, y) => (y.entropy < x.entropy ? y : x));
   const maxA = sweep.reduce((x, y) => (y.accuracy > x.accuracy ? y : x));
-  const ada = rows.filter((r) => r.lambda && r.label.startsWith('LW AdaMerging'));
+  const ada = rows.filter((r) => r.lambda);
   const ties = rows.find((r) => r.label.startsWith('TIES ('));
   const learned = ada.map((r) => `${r.label} ends at λ mean ${r.lambda!.mean.toFixed(3)} (range ${r.lambda!.min.toFixed(2)}–${r.lambda!.max.toFixed(2)}) and ${f1(avg(r))} %`).join('; ');
   const dis = disentanglement(shipped);
