@@ -3,7 +3,8 @@
  * copied into the Origin Private File System; after a reload they are restored from there without
  * picking anything, the merge gives the same table, and the suite's reference features come from
  * the cache (none recomputed); Clear cache empties it and the storage used drops. A quota too
- * small for a folder is reported with free and needed sizes, and the model keeps working.
+ * small for a folder is reported with free and needed sizes, and the model keeps working. The
+ * served demo is not copied, but its reference features are kept: after a reload they are read.
  */
 import { expect, test } from './support/test';
 import { fixture } from './support/lab-page';
@@ -73,4 +74,29 @@ test('a quota too small for a folder is reported with sizes; the model keeps wor
   await card.getByRole('button', { name: 'Run forward' }).click();
   await expect(card.getByTestId('forward-result')).toBeVisible({ timeout: 60_000 });
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin });
+});
+
+test('the demo is not copied, but its reference features are kept across a reload', async ({ lab, page }) => {
+  const ml = new MergeLab(page);
+  const cache = page.getByTestId('cache-panel');
+  const features = cache.getByTestId('cache-features');
+  const mergeOn50 = async () => {
+    await ml.loadDemo();
+    await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+    await ml.chooseMethod('Task Arithmetic');
+    await ml.merge();
+  };
+  await lab.open();
+  await mergeOn50();
+  await expect(features).toHaveAttribute('data-written', '16'); // pretrained on 8 tasks + 8 experts on their own
+  const before = await ml.table();
+  await expect(cache.getByTestId('cache-entry')).toHaveCount(0); // its files are the app's, not copied
+
+  await page.reload();
+  await expect(lab.backendBadge).not.toHaveText(/starting/, { timeout: 60_000 });
+  await expect(cache.getByTestId('cache-usage')).toContainText('Features of served suites (the demo)');
+  await mergeOn50();
+  await expect(features).toHaveAttribute('data-loaded', '16');
+  await expect(features).toHaveAttribute('data-written', '0');
+  expect(await ml.table()).toEqual(before);
 });

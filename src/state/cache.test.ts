@@ -74,7 +74,7 @@ class MemoryCache implements CacheStore {
   async usage(entries: readonly CacheEntry[]): Promise<CacheUsage> {
     const features: Record<string, number> = {};
     for (const e of entries) features[e.hash] = [...(this.features.get(e.hash)?.values() ?? [])].reduce((s, b) => s + b.length, 0);
-    return { usage: [...this.stored.values()].reduce((s, b) => s + b.size, 0), quota: this.quota, features };
+    return { usage: [...this.stored.values()].reduce((s, b) => s + b.size, 0), quota: this.quota, features, servedFeatures: 0 };
   }
 
   featureStore = async (suiteHash: string): Promise<FeatureStore> => {

@@ -83,6 +83,8 @@ export interface CacheUsage {
   quota: number;
   /** Entry hash → bytes of its features (its files' bytes are in the entry). */
   features: Record<string, number>;
+  /** Bytes of the features of served suites (the demo), which have no entry. */
+  servedFeatures: number;
 }
 
 /** What the page's cache slice needs from a cache (OpfsCache in the browser; tests keep one in memory). */
@@ -212,9 +214,16 @@ export class OpfsCache implements CacheStore {
   async usage(entries: readonly CacheEntry[]): Promise<CacheUsage> {
     const { usage = 0, quota = 0 } = await navigator.storage.estimate();
     const features: Record<string, number> = {};
-    const dir = await this.dir('features');
-    for (const e of entries) if (e.kind === 'suite') features[e.hash] = await dirBytes(dir, e.hash);
-    return { usage, quota, features };
+    const dir = (await this.dir('features')) as ListableDirectory;
+    let servedFeatures = 0;
+    const listed = new Set(entries.map((e) => e.hash));
+    for await (const h of dir.values()) {
+      if (h.kind !== 'directory') continue;
+      const bytes = await dirBytes(dir, h.name);
+      if (listed.has(h.name)) features[h.name] = bytes;
+      else servedFeatures += bytes;
+    }
+    return { usage, quota, features, servedFeatures };
   }
 }
 

@@ -14,6 +14,7 @@ import { SuiteEvaluator } from '../engine/eval/evaluate';
 import { knownFingerprint, seedFingerprint } from '../engine/eval/fingerprint';
 import { blobSource } from '../engine/io/byte-source';
 import { type FeatureStore, PersistentFeatureCache } from '../engine/io/opfs-features';
+import { suiteHash } from '../engine/io/opfs-index';
 import type { FetchLike } from '../engine/io/fetch-source';
 import { summarize } from '../engine/model/clip-vit/summary';
 import type { EngineFile, ErrorInfo, FeatureCacheStats, OpenedSuite, ProgressFn, SuiteTaskInfo } from './api';
@@ -61,7 +62,10 @@ export class SuiteStore {
       fetchImpl: this.opts.fetchImpl,
       onProgress: (done, total) => onProgress?.({ stage: 'downloading', done, total, unit: 'files' }),
     });
-    return this.describe(await openSuite(files, { root: url, decoder: this.opts.decoder }), onProgress);
+    const opened = await this.describe(await openSuite(files, { root: url, decoder: this.opts.decoder }), onProgress);
+    // A served suite (the demo) is not copied, but its reference features are kept under its content hash.
+    if (this.opts.featureStore) await this.persistFeatures(opened.id, await suiteHash(files)).catch(() => undefined); // without: recomputed after a reload
+    return opened;
   }
 
   /**

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random';
+import { memorySource } from './byte-source';
 import {
-  CacheError, type CacheEntry, type CachedFile, ContentHasher, HASH_CHUNK, QuotaError, emptyIndex, entryHash, parseIndex, withEntry, withoutEntry,
+  CacheError, type CacheEntry, type CachedFile, ContentHasher, HASH_CHUNK, QuotaError, emptyIndex, entryHash, parseIndex, sourceHash, suiteHash, withEntry, withoutEntry,
 } from './opfs-index';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
@@ -38,6 +39,19 @@ describe('content hash', () => {
       expect(await hashOf(b), `byte ${at}`).not.toBe(base);
     }
     expect(await new ContentHasher().hex()).toBe(sha(sha(new Uint8Array(0))).toString('hex'));
+  });
+
+  it('of a ByteSource equals the chunked hash; a served suite\'s key equals the entry key of the same files', async () => {
+    const bytes = new Uint8Array(HASH_CHUNK + 17).map((_, i) => i % 251);
+    const h = await sourceHash(memorySource(bytes));
+    expect(h).toBe(await hashOf(bytes));
+    expect(await sourceHash(memorySource(new Uint8Array(0)))).toBe(await new ContentHasher().hex());
+    const files = new Map([['manifest.json', memorySource(new Uint8Array([1, 2]))], ['heads.safetensors', memorySource(bytes)]]);
+    const want = await entryHash('suite', [
+      { path: 'heads.safetensors', bytes: bytes.length, hash: h },
+      { path: 'manifest.json', bytes: 2, hash: await hashOf(new Uint8Array([1, 2])) },
+    ]);
+    expect(await suiteHash(files)).toBe(want);
   });
 
   it('refuses chunks after a short one and chunks over 8 MiB (a caller bug, not a wrong hash)', async () => {

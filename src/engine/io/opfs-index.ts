@@ -10,6 +10,7 @@
  * eval/fingerprint.ts, and it cannot collide by accident.
  */
 import { MergelabError } from '../errors';
+import type { ByteSource } from './byte-source';
 
 export const HASH_CHUNK = 8 * 2 ** 20;
 export const CACHE_INDEX_VERSION = 1;
@@ -146,3 +147,20 @@ export function withoutEntry(index: CacheIndex, hash: string): { index: CacheInd
   return { index: { version: CACHE_INDEX_VERSION, entries }, unused };
 }
 
+
+/** The content hash of a whole ByteSource (the same as hashing its bytes while copying them). */
+export async function sourceHash(source: ByteSource, digest: Digest = sha256): Promise<string> {
+  const h = new ContentHasher(digest);
+  for (let o = 0; o < source.size || o === 0; o += HASH_CHUNK) {
+    await h.chunk(await source.read(o, Math.min(HASH_CHUNK, source.size - o)));
+    if (source.size === 0) break;
+  }
+  return h.hex();
+}
+
+/** A suite's key from its files (a served suite, e.g. the demo, whose features are kept without its files). */
+export async function suiteHash(files: ReadonlyMap<string, ByteSource>): Promise<string> {
+  const cached: CachedFile[] = [];
+  for (const [path, source] of files) cached.push({ path, bytes: source.size, hash: await sourceHash(source) });
+  return entryHash('suite', cached);
+}

@@ -4,7 +4,7 @@
  * time, with progress; a copied suite's reference features are then kept in OPFS by the worker
  * (persistFeatures). After a reload the page lists the entries and restores them on request
  * ("Restore", or one entry's "Open"): their files come back as OPFS Files, nothing is re-read from
- * the user's disk. A failed copy (quota, a browser without OPFS) is shown and changes nothing:
+ * the user's disk. A served suite (the demo) is not copied; the worker keeps its features by itself. A failed copy (quota, a browser without OPFS) is shown and changes nothing:
  * the opened files keep working from the user's disk.
  */
 import type { CacheEntry, CacheKind } from '../../engine/io/opfs-index';
@@ -155,11 +155,14 @@ export const createCacheSlice: SliceCreator<CacheSlice> = (set, get, ctx) => {
     },
 
     async refreshFeatureStats() {
-      const p = persistedSuite;
-      if (!p || get().suite.info?.id !== p.suiteId) return;
+      const { info, source } = get().suite;
+      const id = info?.id;
+      // A picked suite shows its counters while its entry exists; a served one (the demo) persists by itself.
+      if (!id || (source?.kind !== 'url' && persistedSuite?.suiteId !== id)) return;
       const before = get().cache.features?.written;
       try {
-        patch({ features: await (await ctx.engine.api()).featureCacheStats(p.suiteId) });
+        const stats = await (await ctx.engine.api()).featureCacheStats(id);
+        if (get().suite.info?.id === id) patch({ features: stats.persisted ? stats : null });
       } catch {
         return; // the suite closed meanwhile: nothing to show
       }

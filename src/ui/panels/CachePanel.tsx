@@ -14,8 +14,9 @@ const STATS_POLL_MS = 2000;
 
 function Features() {
   const features = useLab((s) => s.cache.features);
+  const suiteReady = useLab((s) => s.suite.status === 'ready');
   const refresh = useLab((s) => s.refreshFeatureStats);
-  useVisibleInterval(() => void refresh(), STATS_POLL_MS, !!features?.persisted);
+  useVisibleInterval(() => void refresh(), STATS_POLL_MS, suiteReady);
   if (!features?.persisted) return null;
   return (
     <p data-testid="cache-features" data-loaded={features.loaded} data-written={features.written}>
@@ -52,6 +53,7 @@ export function CachePanel() {
       {usage && (
         <p className="cache-usage" data-testid="cache-usage" data-usage={usage.usage}>
           Storage used by this site: <strong>{formatBytes(usage.usage)}</strong> of {formatBytes(usage.quota)} available to it.
+          {usage.servedFeatures > 0 && <> Features of served suites (the demo): {formatBytes(usage.servedFeatures)}.</>}
         </p>
       )}
       {job && <ProgressLine progress={job.progress} label={`Caching ${job.name}`} />}
@@ -91,8 +93,8 @@ export function CachePanel() {
           </div>
         </>
       )}
-      {entries.length === 0 && !job && <p className="muted" data-testid="cache-empty">Nothing cached yet.</p>}
-      {entries.length === 0 && cache.error?.code === 'cache' && (
+      {entries.length === 0 && !job && <p className="muted" data-testid="cache-empty">No folders cached yet.</p>}
+      {entries.length === 0 && (cache.error?.code === 'cache' || (usage?.servedFeatures ?? 0) > 0) && (
         <button className="secondary-button" data-testid="cache-clear" onClick={() => void clear()}>Clear cache</button>
       )}
     </section>
