@@ -8,15 +8,12 @@
  *
  *   npm run --silent bench:umap -- [--points 5000,12000] [--chromium] [--umapjs 5000]
  */
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { UMAP } from 'umap-js';
 import { initBackend } from '../src/engine/backend';
 import { embedFeatures } from '../src/engine/embed/embed';
 import { createRng } from '../src/engine/random';
+import { withBenchPage } from './bench-page';
 import { benchFeatures } from './bench-umap/data';
 
 interface Args { points: number[]; chromium: boolean; umapjs: number }
@@ -37,23 +34,9 @@ const fmt = (s: number) => s.toFixed(2);
 const load = () => loadavg()[0].toFixed(1);
 
 async function chromiumRuns(points: number[]): Promise<{ points: number; wall: number; seconds: Record<string, number>; load: string }[]> {
-  const { chromium } = await import('playwright-core');
-  const bundle = await build({ entryPoints: ['scripts/bench-umap/page.ts'], bundle: true, format: 'esm', write: false, platform: 'browser', target: 'es2022', logLevel: 'error' });
-  const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
-  const server = createServer(async (req, res) => {
-    const url = req.url ?? '/';
-    if (url === '/') { res.setHeader('content-type', 'text/html'); res.end('<!doctype html><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>'); return; }
-    if (url === '/page.js') { res.setHeader('content-type', 'text/javascript'); res.end(bundle.outputFiles[0].text); return; }
-    if (url.endsWith('.wasm')) { res.setHeader('content-type', 'application/wasm'); res.end(await readFile(join(wasmDir, url.slice(1)))); return; }
-    res.statusCode = 404;
-    res.end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-  try {
+  return withBenchPage('scripts/bench-umap/page.ts', async (browser, url) => {
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(url);
     await page.waitForFunction(() => 'benchUmap' in globalThis);
     const out = [];
     for (const p of points) {
@@ -62,10 +45,7 @@ async function chromiumRuns(points: number[]): Promise<{ points: number; wall: n
       out.push({ points: p, wall: r.wall, seconds: r.seconds, load: load() });
     }
     return out;
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
 }
 
 async function main(): Promise<void> {

@@ -10,11 +10,8 @@
  * ViT-B/32 IntervMerge steps take 8 images (16 abort the 4 GB wasm heap); a WebGPU job still
  * running after its cap is abandoned (SwiftShader compiles each new shader for seconds).
  */
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { withBenchPage } from '../bench-page';
 import { openSuiteDir } from '../../src/engine/data/suite-dir.node.js';
 import { VIT_B_32, type ClipVisionConfig } from '../../src/engine/model/clip-vit/config';
 import type { Job, JobResult, Method } from './page';
@@ -49,32 +46,16 @@ function realms(zoo: ClipVisionConfig, quick: boolean): Realm[] {
 /** Markdown rows: | where | model | method | steps timed | ms per step |. */
 export async function chromiumRows(opts: { quick?: boolean } = {}): Promise<{ rows: string[]; adapter: string | null }> {
   const zoo = (await openSuiteDir('public/zoo/mini8')).pretrained.config;
-  const bundle = await build({ entryPoints: ['scripts/bench-train/page.ts'], bundle: true, format: 'esm', write: false, platform: 'browser', target: 'es2022', logLevel: 'error' });
-  const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
-  const server = createServer(async (req, res) => {
-    const url = req.url ?? '/';
-    if (url === '/') { res.setHeader('content-type', 'text/html'); res.end('<!doctype html><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>'); return; }
-    if (url === '/page.js') { res.setHeader('content-type', 'text/javascript'); res.end(bundle.outputFiles[0].text); return; }
-    if (url.endsWith('.wasm')) { res.setHeader('content-type', 'application/wasm'); res.end(await readFile(join(wasmDir, url.slice(1)))); return; }
-    res.statusCode = 404;
-    res.end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-  const rows: string[] = [];
-  let adapter: string | null = null;
-  const emit = (r: string) => { rows.push(r); process.stderr.write(`${r}\n`); };
-  try {
+  return withBenchPage('scripts/bench-train/page.ts', async (browser, url) => {
+    const rows: string[] = [];
+    let adapter: string | null = null;
+    const emit = (r: string) => { rows.push(r); process.stderr.write(`${r}\n`); };
     for (const realm of realms(zoo, !!opts.quick)) {
       let page: Page | null = null;
       const open = async (): Promise<Page> => {
         const p = await browser.newPage();
         p.setDefaultTimeout(0);
-        await p.goto(`http://127.0.0.1:${port}/`);
+        await p.goto(url);
         await p.waitForFunction(() => 'benchJob' in globalThis);
         const init = await p.evaluate(([b, patch]) => (globalThis as unknown as { benchInit(b: string, p: boolean): Promise<{ adapter: string | null }> }).benchInit(b, patch), [realm.backend, realm.patch] as const);
         if (realm.backend === 'webgpu') adapter = init.adapter;
@@ -107,9 +88,6 @@ export async function chromiumRows(opts: { quick?: boolean } = {}): Promise<{ ro
       }
       await page?.close();
     }
-  } finally {
-    await browser.close();
-    server.close();
-  }
-  return { rows, adapter };
+    return { rows, adapter };
+  });
 }

@@ -1,0 +1,42 @@
+/**
+ * The benchmarks' browser harness: bundles one page script with esbuild, serves it with the tfjs
+ * WASM binaries on a free localhost port, launches headless Debian Chromium (CHROME_PATH
+ * overrides; WebGPU on SwiftShader enabled, network-quiet flags) and hands both to `run`; closes
+ * them afterwards whatever happens. Used by bench:umap and bench:train (--chromium).
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+
+const WASM_DIR = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+const ARGS = [
+  '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+/** Runs `run` with a browser and the URL of a page that loads `entry` (a script path) as a module. */
+export async function withBenchPage<T>(entry: string, run: (browser: Browser, url: string) => Promise<T>): Promise<T> {
+  const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', write: false, platform: 'browser', target: 'es2022', logLevel: 'error' });
+  const server = createServer(async (req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/') { res.setHeader('content-type', 'text/html'); res.end('<!doctype html><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>'); return; }
+    if (url === '/page.js') { res.setHeader('content-type', 'text/javascript'); res.end(bundle.outputFiles[0].text); return; }
+    if (url.endsWith('.wasm')) { res.setHeader('content-type', 'application/wasm'); res.end(await readFile(join(WASM_DIR, url.slice(1)))); return; }
+    res.statusCode = 404;
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: ARGS });
+    try {
+      return await run(browser, `http://127.0.0.1:${port}/`);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    server.close();
+  }
+}
