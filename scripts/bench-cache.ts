@@ -6,7 +6,7 @@
  * ready (no file of the user's disk read); and SHA-256 through crypto.subtle per 8 MiB chunk in
  * the page (the hash the cache uses). Prints one Markdown line per figure.
  *
- *   npx vite build && npx tsx scripts/bench-cache.ts [--models 3] [--pool .cache/vitb32/pool] [--dist dist]
+ *   npm run --silent bench:cache -- [--models 3] [--pool .cache/vitb32/pool] [--dist dist]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
