@@ -22,8 +22,8 @@ import type { Recipe } from './recipe';
 import { renderDoc } from './report';
 import { zooTasks } from './tasks/index';
 import type { ZooTask } from './tasks/task';
-import { MINI_CONFIG, allFeatures } from './tower';
-import { LOGIT_SCALE, type SuiteTaskOut, writeModel, writeSuiteFiles } from './write-suite';
+import { allFeatures } from './tower';
+import { type SuiteTaskOut, writeModel, writeSuiteFiles } from './write-suite';
 import { worldTask } from './world';
 
 export interface ZooOptions {
@@ -65,7 +65,7 @@ async function folderBytes(dir: string): Promise<number> {
 
 export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   const r = o.recipe;
-  const c = MINI_CONFIG;
+  const c = r.tower;
   const seconds: Record<string, number> = {};
   const t0 = performance.now();
   let mark = t0;
@@ -104,13 +104,13 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
     const z = await allFeatures(pre, c, train.images, train.labels.length);
     out.push({ name: tasks[i].name, classes: tasks[i].classes, head: classMeanHead(z, train.labels, tasks[i].classes.length), train, test });
   }
-  await writeSuiteFiles(o.out, SUITE_NAME, c, out);
+  await writeSuiteFiles(o.out, SUITE_NAME, c, out, r.logitScale);
   await writeFile(join(o.out, 'examples.png'), contactSheet(out.map((t) => t.test)));
   lap('heads');
 
   for (const [i, t] of out.entries()) {
     const expert = await finetune(c, pre, t.head, splits[i].pool, {
-      ...r.finetune, logitScale: LOGIT_SCALE,
+      ...r.finetune, logitScale: r.logitScale,
       log: (s, l, ms) => { if (s === r.finetune.steps) o.log(`  ${t.name}: final loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`); },
     }, createRng(r.seed ^ hashString(`finetune/${t.name}`)));
     await writeModel(join(o.out, 'models', t.name), c, expert, meta(`expert:${t.name}`));

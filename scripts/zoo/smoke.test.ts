@@ -37,9 +37,26 @@ it('the smoke run writes a complete, openable suite with results and a doc', asy
   }
 }, 120_000);
 
+it('trial overrides reach the written suite: tower width and patch, logit scale', async () => {
+  const fashion = await fakeFashionDir();
+  const { out } = await zooMain(['--smoke', '--fashion-dir', fashion, '--width', '32', '--patch', '16', '--logit-scale', '16'], () => {});
+  try {
+    const suite = await openSuiteDir(out);
+    expect(suite.manifest.logitScale).toBe(16);
+    expect(suite.pretrained.config).toMatchObject({ hiddenSize: 32, intermediateSize: 128, patchSize: 16 });
+    expect(suite.experts.get('digits')!.config).toMatchObject({ hiddenSize: 32, patchSize: 16 });
+    expect(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')).recipe).toMatchObject({ logitScale: 16, tower: { hiddenSize: 32, patchSize: 16 } });
+  } finally {
+    await rm(out, { recursive: true });
+    await rm(fashion, { recursive: true });
+  }
+}, 120_000);
+
 it('rejects unknown arguments with the usage', () => {
   expect(() => parseZooArgs(['--fast'])).toThrow(/unknown argument --fast/);
   expect(() => parseZooArgs(['--out'])).toThrow(/--out needs a value/);
   expect(() => parseZooArgs(['--finetune-lr', '0'])).toThrow(/--finetune-lr needs a positive number, got 0/);
   expect(parseZooArgs(['--finetune-lr', '1e-4', '--finetune-steps', '300']).finetune).toEqual({ lr: 1e-4, steps: 300 });
+  expect(parseZooArgs(['--logit-scale', '16', '--width', '96']).tower).toEqual({ width: 96 });
+  expect(() => parseZooArgs(['--logit-scale', '-1'])).toThrow(/--logit-scale needs a positive number/);
 });

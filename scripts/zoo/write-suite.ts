@@ -12,7 +12,6 @@ import { canonicalParams } from '../../src/engine/model/clip-vit/names';
 import type { ParamMap } from '../../src/engine/params/param-map';
 import { IMAGE_SIZE, type ImageSet } from './tasks/task';
 
-export const LOGIT_SCALE = 100;
 
 export interface SuiteTaskOut {
   name: string;
@@ -45,7 +44,7 @@ export async function writeSplit(path: string, set: ImageSet): Promise<void> {
 }
 
 /** Everything but the expert and pretrained weights (written as they are trained). */
-export async function writeSuiteFiles(root: string, name: string, c: ClipVisionConfig, tasks: SuiteTaskOut[]): Promise<void> {
+export async function writeSuiteFiles(root: string, name: string, c: ClipVisionConfig, tasks: SuiteTaskOut[], logitScale: number): Promise<void> {
   await mkdir(root, { recursive: true });
   const manifest = {
     name,
@@ -54,7 +53,7 @@ export async function writeSuiteFiles(root: string, name: string, c: ClipVisionC
     pretrained: 'models/pretrained',
     experts: Object.fromEntries(tasks.map((t) => [t.name, `models/${t.name}`])),
     heads: 'heads.safetensors',
-    logit_scale: LOGIT_SCALE,
+    logit_scale: logitScale,
   };
   await writeFile(join(root, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const P = c.projectionDim!;
