@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openSuiteDir } from '../../src/engine/data/suite-dir.node.js';
 import { taskVectorAnalytics } from '../../src/engine/eval/task-vectors';
 import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
-import { diagnoseZoo } from './diagnose';
+import { type ZooRecord, diagnoseZoo, mergeRecords } from './diagnose';
 import type { ZooResults } from './pipeline';
 
 const DIR = 'public/zoo/mini8';
@@ -40,3 +40,9 @@ it('measures task-vector size, similarity and the λ sweep of the shipped zoo co
   const full = results.full.rows;
   expect(d.sweep.map((p) => p.accuracy)).toEqual([full.pretrained, full.average, full.task_arithmetic].map((r) => expect.closeTo(r.average, 6)));
 }, 120_000);
+
+it('--append replaces a re-diagnosed suite in place and adds new ones after the kept records', () => {
+  const rec = (suite: string, lr: number) => ({ finetune: { steps: 1, batch: 1, lr, weightDecay: 0 }, averages: {}, diagnosis: { suite } }) as unknown as ZooRecord;
+  const merged = mergeRecords([rec('a', 1), rec('b', 1)], [rec('b', 2), rec('c', 3)]);
+  expect(merged.map((r) => [r.diagnosis.suite, r.finetune.lr])).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+});

@@ -1,12 +1,14 @@
 /**
- * `npx tsx scripts/zoo/diagnose.ts [zoo dir ...] [--json <file>]` — why a zoo merges the way it does.
+ * `npx tsx scripts/zoo/diagnose.ts [zoo dir ...] [--json <file> [--append]]` — why a zoo merges the way it does.
  * Measures what the task-vector literature measures on CLIP ViT-B/32: the size of each task vector
  * τt = θt − θ0 relative to the pretrained weights (whole tower and per group), their pairwise
  * cosine similarity, each task vector's effect alone (weight disentanglement), and Task
  * Arithmetic's accuracy together with AdaMerging's surrogate (summed prediction entropy) along
- * uniform λ, on all test images. Prints a summary; --json writes one ZooRecord per zoo (with the
+ * uniform λ, on all test images, and LW AdaMerging (100 iterations, the results' schedule) trained on
+ * it. Prints a summary; --json writes one ZooRecord per zoo (with the
  * zoo's recipe and recorded averages from its results.json): docs/experiments/zoo-why.json, which
- * docs/results.md's "Why" section renders, is written this way.
+ * docs/results.md's "Why" section renders, is written this way; --append keeps the file's other
+ * records (a re-diagnosed suite replaces its record in place).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { initBackend } from '../../src/engine/backend';
 import { openSuiteDir } from '../../src/engine/data/suite-dir.node.js';
 import { paramGroup, taskVectorAnalytics } from '../../src/engine/eval/task-vectors';
 import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
+import { runExperiment } from '../../src/engine/correct/experiment';
 import { coefficientSweep, entropySweep } from '../results/entropy';
 import type { ZooResults } from './pipeline';
 
@@ -43,6 +46,10 @@ export interface ZooDiagnosis {
 /** A zoo's diagnosis with what it was made with and what it measured (docs/experiments/zoo-why.json). */
 export interface ZooRecord {
   finetune: ZooResults['recipe']['finetune'];
+  /** The tower's width, depth and patch size, and the suite's logit scale (absent in older records: 64, 4, 8 and 100). */
+  zoo?: { width: number; layers: number; patch: number; logitScale: number };
+  /** Average accuracy of LW AdaMerging (100 iterations, seed 0) trained on this zoo, when measured. */
+  lwAdaMerging?: number;
   /** Full-test-split averages recorded by `npm run zoo`, by row id (pretrained, individual, average, task_arithmetic, ties). */
   averages: Record<string, number>;
   diagnosis: ZooDiagnosis;
@@ -88,6 +95,13 @@ async function interference(suite: Awaited<ReturnType<typeof openSuiteDir>>, T: 
   return rows.map((r) => r.accuracy.map((acc, b) => acc - pre.accuracy[b]));
 }
 
+/** --append: the file's records with those of re-diagnosed suites replaced in place, then the new ones. */
+export function mergeRecords(old: ZooRecord[], fresh: ZooRecord[]): ZooRecord[] {
+  const bySuite = new Map(fresh.map((r) => [r.diagnosis.suite, r]));
+  const kept = old.map((r) => bySuite.get(r.diagnosis.suite) ?? r);
+  return [...kept, ...fresh.filter((r) => !old.some((o) => o.diagnosis.suite === r.diagnosis.suite))];
+}
+
 export function summarize(d: ZooDiagnosis): string {
   const rel = Object.values(d.relativeNorm);
   const lines = [
@@ -110,6 +124,8 @@ if (process.argv[1]?.replace(/\\/g, '/').endsWith('scripts/zoo/diagnose.ts')) {
   const args = process.argv.slice(2);
   const j = args.indexOf('--json');
   const json = j >= 0 ? args.splice(j, 2)[1] : null;
+  const k = args.indexOf('--append');
+  const append = k >= 0 && !!args.splice(k, 1).length;
   await initBackend();
   patchWasmTransposedMatMul();
   const records: ZooRecord[] = [];
@@ -117,7 +133,17 @@ if (process.argv[1]?.replace(/\\/g, '/').endsWith('scripts/zoo/diagnose.ts')) {
     const d = await diagnoseZoo(dir, DIAGNOSE_LAMBDAS, { interference: true });
     console.log(summarize(d));
     const r = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as ZooResults;
-    records.push({ finetune: r.recipe.finetune, averages: Object.fromEntries(Object.entries(r.full.rows).map(([id, row]) => [id, row.average])), diagnosis: d });
+    const suite = await openSuiteDir(dir);
+    const c = suite.pretrained.config;
+    const lw = await runExperiment(suite, { suite: dir, merge: { method: 'adamerging', params: { granularity: 'layer', iterations: 100 } }, seed: 0, limit: null });
+    console.log(`  LW AdaMerging (100 iterations): ${lw.average.toFixed(1)}`);
+    records.push({
+      finetune: r.recipe.finetune,
+      zoo: { width: c.hiddenSize, layers: c.numLayers, patch: c.patchSize, logitScale: suite.manifest.logitScale },
+      lwAdaMerging: lw.average,
+      averages: Object.fromEntries(Object.entries(r.full.rows).map(([id, row]) => [id, row.average])),
+      diagnosis: d,
+    });
   }
-  if (json) await writeFile(json, `${JSON.stringify(records, null, 2)}\n`);
+  if (json) await writeFile(json, `${JSON.stringify(append ? mergeRecords(JSON.parse(await readFile(json, 'utf8')), records) : records, null, 2)}\n`);
 }
