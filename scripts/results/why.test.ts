@@ -32,8 +32,8 @@ describe('why section', () => {
       row('LW AdaMerging, paper schedule (500 iterations)', 'extra', 38, { steps: 500, lambda: { mean: 0.21, min: 0, max: 0.6 } }),
     ];
     const md = whySection({ records: [record(1e-3, 1, 35, 70, [[10, -2], [-4, 6]]), record(1e-4, 0.25, 35.5, 54)], classes: { a: 10, b: 40 } }, rows, names, [{ ok: true }, { ok: false }]);
-    expect(md).toContain('| AdamW lr 0.001, 400 steps | 20.0 % | 0.08 | 70.0 | 40.0 | 35.0 | 39.0 | 0.1 (43.0) | +8.0 / −3.0 | 45.0 vs 35.0 |');
-    expect(md).toContain('| AdamW lr 0.0001, 400 steps | 5.0 % | 0.08 | 54.0 | 40.0 | 35.5 | 39.0 | 0.1 (43.0) | — | — |');
+    expect(md).toContain('| 64 × 4, patch 8, s 100 | lr 0.001, 400 steps | 20.0 % | 0.08 | 70.0 | 40.0 | 35.0 | 39.0 | — | 0.1 (43.0) | 0 | +8.0 / −3.0 | 45.0 vs 35.0 |');
+    expect(md).toContain('| 64 × 4, patch 8, s 100 | lr 0.0001, 400 steps | 5.0 % | 0.08 | 54.0 | 40.0 | 35.5 | 39.0 | — | 0.1 (43.0) | 0 | — | — |');
     expect(md).toContain('lowest at λ 0 (4.00 nats, the pretrained model itself');
     expect(md).toContain('shrank the task vectors 4.0× and cost the experts 16.0 points');
     expect(md).toContain('LW AdaMerging, paper schedule (500 iterations) ends at λ mean 0.210 (range 0.00–0.60) and 38.0 %');
@@ -45,5 +45,24 @@ describe('why section', () => {
       'LW AdaMerging 34.0 → 15.3 at the paper\'s schedule (500 steps made it worse, so the reduced schedule is not what hides the ordering; at chance on a 10.5: entropy minimisation made confident wrong predictions) (TIES 39.0)');
     expect(md).toContain('1 of the 2 ordering checks fail');
     expect(whySection({ records: [], classes: {} }, rows, names, [])).toBe('');
+    expect(md).toContain('not tried here');
+  });
+
+  it('reports logit-scale and width trials from their records, and the verdict from LW AdaMerging against TIES', () => {
+    const trial = (zoo: ZooRecord['zoo'], lw: number, entropy: number[]): ZooRecord => {
+      const r = record(1e-3, 1, 35, 70, [[10, -2], [-4, 6]]);
+      return { ...r, zoo, lwAdaMerging: lw, diagnosis: { ...r.diagnosis, sweep: r.diagnosis.sweep.map((p, i) => ({ ...p, entropy: entropy[i] })) } };
+    };
+    const shipped = { ...record(1e-3, 1, 35, 70), lwAdaMerging: 34 };
+    const s16 = trial({ width: 64, layers: 4, patch: 8, logitScale: 16 }, 36, [9, 8, 8.5, 9]);
+    const wide = trial({ width: 128, layers: 4, patch: 8, logitScale: 16 }, 41, [9, 8, 8.5, 9]);
+    const md = whySection({ records: [shipped, s16, wide], classes: { a: 10, b: 40 } }, [row('TIES (k 20, λ 0.3)', 'merge', 39)], names, [{ ok: false }]);
+    expect(md).toContain('| 128 × 4, patch 8, s 16 | lr 0.001, 400 steps | 20.0 % | 0.08 | 70.0 | 40.0 | 35.0 | 39.0 | 41.0 | 0.1 (43.0) | 0.1 | +8.0 / −3.0 | 45.0 vs 35.0 |');
+    expect(md).toContain('s 16: minimum at λ 0.1, peak at λ 0.1; experts 70.0, TA 35.0, TIES 39.0, LW AdaMerging 36.0');
+    expect(md).toContain('(shipped: minimum at λ 0, peak at λ 0.1)');
+    expect(md).toContain('128 × 4, patch 8, s 16: experts 70.0, TA 35.0, TIES 39.0, LW AdaMerging 41.0, additive TA 45.0');
+    expect(md).toContain('On 2 of the 3 zoos measured with it above, LW AdaMerging stays below TIES; on 3 of\nthe 3 Task Arithmetic (λ 0.3) lands below the pretrained model, and on 2 of the 2 with single-vector\nmeasurements the eight vectors together land more than 3 points below');
+    expect(md).toContain('- **A wider tower** (same tasks');
+    expect(md).not.toContain('not tried here');
   });
 });
