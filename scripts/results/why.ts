@@ -137,7 +137,7 @@ function zooTrials(records: ZooRecord[]): string {
   }
   if (wider.length) {
     const rescued = wider.some((t) => t.lwAdaMerging !== undefined && t.lwAdaMerging > t.averages.ties);
-    out.push(`- **${rescued ? 'A wider tower' : 'A wider tower does not rescue it either'}** (same tasks, recipe and seed, pretrained from scratch): ${wider.map((t) => `${zooLabel(t)}: ${figures(t)}${disentanglement(t) ? `, additive TA ${f1(disentanglement(t)!.additiveTa)}` : ''}`).join('; ')}.`);
+    out.push(`- **${rescued ? 'A wider tower' : 'A wider tower does not rescue it either'}** (same tasks, recipe and seed, pretrained from scratch; at the recipe's step counts a wider tower trains less far, see docs/zoo.md): ${wider.map((t) => `${zooLabel(t)}: ${figures(t)}${disentanglement(t) ? `, additive TA ${f1(disentanglement(t)!.additiveTa)}` : ''}`).join('; ')}.`);
   }
   return out.length ? `${out.join('\n')}\n` : '';
 }
