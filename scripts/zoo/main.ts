@@ -2,7 +2,7 @@
  * `npm run zoo [-- --smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--finetune-lr <x>] [--finetune-steps <n>] [--logit-scale <s>] [--width <D>] [--patch <p>] [--remeasure]`
  * Regenerates the demo zoo from seeds: public/zoo/mini8/ and docs/zoo.md by default. --smoke runs
  * every stage with a few steps on a few images into a fresh temporary folder (no doc unless --doc).
- * --pretrained-from reuses another zoo's pretrained model (to tune the expert recipe quickly);
+ * --pretrained-from reuses another zoo's pretrained model and its tower (to tune the expert recipe quickly);
  * --finetune-lr / --finetune-steps override the recipe's expert fine-tuning, --logit-scale the suite's
  * logit scale, --width / --patch the tower (width D with MLP 4·D; for tuning trials);
  * --remeasure only re-measures the existing zoo and rewrites results.json and the doc.

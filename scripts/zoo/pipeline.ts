@@ -64,7 +64,9 @@ async function folderBytes(dir: string): Promise<number> {
 }
 
 export async function runZoo(o: ZooOptions): Promise<ZooResults> {
-  const r = o.recipe;
+  // A reused pretrained model brings its tower.
+  const reused = o.pretrainedFrom ? await openCheckpointPath(join(o.pretrainedFrom, 'models', 'pretrained')) : null;
+  const r = reused ? { ...o.recipe, tower: reused.config } : o.recipe;
   const c = r.tower;
   const seconds: Record<string, number> = {};
   const t0 = performance.now();
@@ -88,8 +90,8 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   lap('data');
 
   let pre: ParamMap;
-  if (o.pretrainedFrom) {
-    pre = await loadParams(await openCheckpointPath(join(o.pretrainedFrom, 'models', 'pretrained')));
+  if (reused) {
+    pre = await loadParams(reused);
     o.log(`pretrained model reused from ${o.pretrainedFrom}`);
   } else {
     const world = await makeSplit(worldTask, 'train', r.worldImages, r.seed);
