@@ -26,8 +26,10 @@ export function disentanglement(r: ZooRecord): { own: number; others: number; ad
 }
 
 /** The zoo a record was measured on: tower width × layers, patch, logit scale (older records: the shipped 64 × 4, patch 8, s 100). */
+const zooOf = (r: ZooRecord) => r.zoo ?? { width: 64, layers: 4, patch: 8, logitScale: 100 };
+
 export function zooLabel(r: ZooRecord): string {
-  const z = r.zoo ?? { width: 64, layers: 4, patch: 8, logitScale: 100 };
+  const z = zooOf(r);
   return `${z.width} × ${z.layers}, patch ${z.patch}, s ${z.logitScale}`;
 }
 
@@ -114,8 +116,6 @@ ${zooTrials(records)}
 ${failed ? `So ${failed} of the ${checks.length} ordering checks fail on this zoo${lwWorse ? '; neither a gentler expert recipe nor AdaMerging\'s full schedule rescues LW AdaMerging' : ''}.${verdict(records)}` : `All ${checks.length} ordering checks pass.`}
 `;
 }
-
-const zooOf = (r: ZooRecord) => r.zoo ?? { width: 64, layers: 4, patch: 8, logitScale: 100 };
 
 /** The bullets on recipe trials that change the logit scale or the tower (records after the shipped one). */
 function zooTrials(records: ZooRecord[]): string {

@@ -124,8 +124,8 @@ if (process.argv[1]?.replace(/\\/g, '/').endsWith('scripts/zoo/diagnose.ts')) {
   const args = process.argv.slice(2);
   const j = args.indexOf('--json');
   const json = j >= 0 ? args.splice(j, 2)[1] : null;
-  const k = args.indexOf('--append');
-  const append = k >= 0 && !!args.splice(k, 1).length;
+  const append = args.includes('--append');
+  if (append) args.splice(args.indexOf('--append'), 1);
   await initBackend();
   patchWasmTransposedMatMul();
   const records: ZooRecord[] = [];

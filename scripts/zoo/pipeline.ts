@@ -22,7 +22,7 @@ import type { Recipe } from './recipe';
 import { renderDoc } from './report';
 import { zooTasks } from './tasks/index';
 import type { ZooTask } from './tasks/task';
-import { allFeatures } from './tower';
+import { MINI_CONFIG, allFeatures } from './tower';
 import { type SuiteTaskOut, writeModel, writeSuiteFiles } from './write-suite';
 import { worldTask } from './world';
 
@@ -145,5 +145,8 @@ async function measureAndReport(o: ZooOptions, base: Omit<ZooResults, 'full' | '
 /** Re-measures an existing zoo (after an engine change) and rewrites results.json and the doc. */
 export async function remeasureZoo(o: ZooOptions): Promise<ZooResults> {
   const old = JSON.parse(await readFile(join(o.out, 'results.json'), 'utf8')) as ZooResults;
-  return measureAndReport(o, { name: old.name, recipe: old.recipe, backend: tf.getBackend(), seconds: old.seconds, params: old.params }, zooTasks(o.fashionDir));
+  // results.json files from before the recipe recorded its tower and logit scale were all made with these.
+  const saved: Omit<Recipe, 'tower' | 'logitScale'> & Partial<Recipe> = old.recipe;
+  const recipe: Recipe = { tower: MINI_CONFIG, logitScale: 100, ...saved };
+  return measureAndReport(o, { name: old.name, recipe, backend: tf.getBackend(), seconds: old.seconds, params: old.params }, zooTasks(o.fashionDir));
 }

@@ -7,7 +7,7 @@ import { MINI_CONFIG } from './tower';
 
 export interface Recipe {
   seed: number;
-  /** The tower's architecture (absent in results.json files written before it was recorded: MINI_CONFIG). */
+  /** The tower's architecture. */
   tower: ClipVisionConfig;
   /** Images per task the experts train on (a generated pool; real data: a sample). */
   trainPool: number;

@@ -3,7 +3,6 @@
  * accuracy table on the full test splits, whether the benchmark's phenomena show, the capped
  * evaluation the tests repeat, and how long the run took.
  */
-import { MINI_CONFIG } from './tower';
 import type { ZooResults } from './pipeline';
 import type { ZooTask } from './tasks/task';
 
@@ -47,7 +46,7 @@ sweep shows the same recovery.`);
 }
 
 export function renderDoc(r: ZooResults, tasks: readonly ZooTask[], examples: string): string {
-  const c = r.recipe.tower ?? MINI_CONFIG;
+  const c = r.recipe.tower;
   const rec = r.recipe;
   const mb = (r.bytes / 1e6).toFixed(1);
   const min = (s: number) => `${(s / 60).toFixed(1)} min`;
@@ -97,7 +96,7 @@ ${c.numLayers} layers, ${c.numHeads} heads, MLP ${c.intermediateSize}, projectio
   AdamW lr ${rec.pretrain.lr}, weight decay ${rec.pretrain.weightDecay}, 5 % warm-up then cosine decay.
 - **heads** (\`heads.safetensors\`): per task a frozen [C, ${c.projectionDim}] matrix whose rows are the normalised
   means of the pretrained model's normalised features of each class's train images — the image-side
-  analogue of CLIP's averaged prompt embeddings. Logits = ${rec.logitScale ?? 100} · normalize(z) · Hᵀ.
+  analogue of CLIP's averaged prompt embeddings. Logits = ${rec.logitScale} · normalize(z) · Hᵀ.
 - **experts** (\`models/<task>\`): the task-vector recipe — from the pretrained model, head frozen,
   the full vision tower (projection included) fine-tuned on the task's ${rec.trainPool.toLocaleString('en')} training images with
   cross-entropy, AdamW lr ${rec.finetune.lr}, weight decay ${rec.finetune.weightDecay}, ${rec.finetune.steps} steps of batch ${rec.finetune.batch}, 10 % warm-up then cosine decay.

@@ -46,6 +46,7 @@ it('trial overrides reach the written suite: tower width and patch, logit scale'
     expect(suite.pretrained.config).toMatchObject({ hiddenSize: 32, intermediateSize: 128, patchSize: 16 });
     expect(suite.experts.get('digits')!.config).toMatchObject({ hiddenSize: 32, patchSize: 16 });
     expect(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')).recipe).toMatchObject({ logitScale: 16, tower: { hiddenSize: 32, patchSize: 16 } });
+    await expect(zooMain(['--smoke', '--fashion-dir', fashion, '--pretrained-from', out, '--width', '32'], () => {})).rejects.toThrow(/cannot take --width or --patch/);
     // Reusing that pretrained model reuses its tower.
     const reused = await zooMain(['--smoke', '--fashion-dir', fashion, '--pretrained-from', out], () => {});
     try {
