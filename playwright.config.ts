@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
-import { ISOLATED_URL, PLAIN_URL } from './e2e/support/urls';
+import { ISOLATED_PORT, ISOLATED_URL, PLAIN_PORT, PLAIN_URL } from './e2e/support/urls';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -31,7 +31,7 @@ export default defineConfig({
     },
   },
   webServer: [
-    { command: 'npx vite preview --port 4173 --strictPort --host 127.0.0.1', url: ISOLATED_URL, reuseExistingServer: false, timeout: 60_000 },
-    { command: 'node e2e/support/plain-server.mjs dist 4174', url: PLAIN_URL, reuseExistingServer: false, timeout: 30_000 },
+    { command: `npx vite preview --port ${ISOLATED_PORT} --strictPort --host 127.0.0.1`, url: ISOLATED_URL, reuseExistingServer: false, timeout: 60_000 },
+    { command: `node e2e/support/plain-server.mjs dist ${PLAIN_PORT}`, url: PLAIN_URL, reuseExistingServer: false, timeout: 30_000 },
   ],
 });
