@@ -1,5 +1,5 @@
 /**
- * Sharded safetensors checkpoints: `model.safetensors.index.json`
+ * Sharded checkpoints: `model.safetensors.index.json` (or `pytorch_model.bin.index.json`)
  * {"metadata": {...}, "weight_map": {tensor: shardFile}} plus the shard files. The result is one
  * TensorStore over all shards. Every listed shard must be present and every mapped tensor must be
  * in its shard; all such problems are reported at once.
@@ -50,7 +50,7 @@ async function readIndex(index: ByteSource): Promise<IndexJson> {
  * Opens a sharded checkpoint from its index and the folder's files (matched by file name).
  * Only the shards the index names are opened; other files are ignored.
  */
-export async function openSharded(index: ByteSource, files: readonly ByteSource[]): Promise<ShardedStore> {
+export async function openSharded(index: ByteSource, files: readonly ByteSource[], openShard: (src: ByteSource) => Promise<TensorStore> = openSafetensors): Promise<ShardedStore> {
   const { metadata, weightMap } = await readIndex(index);
   const shards = [...new Set(weightMap.values())];
   const byName = new Map(files.map((f) => [baseName(f.name), f]));
@@ -60,7 +60,7 @@ export async function openSharded(index: ByteSource, files: readonly ByteSource[
       'Download every shard listed in the index into the same folder as the index.');
   }
   const stores = new Map<string, TensorStore>();
-  for (const s of shards) stores.set(s, await openSafetensors(byName.get(baseName(s))!));
+  for (const s of shards) stores.set(s, await openShard(byName.get(baseName(s))!));
 
   const tensors = new Map<string, TensorInfo>();
   const absent: string[] = [];

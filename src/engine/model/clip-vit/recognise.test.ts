@@ -8,6 +8,7 @@ import { nodeFileSource } from '../../io/node-source.node';
 import { fixturePath, loadFixtureTensors } from '../../testing/fixtures.node';
 import type { Checkpoint } from './checkpoint';
 import { openCheckpoint } from './recognise';
+import { PickleError } from '../../io/pickle/errors';
 import { type Tensors, asFullClipModel, jsonFile, safetensorsFile, toOpenClip, withoutPrefix } from './variants.node';
 
 const fixtureJson = (name: string) => JSON.parse(readFileSync(fixturePath(name, 'config.json'), 'utf8'));
@@ -199,12 +200,11 @@ describe('errors list every problem', () => {
     expect(e.message).toMatch(/"vision_model\.ghost" \(mapped to a\.safetensors\)/);
   });
 
-  it('a PyTorch .bin file asks for a conversion to safetensors', async () => {
+  it('a broken PyTorch .bin file is read by the safe unpickler and refused with a typed error', async () => {
     const bin = memorySource(new Uint8Array([0x80, 2, 0x8a, 0x0a]), 'pytorch_model.bin');
     const e = await errorOf(openCheckpoint('torch', [bin, config()]));
-    expect(e).toBeInstanceOf(CheckpointError);
-    expect(e.message).toMatch(/pytorch_model\.bin.*PyTorch/);
-    expect(e.hint).toMatch(/safetensors\.torch.*save_file/);
+    expect(e).toBeInstanceOf(PickleError);
+    expect(e.message).toMatch(/pytorch_model\.bin: .*magic number|pytorch_model\.bin: .*truncated/);
   });
 
   it('no weights, several unnamed weight files, not a CLIP model, a bad config.json', async () => {

@@ -1,6 +1,7 @@
 /**
- * Checkpoint recognition: from the files of one folder (config.json, *.safetensors, or
- * model.safetensors.index.json + shards) or a single .safetensors file, produce a Checkpoint whose
+ * Checkpoint recognition: from the files of one folder (config.json, *.safetensors,
+ * model.safetensors.index.json + shards, or PyTorch pickles: pytorch_model.bin[.index.json + shards],
+ * a torch.save'd .pt/.pth module tree) or a single weights file, produce a Checkpoint whose
  * parameters have canonical HF names. Every tensor is validated against the config up front and all
  * problems (missing, wrong shape, non-float, unknown) are reported at once.
  */
@@ -9,11 +10,13 @@ import type { ByteSource } from '../../io/byte-source';
 import { FLOAT_DTYPES, type Dtype } from '../../io/dtypes';
 import { baseName, openSharded } from '../../io/sharded';
 import { openSafetensors, type TensorData, type TensorStore } from '../../io/safetensors';
+import { openPytorch } from '../../io/pickle/torch-file';
 import type { Checkpoint, ParamSpec } from './checkpoint';
 import type { ClipVisionConfig } from './config';
 import { configFromJson, configFromShapes, type ConfigResult } from './infer-config';
 import { detectLayout, type Layout } from './layout';
 import { PROJECTION, canonicalParams, storedShape, type Transform } from './names';
+import { HINTED_NOTE, unwrapPickle, type ConfigHints } from './pickled';
 
 /** Where one canonical parameter is stored. */
 export interface ParamSource {
@@ -28,13 +31,40 @@ export interface RecognisedCheckpoint extends Checkpoint {
 }
 
 const TORCH_EXT = /\.(bin|pt|pth|ckpt)$/i;
-const TORCH_HINT = 'Convert it to safetensors in Python: `from safetensors.torch import save_file; save_file(torch.load(path, map_location="cpu"), "model.safetensors")` (for a full state dict use its "state_dict" entry).';
 /** Weight file names that are used when a folder has several .safetensors files. */
 const PREFERRED = ['model.safetensors', 'open_clip_model.safetensors', 'open_clip_pytorch_model.safetensors'];
+/** Files of a golden check (e2e/fixtures), never weights. */
+const AUX_SAFETENSORS = ['inputs.safetensors', 'golden.safetensors'];
+/** The same for PyTorch pickles (HF, open_clip, task_vectors). */
+const PREFERRED_TORCH = ['pytorch_model.bin', 'open_clip_pytorch_model.bin', 'finetuned.pt', 'zeroshot.pt'];
 
 interface Weights {
   store: TensorStore;
   notes: string[];
+  /** What a pickled module tree says about the config (heads, activation, eps). */
+  hints?: ConfigHints | null;
+}
+
+/** Picks among the folder's PyTorch pickles (when it has no safetensors). */
+async function openTorchWeights(name: string, files: readonly ByteSource[], torch: readonly ByteSource[], unused: (used: readonly string[]) => void): Promise<Weights> {
+  const base = (f: ByteSource) => baseName(f.name);
+  const index = files.find((f) => base(f) === 'pytorch_model.bin.index.json') ?? files.find((f) => base(f).endsWith('.bin.index.json'));
+  if (index) {
+    const sharded = await openSharded(index, files, openPytorch);
+    unused(sharded.shards.map(baseName));
+    const { store, notes, hints } = unwrapPickle(sharded, name);
+    if (sharded.unmapped.length) notes.push(`${sharded.unmapped.length} tensor(s) in the shards are not in the index's weight_map and were ignored: ${sharded.unmapped.join(', ')}.`);
+    return { store, notes, hints };
+  }
+  let chosen = torch.length === 1 ? torch[0] : undefined;
+  for (const p of PREFERRED_TORCH) chosen ??= torch.find((f) => base(f) === p);
+  if (!chosen) {
+    throw new CheckpointError(name, `has ${torch.length} PyTorch files and none is named ${PREFERRED_TORCH.join(' or ')}: ${torch.map(base).join(', ')}.`,
+      'Keep only the model\'s weights in the folder, or rename the weights file to pytorch_model.bin.');
+  }
+  unused([base(chosen)]);
+  const { store, notes, hints } = unwrapPickle(await openPytorch(chosen), name);
+  return { store, notes, hints };
 }
 
 /** Picks the weights among a folder's files: a sharded index, else one .safetensors file. */
@@ -54,6 +84,11 @@ async function openWeights(name: string, files: readonly ByteSource[]): Promise<
     if (store.unmapped.length) notes.push(`${store.unmapped.length} tensor(s) in the shards are not in the index's weight_map and were ignored: ${store.unmapped.join(', ')}.`);
     return { store, notes };
   }
+  // A folder of pickles may carry the golden-check files (inputs/golden.safetensors) beside them.
+  if (torch.length && safetensors.every((f) => AUX_SAFETENSORS.includes(base(f)))) {
+    const w = await openTorchWeights(name, files, torch, (used) => unused([...used, ...safetensors.map(base)]));
+    return { ...w, notes: [...w.notes, ...notes] };
+  }
   let chosen = safetensors.length === 1 ? safetensors[0] : undefined;
   for (const p of PREFERRED) chosen ??= safetensors.find((f) => base(f) === p);
   if (!chosen && safetensors.length > 1) {
@@ -61,9 +96,8 @@ async function openWeights(name: string, files: readonly ByteSource[]): Promise<
       'Keep only the model\'s weights in the folder, or rename the weights file to model.safetensors.');
   }
   if (!chosen) {
-    if (torch.length) throw new CheckpointError(torch[0].name, 'is a PyTorch pickle (.bin/.pt/.pth); mergelab reads only safetensors (pickles can run arbitrary code).', TORCH_HINT);
-    throw new CheckpointError(name, `has no weights: no .safetensors file and no model.safetensors.index.json among ${files.length} file(s)${files.length ? ` (${files.map(base).join(', ')})` : ''}.`,
-      'Pick the folder that holds model.safetensors (and config.json), or a .safetensors file.');
+    throw new CheckpointError(name, `has no weights: no .safetensors file, no PyTorch .bin/.pt/.pth and no model.safetensors.index.json among ${files.length} file(s)${files.length ? ` (${files.map(base).join(', ')})` : ''}.`,
+      'Pick the folder that holds model.safetensors or pytorch_model.bin (and config.json), or a single weights file.');
   }
   unused([base(chosen)]);
   return { store: await openSafetensors(chosen), notes };
@@ -143,13 +177,20 @@ function convert(data: TensorData, src: ParamSource): Float32Array {
   return out;
 }
 
-/** Recognises a checkpoint from the files of one folder or a single .safetensors file. */
+/** Recognises a checkpoint from the files of one folder or a single weights file. */
 export async function openCheckpoint(name: string, files: ByteSource[]): Promise<RecognisedCheckpoint> {
-  const { store, notes: fileNotes } = await openWeights(name, files);
+  const { store, notes: fileNotes, hints } = await openWeights(name, files);
   const layout = detectLayout(store.name, [...store.tensors.keys()]);
   const configSrc = files.find((f) => baseName(f.name) === 'config.json');
   const configJson = configSrc ? await readJson(configSrc) : undefined;
-  const { config, notes: configNotes } = resolveConfig(store, layout, configJson, configSrc?.name);
+  const resolved = resolveConfig(store, layout, configJson, configSrc?.name);
+  let { config, notes: configNotes } = resolved;
+  if (hints && !configSrc) {
+    // A pickled module tree knows what shapes cannot tell: its attributes replace the guesses.
+    config = { ...config, ...hints.values };
+    const replaced = (Object.keys(hints.values) as (keyof typeof HINTED_NOTE)[]).map((k) => HINTED_NOTE[k]);
+    configNotes = [...configNotes.filter((n) => !replaced.some((r) => n.startsWith(r))), ...hints.notes];
+  }
   const configSource = configSrc ? 'config.json' : 'inferred from shapes';
   const params = canonicalParams(config);
   const sources = validate(name, store, layout, params, configSource, config);
@@ -180,7 +221,7 @@ export async function openCheckpoint(name: string, files: ByteSource[]): Promise
     params,
     fileBytes: store.size,
     dtypes,
-    notes: [...layout.notes, ...configNotes, ...fileNotes],
+    notes: [...fileNotes.filter((n) => n.startsWith('PyTorch pickle')), ...layout.notes, ...configNotes, ...fileNotes.filter((n) => !n.startsWith('PyTorch pickle'))],
     sources,
     readParam,
     async readParamInto(param, into) {
