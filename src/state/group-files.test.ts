@@ -16,7 +16,7 @@ describe('groupFiles', () => {
   it('splits a dropped parent folder into its model folders and reports files outside them', () => {
     const g = groupFiles(['zoo/README.md', 'zoo/task-1/model.safetensors', 'zoo/task-2/model.safetensors', '/zoo/task-2/config.json'].map(file));
     expect(g.groups.map((x) => [x.name, x.files.length])).toEqual([['zoo/task-1', 1], ['zoo/task-2', 2]]);
-    expect(g.ignored).toEqual(['zoo/README.md: its folder has no .safetensors file']);
+    expect(g.ignored).toEqual(['zoo/README.md: its folder has no weights file (.safetensors, .bin, .pt, .pth)']);
   });
 
   it('makes each loose .safetensors file a checkpoint and reports other loose files', () => {

@@ -1,7 +1,7 @@
 /**
- * Turns picked or dropped files into checkpoints: one per folder that holds a .safetensors file
- * (a dropped parent folder of several model folders gives one checkpoint per model folder), and
- * one per loose .safetensors file. Anything else is returned as ignored, with the reason, so the
+ * Turns picked or dropped files into checkpoints: one per folder that holds a weights file
+ * (.safetensors, or a PyTorch pickle .bin/.pt/.pth, read without executing it; a dropped parent
+ * folder of several model folders gives one checkpoint per model folder), and one per loose weights file. Anything else is returned as ignored, with the reason, so the
  * page can say so instead of skipping it silently.
  */
 import type { EngineFile } from '../worker/api';
@@ -25,7 +25,7 @@ export interface Grouping {
   ignored: string[];
 }
 
-const isWeights = (path: string) => path.toLowerCase().endsWith('.safetensors');
+const isWeights = (path: string) => /\.(safetensors|bin|pt|pth)$/i.test(path);
 
 export function groupFiles(picked: readonly PickedFile[]): Grouping {
   const byFolder = new Map<string, EngineFile[]>();
@@ -36,7 +36,7 @@ export function groupFiles(picked: readonly PickedFile[]): Grouping {
     const file = parts.pop() ?? '';
     if (parts.length === 0) {
       if (isWeights(file)) groups.push({ name: file, files: [{ path: file, blob }] });
-      else ignored.push(`${file}: a loose file that is not .safetensors (pick its whole folder instead)`);
+      else ignored.push(`${file}: a loose file that is not .safetensors, .bin, .pt or .pth (pick its whole folder instead)`);
       continue;
     }
     const folder = parts.join('/');
@@ -45,7 +45,7 @@ export function groupFiles(picked: readonly PickedFile[]): Grouping {
   }
   for (const [folder, files] of byFolder) {
     if (files.some((f) => isWeights(f.path))) groups.push({ name: folder, files });
-    else for (const f of files) ignored.push(`${folder}/${f.path}: its folder has no .safetensors file`);
+    else for (const f of files) ignored.push(`${folder}/${f.path}: its folder has no weights file (.safetensors, .bin, .pt, .pth)`);
   }
   return { groups, ignored };
 }

@@ -30,7 +30,7 @@ export function LoadPanel() {
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
       >
-        <p>Drop model folders here (Hugging Face <code>config.json</code> + <code>model.safetensors</code>, or open_clip <code>.safetensors</code>).</p>
+        <p>Drop model folders here (Hugging Face <code>config.json</code> + <code>model.safetensors</code>, or open_clip <code>.safetensors</code>; PyTorch <code>pytorch_model.bin</code>, <code>.pt</code> and <code>.pth</code> files are read without executing them).</p>
         <div className="pickers">
           <label className="button">
             Pick model folders…
@@ -43,12 +43,12 @@ export function LoadPanel() {
             />
           </label>
           <label className="button secondary">
-            Pick .safetensors files…
+            Pick weight files (.safetensors, .bin, .pt)…
             <input
               type="file"
               data-testid="file-input"
               multiple
-              accept=".safetensors"
+              accept=".safetensors,.bin,.pt,.pth"
               onChange={(e) => { add(filesFromInput(e.currentTarget.files)); e.currentTarget.value = ''; }}
             />
           </label>
