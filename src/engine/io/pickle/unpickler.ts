@@ -29,6 +29,8 @@ export interface Unpickled {
 /** Nested MARKs allowed (a real state dict needs a handful). */
 export const MAX_MARKS = 10_000;
 const MAX_INTERPRET_DEPTH = 8;
+/** Longest integer read (bytes of LONG4, digits of INT/LONG): bigger ones only make parsing slow. */
+const MAX_INT_BYTES = 1024;
 
 export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, start = 0): Unpickled {
   const { file } = opts;
@@ -159,6 +161,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, start = 0): U
       case OP.NEWFALSE: stack.push(false); break;
       case OP.INT: {
         const s = line().trim();
+        if (s.length > MAX_INT_BYTES) throw fail(`INT at byte ${at} has ${s.length} digits.`);
         if (s === '01' || s === '00') { stack.push(s === '01'); break; }
         if (!/^[-+]?\d+$/.test(s)) throw fail(`INT at byte ${at} is not an integer: ${JSON.stringify(s.slice(0, 40))}.`);
         stack.push(toNumber(BigInt(s)));
@@ -166,6 +169,7 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, start = 0): U
       }
       case OP.LONG: {
         const s = line().trim().replace(/L$/, '');
+        if (s.length > MAX_INT_BYTES) throw fail(`LONG at byte ${at} has ${s.length} digits.`);
         if (!/^[-+]?\d+$/.test(s)) throw fail(`LONG at byte ${at} is not an integer.`);
         stack.push(toNumber(BigInt(s)));
         break;
@@ -174,7 +178,12 @@ export function unpickle(bytes: Uint8Array, opts: UnpickleOptions, start = 0): U
       case OP.BININT1: stack.push(u8()); break;
       case OP.BININT2: stack.push(u16()); break;
       case OP.LONG1: stack.push(long(take(u8()))); break;
-      case OP.LONG4: { const n = i32(); if (n < 0) throw fail(`LONG4 at byte ${at} has a negative length.`); stack.push(long(take(n))); break; }
+      case OP.LONG4: {
+        const n = i32();
+        if (n < 0 || n > MAX_INT_BYTES) throw fail(`LONG4 at byte ${at} has a length of ${n} bytes; a checkpoint's integers fit in ${MAX_INT_BYTES}.`);
+        stack.push(long(take(n)));
+        break;
+      }
       case OP.FLOAT: {
         const s = line().trim();
         const v = Number(s);

@@ -7,6 +7,9 @@ import { DTYPE_BYTES, type Dtype, type TensorValues, decode } from '../dtypes';
 import { PickleError } from './errors';
 import type { PyTensor } from './values';
 
+/** Largest view that repeats storage elements (an expanded tensor) that is materialised. */
+const MAX_EXPANDED = 1 << 24;
+
 export const numelOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Largest element index the view touches, relative to its offset (−1 for an empty view). */
@@ -28,6 +31,9 @@ export function isContiguous(t: PyTensor): boolean {
 export function checkView(file: string, name: string, t: PyTensor, storageNumel: number): void {
   const n = numelOf(t.shape);
   if (!Number.isSafeInteger(n) || n > 2 ** 31) throw new PickleError(file, `tensor "${name}" has an impossible shape [${t.shape.join(', ')}].`);
+  if (n > storageNumel && n > MAX_EXPANDED) {
+    throw new PickleError(file, `tensor "${name}" repeats the ${storageNumel} elements of its storage (stride 0) into ${n}; mergelab does not materialise such views.`);
+  }
   const last = t.offset + span(t);
   if (n > 0 && last >= storageNumel) {
     throw new PickleError(file, `tensor "${name}" (shape [${t.shape.join(', ')}], offset ${t.offset}, stride [${t.stride.join(', ')}]) reaches element ${last} of a storage that holds ${storageNumel}.`,
