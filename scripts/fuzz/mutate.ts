@@ -16,7 +16,7 @@ export function rng(seed: number): () => number {
 export function mutate(seeds: readonly Uint8Array[], caseNo: number): Uint8Array {
   const r = rng(caseNo * 2654435761 + 12345);
   const pick = (n: number) => Math.floor(r() * n);
-  let b = seeds[pick(seeds.length)].slice();
+  let b: Uint8Array = seeds[pick(seeds.length)].slice();
   const rounds = 1 + pick(4);
   for (let k = 0; k < rounds; k++) {
     const at = pick(b.length);
