@@ -1,5 +1,5 @@
 /**
- * `mergelab inspect <path>`: recognises a checkpoint (folder or .safetensors file) and prints a JSON
+ * `mergelab inspect <path>`: recognises a checkpoint (folder, .safetensors or PyTorch .bin/.pt/.pth file) and prints a JSON
  * summary: format, layout, config, parameter count, dtypes, notes, and every canonical tensor with
  * its shape and stored dtype. When recognition fails it still prints JSON (`ok: false`, the error
  * and every problem), with message + hint on stderr, and exits 1.
@@ -10,7 +10,7 @@ import type { RecognisedCheckpoint } from '../engine/model/clip-vit/recognise';
 import { summarize } from '../engine/model/clip-vit/summary';
 import type { Output } from './main';
 
-const USAGE = 'usage: mergelab inspect <path>   (a checkpoint folder or a .safetensors file)';
+const USAGE = 'usage: mergelab inspect <path>   (a checkpoint folder, a .safetensors file or a PyTorch .bin/.pt/.pth file)';
 
 function describe(ck: RecognisedCheckpoint) {
   return ck.params.map((p) => {

@@ -14,7 +14,7 @@ export interface Command {
 
 /** Commands, loaded on demand so one command's dependencies never slow another. */
 export const COMMANDS: Record<string, Command> = {
-  inspect: { usage: 'inspect <path>                      JSON summary of a checkpoint folder or .safetensors file', load: () => import('./inspect') },
+  inspect: { usage: 'inspect <path>                      JSON summary of a checkpoint folder, .safetensors or .bin/.pt/.pth file', load: () => import('./inspect') },
   forward: { usage: 'forward <modelDir> <inputs.safetensors> <out.safetensors>  CLIP vision outputs of pixel_values (F32)', load: () => import('./forward') },
   merge: { usage: 'merge --method <id> --pretrained <dir> --experts <dir>... [--param name=value]... --out <dir>  merged HF folder', load: () => import('./merge') },
   eval: { usage: 'eval <suiteDir> [--method <id>] ...  accuracy of pretrained, experts and a merge on a suite', load: () => import('./eval') },

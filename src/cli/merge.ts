@@ -16,7 +16,7 @@ const methodHelp = () => METHODS.map((m) => `  ${m.id.padEnd(16)}${m.params.map(
 const USAGE = () => `usage: mergelab merge --method <id> --pretrained <dir> --experts <dir>... [--param name=value]... --out <dir>
   --method      merge method (parameters and defaults):
 ${methodHelp()}
-  --pretrained  the pretrained checkpoint (folder or .safetensors file)
+  --pretrained  the pretrained checkpoint (folder, .safetensors or PyTorch .bin/.pt/.pth file)
   --experts     the fine-tuned checkpoints, one or more
   --param       a method parameter, e.g. --param lambda=0.3 (repeatable)
   --out         output folder (config.json + model.safetensors)`;
