@@ -11,7 +11,7 @@ import { nodeFileSource } from './node-source.node.js';
 export async function openCheckpointPath(path: string): Promise<RecognisedCheckpoint> {
   const full = resolve(path);
   const st = await stat(full).catch(() => null);
-  if (!st) throw new CheckpointError(path, 'does not exist.', 'give the path of a checkpoint folder (config.json + model.safetensors or pytorch_model.bin) or of a weights file.');
+  if (!st) throw new CheckpointError(path, 'does not exist.', 'Give the path of a checkpoint folder (config.json + model.safetensors or pytorch_model.bin) or of a weights file.');
   if (st.isFile()) return openCheckpoint(basename(full), [await nodeFileSource(full)]);
   const entries = await readdir(full, { withFileTypes: true });
   const files = await Promise.all(entries.filter((e) => e.isFile()).map((e) => nodeFileSource(join(full, e.name))));
