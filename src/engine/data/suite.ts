@@ -13,6 +13,7 @@ import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { assertPool, checkPool } from '../model/clip-vit/pool';
 import { openCheckpoint } from '../model/clip-vit/recognise';
 import { type ClassificationHead, readHeads } from '../model/heads';
+import { readPickledHeads } from '../model/pickled-heads';
 import { SuiteError } from './errors';
 import { idxImages } from './idx';
 import type { ImageDecoder } from './image-decoder';
@@ -103,7 +104,9 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
   const missing: string[] = [];
   const modelDirs = new Map<string, string>([['pretrained', manifest.pretrained], ...Object.entries(manifest.experts).map(([t, d]) => [`experts."${t}"`, d] as [string, string])]);
   for (const [role, dir] of modelDirs) if (!under(files, dir).length) missing.push(`${dir}/ (the ${role} model: config.json + model.safetensors)`);
-  if (!files.has(manifest.heads)) missing.push(`${manifest.heads} (the classification heads)`);
+  // "heads" names heads.safetensors, or a folder of task_vectors head_<task>.pt files.
+  const headFolder = files.has(manifest.heads) ? null : under(files, manifest.heads.replace(/\/+$/, ''));
+  if (headFolder && !headFolder.length) missing.push(`${manifest.heads} (the classification heads)`);
   const splits = new Map<string, SplitData | null>();
   for (const t of manifest.tasks) {
     for (const split of ['test', 'train'] as const) splits.set(`${t.name}/${split}`, locateSplit(files, t.name, split, notes));
@@ -124,8 +127,15 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
   if (pretrained.config.imageSize !== manifest.imageSize) {
     throw new SuiteError(`${root}/manifest.json`, `"image_size" is ${manifest.imageSize} but the pretrained model takes ${pretrained.config.imageSize}×${pretrained.config.imageSize} images.`, 'Set "image_size" to the models\' input size.');
   }
-  const headsSrc = files.get(manifest.heads)!;
-  const heads = await readHeads(await openSafetensors(headsSrc), manifest.tasks);
+  let heads: ReadonlyMap<string, ClassificationHead>;
+  let logitScale = manifest.logitScale;
+  if (headFolder) {
+    const read = await readPickledHeads(`${root}/${manifest.heads}`, new Map(headFolder.map((f) => [f.path, f.source])), manifest.tasks);
+    heads = read.heads;
+    logitScale = read.logitScale;
+    notes.push(read.note);
+  } else heads = await readHeads(await openSafetensors(files.get(manifest.heads)!), manifest.tasks);
+  const headsSrc = headFolder ? { name: `${root}/${manifest.heads}` } : files.get(manifest.heads)!;
   const featureDim = pretrained.config.projectionDim ?? pretrained.config.hiddenSize;
   const wrongDim = [...heads.values()].find((h) => h.dim !== featureDim);
   if (wrongDim) {
@@ -149,7 +159,7 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
   };
   return {
     root,
-    manifest,
+    manifest: logitScale === manifest.logitScale ? manifest : { ...manifest, logitScale },
     pretrained,
     experts,
     heads,
