@@ -285,4 +285,15 @@ emb = torch.randn(3, cfg['projection_dim'], generator=torch.Generator().manual_s
 emb = emb / emb.norm(dim=-1, keepdim=True)
 torch.save(ClassificationHead(True, emb * 100.0), os.path.join(OUT, 'head_Tiny.pt'))
 write_st(os.path.join(OUT, 'head_Tiny.expected.safetensors'), OrderedDict(Tiny=emb))
+
+# 8. Plain data at every pickle protocol 0-5 (no torch): the opcode coverage of the unpickler.
+import pickle
+shared = [9]
+data = {'int': 7, 'neg': -300, 'big': 2 ** 70, 'float': 2.5, 'str': 'h\u00e9llo \u2603', 'bytes': b'\x00\xff', 'none': None,
+        't': True, 'f': False, 'tuple': (1, 2, 3), 'list': [1, [2, 3]], 'set': {4}, 'frozenset': frozenset({5}),
+        'od': OrderedDict([('a', 1), ('b', 2)]), 'shared': [shared, shared], 'long_str': 'x' * 300}
+os.makedirs(os.path.join(OUT, 'protocols'), exist_ok=True)
+for proto in range(6):
+    with open(os.path.join(OUT, 'protocols', f'p{proto}.pkl'), 'wb') as f:
+        pickle.dump(data, f, protocol=proto)
 print('wrote', OUT)
