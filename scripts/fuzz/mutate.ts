@@ -1,5 +1,5 @@
 /**
- * Seeded mutations of a seed file for the pickle fuzz: bit flips, random bytes, interesting values
+ * Seeded mutations of a seed file for the pickle fuzz (half of them in the first 4 KiB, the pickle): bit flips, random bytes, interesting values
  * (0, 0xff, 0x7f, 0x80) written over 1–8 bytes (lengths, counts, offsets), truncation, duplicated or
  * deleted spans, and splices of two seeds. Deterministic for a given seed number.
  */
@@ -19,7 +19,8 @@ export function mutate(seeds: readonly Uint8Array[], caseNo: number): Uint8Array
   let b: Uint8Array = seeds[pick(seeds.length)].slice();
   const rounds = 1 + pick(4);
   for (let k = 0; k < rounds; k++) {
-    const at = pick(b.length);
+    // Half the mutations land in the first 4 KiB, where torch.save puts data.pkl (the zip's first entry).
+    const at = r() < 0.5 ? pick(Math.min(b.length, 4096)) : pick(b.length);
     switch (pick(7)) {
       case 0: b[at] ^= 1 << pick(8); break;
       case 1: for (let i = 0, n = 1 + pick(16); i < n && at + i < b.length; i++) b[at + i] = pick(256); break;
