@@ -31,11 +31,18 @@ const MAX_DIRECTORY = 64 * 1024 * 1024;
 
 export async function readZipIndex(src: ByteSource): Promise<ZipIndex> {
   const fail = (problem: string) => new PickleError(src.name, problem, 'The file is truncated or damaged: download or copy it again.');
-  const tailLen = Math.min(src.size, 22 + 65535);
-  const tail = await src.read(src.size - tailLen, tailLen);
-  const tv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  // The end record is the last 22 bytes unless a zip comment follows it (at most 65,535 bytes):
+  // look in the last 4 KiB first, then in the longest possible tail.
+  let tail: Uint8Array = new Uint8Array(0);
+  let tv = new DataView(tail.buffer);
   let at = -1;
-  for (let i = tailLen - 22; i >= 0; i--) if (tv.getUint32(i, true) === EOCD) { at = i; break; }
+  for (const want of [4096, 22 + 65535]) {
+    const tailLen = Math.min(src.size, want);
+    tail = await src.read(src.size - tailLen, tailLen);
+    tv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+    for (let i = tailLen - 22; i >= 0; i--) if (tv.getUint32(i, true) === EOCD) { at = i; break; }
+    if (at >= 0 || tailLen === src.size) break;
+  }
   if (at < 0) throw fail('is a zip without its end-of-central-directory record.');
   let count = tv.getUint16(at + 10, true);
   let dirSize = tv.getUint32(at + 12, true);

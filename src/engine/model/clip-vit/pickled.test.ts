@@ -57,6 +57,18 @@ describe.each(FOLDERS)('PyTorch pickle fixture %s', (folder) => {
 });
 
 describe('what the reader recognises', () => {
+  it('opens lazily: only the zip directory, data.pkl and headers are read before a tensor is used', async () => {
+    const dir = fixturePath('pickle', 'tiny-a-bin');
+    const bin = await nodeFileSource(`${dir}/pytorch_model.bin`);
+    let bytesRead = 0;
+    const counted = { name: bin.name, size: bin.size, read: (o: number, n: number) => { bytesRead += n; return bin.read(o, n); } };
+    const ck = await openCheckpoint('lazy', [counted, await nodeFileSource(`${dir}/config.json`)]);
+    expect(bytesRead).toBeLessThan(bin.size / 10); // the weights are ~460 KB of the ~470 KB file
+    const before = bytesRead;
+    await ck.readParam('vision_model.encoder.layers.0.mlp.fc1.weight');
+    expect(bytesRead - before).toBe(256 * 64 * 4); // exactly that tensor's bytes
+  });
+
   it('F32 state dicts (plain, shared storages and views, sharded, legacy) read back bit-exact', async () => {
     for (const folder of ['tiny-a-bin', 'tiny-a-views', 'tiny-a-sharded', 'tiny-a-legacy']) {
       const ck = await open(folder);
