@@ -12,7 +12,7 @@ import { STORAGE_DTYPES } from './allow-list';
 import { PickleError } from './errors';
 import { unpickle, type Unpickled } from './unpickler';
 import { PyGlobal, PyList, PyStorage, PyTuple, type PyValue, describe } from './values';
-import { checkView, elementBytes, gather, numelOf } from './views';
+import { checkView, elementBytes, gather, isContiguous, numelOf } from './views';
 import { walkCheckpoint, type Walked } from './walk';
 import { readZipIndex } from './zip';
 
@@ -170,5 +170,13 @@ export async function openPytorch(src: ByteSource): Promise<PickleStore> {
     walked,
     records: un.records,
     read,
+    async readInto(name, into) {
+      // Contiguous F32 views go straight into the caller's memory (streaming merges).
+      const t = walked.tensors.get(name);
+      const info = tensors.get(name);
+      if (!t || !info || info.dtype !== 'F32' || !src.readInto || !isContiguous(t) || into.length < numelOf(t.shape)) return null;
+      await src.readInto(info.offset, new Uint8Array(into.buffer, into.byteOffset, info.byteLength));
+      return into.subarray(0, numelOf(t.shape));
+    },
   };
 }

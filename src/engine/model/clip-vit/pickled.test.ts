@@ -81,6 +81,20 @@ describe('what the reader recognises', () => {
     }
   });
 
+  it('readParamInto fills the memory of the caller for contiguous F32 tensors and falls back for views', async () => {
+    for (const folder of ['tiny-a-bin', 'tiny-a-views', 'tiny-a-tree']) {
+      const ck = await open(folder);
+      for (const name of ['vision_model.encoder.layers.0.mlp.fc1.weight', 'vision_model.encoder.layers.1.mlp.fc2.weight', 'visual_projection.weight']) {
+        const into = new Float32Array(256 * 64 + 5);
+        const got = await ck.readParamInto!(name, into);
+        expect(maxAbsDiff(got, tinyA.get(name)!.values), `${folder} ${name}`).toBe(0);
+        // fc1 is stored contiguous in every fixture; fc2 is a transposed view in tiny-a-views; proj is transposed in the tree.
+        const direct = !(folder === 'tiny-a-views' && name.includes('fc2')) && !(folder === 'tiny-a-tree' && name === 'visual_projection.weight');
+        expect(got.buffer === into.buffer, `${folder} ${name}`).toBe(direct);
+      }
+    }
+  });
+
   it('BF16 and F16 files keep their stored dtype and differ from F32 only by rounding', async () => {
     for (const [folder, dtype, eps] of [['tiny-a-bf16', 'BF16', 2 ** -8], ['tiny-a-f16', 'F16', 2 ** -11]] as const) {
       const ck = await open(folder);

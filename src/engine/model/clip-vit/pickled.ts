@@ -108,6 +108,7 @@ export function unwrapPickle(store: TensorStore, file: string): Unwrapped {
     metadata: store.metadata,
     size: store.size,
     read: (n) => store.read(prefix + n),
+    ...(store.readInto ? { readInto: (n: string, into: Float32Array) => store.readInto!(prefix + n, into) } : {}),
   };
   const hints = pickle && tower ? readHints(pickle, prefix + tower) : null;
   return { store: inner, notes: [`${parts.join('; ')}.`], hints };
