@@ -139,6 +139,23 @@ describe('what is allowed is read as data', () => {
     expect(Array.from((await ex.read('e')).values)).toEqual([8, 8, 8]);
   });
 
+  it('the legacy format with a pickle longer than the first 1 MiB read (hand-built)', async () => {
+    const magic = [0x8a, 10, ...Array.from({ length: 10 }, (_, i) => Number((0x1950a86a20f9469cfc6cn >> BigInt(8 * i)) & 0xffn))];
+    const big = 'x'.repeat(1_500_000);
+    const main = pickle(op.proto(2), op.emptyDict, op.str('note'), op.str(big), op.setitem, op.str('w'),
+      op.global('torch._utils', '_rebuild_tensor_v2'), op.mark,
+      op.mark, op.str('storage'), op.global('torch', 'FloatStorage'), op.str('k1'), op.str('cpu'), op.int(3), op.none, op.tuple, op.binpersid,
+      op.int(1), op.mark, op.int(2), op.tuple, op.mark, op.int(1), op.tuple, op.newfalse, op.emptyTuple, op.tuple, op.reduce, op.setitem, op.stop);
+    const count = new Uint8Array(new BigInt64Array([3n]).buffer);
+    const file = new Uint8Array([
+      ...pickle(op.proto(2), magic, op.stop), ...pickle(op.proto(2), op.int(1001), op.stop), ...pickle(op.proto(2), op.emptyDict, op.stop),
+      ...main, ...pickle(op.proto(2), op.emptyList, op.str('k1'), op.append, op.stop), ...count, ...new Uint8Array(new Float32Array([1.5, 2.5, 3.5]).buffer),
+    ]);
+    const store = await openPytorch(memorySource(file, 'old.pt'));
+    expect(store.format).toBe('legacy');
+    expect(Array.from((await store.read('w')).values)).toEqual([2.5, 3.5]);
+  });
+
   it('the reader contains no way to run code', () => {
     const dir = new URL('.', import.meta.url);
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))) {

@@ -39,7 +39,7 @@ function storageFromPid(file: string, pid: PyValue, legacy: boolean): { storage:
   if (typeof key !== 'string' || !/^[\w.-]+$/.test(key)) throw bad(`has a storage key ${JSON.stringify(String(key)).slice(0, 60)} that is not a plain name`);
   if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) throw bad('has a bad element count');
   if (legacy && pid.items[5] !== null && pid.items[5] !== undefined) throw new PickleError(file, 'uses storage views (a pre-0.4 PyTorch feature) that mergelab does not read.');
-  return { storage: new PyStorage(key, dtype, type.full), numel };
+  return { storage: new PyStorage(key, dtype), numel };
 }
 
 async function openZip(src: ByteSource): Promise<{ un: Unpickled; locate: (s: PyStorage) => Promise<StorageLoc> }> {
@@ -83,12 +83,22 @@ async function openZip(src: ByteSource): Promise<{ un: Unpickled; locate: (s: Py
   };
 }
 
-/** Reads the first `n` bytes needed by the legacy format's leading pickles (they are small). */
-const LEGACY_HEAD = 64 * 1024 * 1024;
+/** The legacy format's pickles come first: read 1 MiB of the file, and 64 MiB when they are longer. */
+const LEGACY_HEAD = 1024 * 1024;
+const LEGACY_HEAD_MAX = 64 * 1024 * 1024;
 
 async function openLegacy(src: ByteSource): Promise<{ un: Unpickled; locate: (s: PyStorage) => Promise<StorageLoc> }> {
-  const headLen = Math.min(src.size, LEGACY_HEAD);
-  const head = await src.read(0, headLen);
+  const head = await src.read(0, Math.min(src.size, LEGACY_HEAD));
+  try {
+    return await openLegacyHead(src, head);
+  } catch (e) {
+    // A pickle cut off by the end of the short head is read again with the long one.
+    if (!(e instanceof PickleError) || head.length === src.size) throw e;
+  }
+  return openLegacyHead(src, await src.read(0, Math.min(src.size, LEGACY_HEAD_MAX)));
+}
+
+async function openLegacyHead(src: ByteSource, head: Uint8Array): Promise<{ un: Unpickled; locate: (s: PyStorage) => Promise<StorageLoc> }> {
   const noPid = { file: src.name, persistentLoad: () => { throw new PickleError(src.name, 'has a persistent id outside its main pickle.'); } };
   const magic = unpickle(head, noPid);
   if (magic.value !== 0x1950a86a20f9469cfc6cn) throw new PickleError(src.name, 'starts with a pickle that is not the torch.save magic number: this is a plain pickle, not a PyTorch checkpoint.', 'mergelab reads files written by torch.save.');

@@ -36,7 +36,7 @@ export class PyObject {
 
 /** A storage named by a persistent id: `key` locates its bytes in the file. */
 export class PyStorage {
-  constructor(readonly key: string, readonly dtype: Dtype, readonly typeName: string) {}
+  constructor(readonly key: string, readonly dtype: Dtype) {}
 }
 
 /** A strided view of a storage (torch._utils._rebuild_tensor_v2), sizes in elements. */
