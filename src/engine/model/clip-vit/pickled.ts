@@ -111,7 +111,8 @@ export function unwrapPickle(store: TensorStore, file: string): Unwrapped {
     ...(store.readInto ? { readInto: (n: string, into: Float32Array) => store.readInto!(prefix + n, into) } : {}),
   };
   const hints = pickle && tower ? readHints(pickle, prefix + tower) : null;
-  return { store: inner, notes: [`${parts.join('; ')}.`], hints };
+  const summary = parts.join('; ');
+  return { store: inner, notes: [summary.endsWith('…') ? summary : `${summary}.`], hints };
 }
 
 /** Config notes of shape inference that a hint replaces (infer-config.ts words them so). */
