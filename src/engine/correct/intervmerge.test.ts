@@ -194,7 +194,7 @@ describe('IntervMerge against an independent forward', () => {
 
   it('full, mini and tiled: z equals the reference with Φ applied to attn(LN1 x) at CLS before the residual add', async () => {
     const { config, raw, params } = await tinyA();
-    const { hiddenSize: D, numLayers: L, imageSize: S, projectionDim: P } = config;
+    const { hiddenSize: D, imageSize: S, projectionDim: P } = config;
     const bank = await PixelBank.load(arrayImages('x', 'mem', randomImages(3, S, S, 3, 7), [3, S, S, 3], new Int32Array(3), 3), S);
     const task: IntervMergeTask = { name: 'x', head: head('x', 3, P!, 1), bank, teacher: randomRows(3, P!, 2) };
     const pixels = bank.batch([0, 1, 2]);
