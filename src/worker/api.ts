@@ -284,6 +284,11 @@ export interface EngineApi {
   merge(spec: MergeSpec, opts?: JobOptions, onProgress?: ProgressFn): Promise<MergedModel>;
   /** config.json text and model.safetensors of a merge, for download. */
   mergeFiles(id: string): Promise<MergeFiles>;
+  /**
+   * A consensus merge's per-task retrieved model θ0 + mt ⊙ τ_MTL (TALL mask of `task`, no α), as
+   * the same two files; streamed again from the merge's inputs (one more pass), cancellable.
+   */
+  retrievedFiles(id: string, task: string, opts?: JobOptions, onProgress?: ProgressFn): Promise<MergeFiles>;
   closeMerge(id: string): Promise<void>;
   /**
    * Per-task accuracy on a suite: pretrained and individual (cached), plus a merge when given
