@@ -55,3 +55,34 @@ test('averaging, TA and TIES of the fixture family equal the golden checkpoints'
   }
   await expect(page.getByTestId('merge-run').nth(2)).toContainText('λ 1'); // TIES dis-mean took its λ default
 });
+
+test('a Consensus merge offers each task\'s TALL-mask retrieved model θ0 + mt ⊙ Σ τ (checked against the fixture files)', async ({ lab, page }) => {
+  const ml = new MergeLab(page);
+  await lab.open();
+  await lab.pickFolder(fixture('tiny-a'));
+  for (const t of ['task-0', 'task-1', 'task-2', 'task-3']) await lab.pickFolder(fixture('merge', t));
+  for (const t of ['tiny-a', 'task-3']) await lab.waitLoaded(t);
+  await ml.chooseMethod('Consensus (TALL masks)');
+  await ml.merge();
+  const run = page.getByTestId('merge-run').first();
+  await run.getByTestId('retrieved-task').selectOption('task-2');
+  const download = page.waitForEvent('download');
+  await run.getByTestId('download-retrieved').click();
+  const got = f32Tensors(readFileSync(await (await download).path()));
+  const base = f32Tensors(readFileSync(fixture('tiny-a', 'model.safetensors')));
+  const experts = [0, 1, 2, 3].map((t) => f32Tensors(readFileSync(fixture('merge', `task-${t}`, 'model.safetensors'))));
+  let worst = 0;
+  let masked = 0;
+  for (const [name, b] of base) {
+    const g = got.get(name)!;
+    for (let j = 0; j < b.length; j++) {
+      const taus = experts.map((e) => e.get(name)![j] - b[j]);
+      const sum = taus.reduce((a, v) => a + v, 0);
+      const m = Math.abs(taus[2]) > 0.6 * Math.abs(sum - taus[2]); // λt 0.6, the default
+      masked += m ? 0 : 1;
+      worst = Math.max(worst, Math.abs(g[j] - (m ? b[j] + sum : b[j])));
+    }
+  }
+  expect(worst).toBeLessThanOrEqual(1e-5);
+  expect(masked).toBeGreaterThan(0);
+});

@@ -125,6 +125,8 @@ export interface OpenedSuite {
   logitScale: number;
   pretrained: { name: string; summary: CheckpointSummary };
   experts: { task: string; name: string }[];
+  /** Parameter tensors that carry a merge coefficient (the pretrained model's that some expert stores; 199 of 200 for FusionBench's ViT-B/32 experts). */
+  coefficientTensors: number;
   tasks: SuiteTaskInfo[];
   /** Non-fatal findings: pool notes, data forms ignored, … */
   notes: string[];
@@ -282,6 +284,11 @@ export interface EngineApi {
   merge(spec: MergeSpec, opts?: JobOptions, onProgress?: ProgressFn): Promise<MergedModel>;
   /** config.json text and model.safetensors of a merge, for download. */
   mergeFiles(id: string): Promise<MergeFiles>;
+  /**
+   * A consensus merge's per-task retrieved model θ0 + mt ⊙ τ_MTL (TALL mask of `task`, no α), as
+   * the same two files; streamed again from the merge's inputs (one more pass), cancellable.
+   */
+  retrievedFiles(id: string, task: string, opts?: JobOptions, onProgress?: ProgressFn): Promise<MergeFiles>;
   closeMerge(id: string): Promise<void>;
   /**
    * Per-task accuracy on a suite: pretrained and individual (cached), plus a merge when given

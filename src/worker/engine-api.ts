@@ -147,6 +147,7 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
     closeSuite: guarded(async (id) => { suites.close(id); trained.closeSuite(id); }),
     merge: guarded(merging.merge),
     mergeFiles: guarded(merging.mergeFiles),
+    retrievedFiles: guarded(merging.retrievedFiles),
     closeMerge: guarded(merging.closeMerge),
     evaluate: guarded(merging.evaluate),
     analyzeTaskVectors: guarded(merging.analyzeTaskVectors),

@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
 import { openSuiteDir } from '../engine/data/suite-dir.node';
 import { SuiteEvaluator, buildReport } from '../engine/eval/evaluate';
-import { blobSource } from '../engine/io/byte-source';
-import { openSafetensors, readAll } from '../engine/io/safetensors';
+import { blobSource, memorySource } from '../engine/io/byte-source';
+import { memorySink, openSafetensors, readAll } from '../engine/io/safetensors';
+import { mergeStream } from '../engine/merge/stream';
 import { mergeInMemory, mergeToParamMap } from '../engine/merge/in-memory';
 import { disposeParams } from '../engine/params/param-map';
 import { fixturePath } from '../engine/testing/fixtures.node';
@@ -111,6 +112,30 @@ describe('engine API: suites, merges, evaluation', () => {
     for (const [name, v] of want.values) expect(Array.from(got.get(name)!.values as Float32Array), name).toEqual(Array.from(v));
     await api.closeMerge(m.id);
     expect(await rejection(api.mergeFiles(m.id))).toMatchObject({ code: 'engine' });
+  });
+
+  it('hands out a consensus merge\'s retrieved model of a task (the engine\'s, with the expert in its metadata); an unknown task is a usage error', async () => {
+    const s = await api.openSuite('suite-tiny', await pickedFolder(SUITE));
+    const m = await api.merge({ pool: { kind: 'suite', suiteId: s.id }, method: 'consensus', params: { lambda_t: 0.4 } });
+    const stages: string[] = [];
+    const files = await api.retrievedFiles(m.id, 'folders', {}, (p) => stages.push(p.stage));
+    expect(stages.length).toBeGreaterThan(0);
+    const store = await openSafetensors(blobSource(files.model, 'model.safetensors'));
+    const suite = await openSuiteDir(SUITE);
+    expect(store.metadata['mergelab.retrieved']).toBe(suite.experts.get('folders')!.name);
+    const sink = memorySink();
+    await mergeStream({ pretrained: suite.pretrained, experts: [...suite.experts.values()], method: 'consensus', params: { lambda_t: 0.4 }, retrieved: 1 }, sink);
+    const want = await readAll(await openSafetensors(memorySource(sink.bytes())));
+    const got = await readAll(store);
+    const merged = await readAll(await openSafetensors(blobSource((await api.mergeFiles(m.id)).model, 'm')));
+    let differs = false;
+    for (const [name, v] of want) {
+      expect(Array.from(got.get(name)!.values as Float32Array), name).toEqual(Array.from(v.values as Float32Array));
+      differs ||= Array.from(v.values as Float32Array).some((x, j) => x !== (merged.get(name)!.values as Float32Array)[j]);
+    }
+    expect(differs).toBe(true); // not the merge itself
+    expect(await rejection(api.retrievedFiles(m.id, 'nope'))).toMatchObject({ code: 'usage', message: expect.stringMatching(/no task "nope"/) });
+    await api.closeMerge(m.id);
   });
 
   it('cancels a merge between tensors and an evaluation between batches; the engine stays usable', async () => {

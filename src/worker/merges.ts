@@ -28,6 +28,8 @@ interface MergeEntry {
   model: Blob;
   /** FeatureCache key: method, parameters and the inputs' fingerprints. */
   key: string;
+  /** What was merged (retrieved models stream it again). */
+  request: { pretrained: Checkpoint; experts: { task: string; ck: Checkpoint }[] };
 }
 
 export interface MergeDeps {
@@ -37,7 +39,7 @@ export interface MergeDeps {
   checkpoint(id: string): Checkpoint;
 }
 
-type MergeMethods = Pick<EngineApi, 'merge' | 'mergeFiles' | 'closeMerge' | 'evaluate' | 'analyzeTaskVectors'> & {
+type MergeMethods = Pick<EngineApi, 'merge' | 'mergeFiles' | 'retrievedFiles' | 'closeMerge' | 'evaluate' | 'analyzeTaskVectors'> & {
   /** A held merge's checkpoint, FeatureCache key and suite (for the bias explorer). */
   mergedModel(id: string): { ck: Checkpoint; key: string; suiteId: string | null };
 };
@@ -91,7 +93,7 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
           id, name, method: r.method, params: r.params, notes: r.notes, passes: r.passes, bytesRead: r.bytesRead,
           bytesWritten: r.bytesWritten, ms: performance.now() - t0, metadata: r.metadata, suiteId: pool.suiteId, tasks: pool.experts.map((e) => e.task), peakBytes: signal.peakBytes,
         };
-        merges.set(id, { info, ck, configJson: r.configJson, model, key: JSON.stringify([r.method, r.params, r.inputs.map((x) => x.fingerprint)]) });
+        merges.set(id, { info, ck, configJson: r.configJson, model, key: JSON.stringify([r.method, r.params, r.inputs.map((x) => x.fingerprint)]), request: { pretrained: pool.pretrained, experts: pool.experts } });
         return info;
       });
     },
@@ -99,6 +101,21 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
     async mergeFiles(id) {
       const m = get(id);
       return { configJson: m.configJson, model: m.model };
+    },
+
+    async retrievedFiles(id, task, opts = {}, onProgress?: ProgressFn) {
+      const m = get(id);
+      const { pretrained, experts } = m.request;
+      const t = experts.findIndex((e) => e.task === task);
+      if (t < 0) throw new MergelabError('usage', `${m.info.name} has no task "${task}".`, `Pick one of: ${experts.map((e) => e.task).join(', ')}.`);
+      return jobs.run(opts.jobId, async (signal) => {
+        const sink = blobPartsSink();
+        const r = await mergeStream({ pretrained, experts: experts.map((e) => e.ck), method: m.info.method, params: m.info.params, retrieved: t }, sink, {
+          signal,
+          onProgress: (p) => onProgress?.({ stage: mergeStage(p), done: p.bytesRead, total: p.bytesTotal, unit: 'bytes' }),
+        });
+        return { configJson: r.configJson, model: new Blob(sink.parts as Uint8Array<ArrayBuffer>[]) };
+      });
     },
 
     async closeMerge(id) {

@@ -75,6 +75,8 @@ export interface MergeSlice {
   removeRun(key: string): Promise<void>;
   /** The merged HF folder's two files, for download (not kept in the state). */
   mergeFiles(key: string): Promise<MergeFiles>;
+  /** A consensus run's retrieved model of one task (TALL mask), for download (not kept in the state). */
+  retrievedFiles(key: string, task: string, onProgress?: (done: number, total: number) => void): Promise<MergeFiles>;
   /** Forgets every merge, the sweep, the analytics and the task subset (the pool changed). */
   resetLab(): Promise<void>;
 }

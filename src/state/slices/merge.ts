@@ -117,6 +117,13 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
       return (await ctx.engine.api()).mergeFiles(run.merged.id);
     },
 
+    async retrievedFiles(key, task, onProgress) {
+      const run = get().merge.runs.find((r) => r.key === key);
+      if (!run) throw new Error(`no merge run ${key}`);
+      const api = await ctx.engine.api();
+      return api.retrievedFiles(run.merged.id, task, {}, (p) => onProgress?.(p.done, p.total));
+    },
+
     async resetLab() {
       const job = running();
       const { runs } = get().merge;

@@ -1,7 +1,7 @@
 /**
  * The merges run so far: method and parameters, what the engine noted (identical experts, …),
  * size and time, its Hugging Face folder to download (the two files, or one zip with a model
- * card), and remove.
+ * card), for a consensus merge each task's TALL-mask retrieved model, and remove.
  */
 import { useState } from 'react';
 import type { MergeRun } from '../../state/slices/lab-types';
@@ -11,6 +11,37 @@ import { saveBlob as save } from '../export/download';
 import { hfFolderZip, modelCard } from '../export/hf-zip';
 import { formatBytes, formatMs } from '../format';
 import { useLab } from '../store-context';
+
+/** Consensus: a task's retrieved model θ0 + mt ⊙ τ_MTL (its TALL mask over the merged vector, no α), streamed again by the engine. */
+function Retrieved({ run }: { run: MergeRun }) {
+  const retrievedFiles = useLab((s) => s.retrievedFiles);
+  const tasks = run.merged.tasks;
+  const [task, setTask] = useState(tasks[0]);
+  const [state, setState] = useState<{ busy: boolean; done: number; total: number; error: string | null }>({ busy: false, done: 0, total: 0, error: null });
+  const download = async () => {
+    setState({ busy: true, done: 0, total: 0, error: null });
+    try {
+      const files = await retrievedFiles(run.key, task, (done, total) => setState({ busy: true, done, total, error: null }));
+      save(`${run.merged.name}-retrieved-${task}.safetensors`, files.model);
+      setState({ busy: false, done: 0, total: 0, error: null });
+    } catch (e) {
+      setState({ busy: false, done: 0, total: 0, error: `The retrieved model failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  };
+  return (
+    <div className="actions" data-testid="retrieved">
+      <label>
+        <span className="muted">Retrieved model of task (θ0 + TALL mask ⊙ τ_MTL; config.json as the merge's):</span>{' '}
+        <select value={task} onChange={(e) => setTask(e.target.value)} data-testid="retrieved-task">
+          {tasks.map((t) => <option key={t} value={t}>{t}</option>)}
+        </select>
+      </label>
+      <button className="secondary-button" data-testid="download-retrieved" disabled={state.busy} onClick={() => void download()}>model.safetensors</button>
+      {state.busy && <ProgressLine label={`Retrieving ${task}`} progress={{ stage: 'merge pass', done: state.done, total: state.total, unit: 'bytes' }} />}
+      {state.error && <span className="error-text" role="alert">{state.error}</span>}
+    </div>
+  );
+}
 
 function Run({ run }: { run: MergeRun }) {
   const mergeFiles = useLab((s) => s.mergeFiles);
@@ -55,6 +86,7 @@ function Run({ run }: { run: MergeRun }) {
         {zip.error && <span className="error-text" role="alert" data-testid="zip-status">{zip.error}</span>}
         <button className="link" onClick={() => void remove(run.key)}>remove</button>
       </div>
+      {m.method === 'consensus' && <Retrieved run={run} />}
     </li>
   );
 }
