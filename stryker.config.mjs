@@ -1,0 +1,85 @@
+// @ts-check
+/**
+ * StrykerJS mutation testing of the numeric core (docs/mutation.md): `npm run test:mutation` runs
+ * every slice; `MUTATION_SLICE=merge npm run test:mutation` (or embed, bias, correct) runs one.
+ * Each slice lists the files it mutates and the test files allowed to kill their mutants (the fast
+ * unit tests of that code: no suite-wide evaluations), so a slice stays a few minutes long.
+ * coverageAnalysis perTest runs only the tests that reach a mutant; incremental mode reuses the
+ * results of the last run for mutants whose code and tests did not change.
+ */
+const slices = {
+  merge: {
+    mutate: [
+      'src/engine/merge/methods/*.ts',
+      'src/engine/merge/kernels.ts',
+      'src/engine/merge/magnitude-select.ts',
+      'src/engine/merge/majority-sign.ts',
+      'src/engine/merge/dare-rng.ts',
+    ],
+    testFiles: [
+      'src/engine/merge/*.test.ts',
+    ],
+  },
+  embed: {
+    mutate: [
+      'src/engine/embed/linalg.ts',
+      'src/engine/embed/pca.ts',
+      'src/engine/embed/knn.ts',
+      'src/engine/embed/fuzzy-graph.ts',
+      'src/engine/embed/subsample.ts',
+    ],
+    testFiles: [
+      'src/engine/embed/pca.test.ts',
+      'src/engine/embed/graph.test.ts',
+      'src/engine/embed/select.test.ts',
+      'src/engine/embed/embed.test.ts',
+    ],
+  },
+  bias: {
+    mutate: ['src/engine/eval/bias.ts'],
+    testFiles: ['src/engine/eval/bias.test.ts'],
+  },
+  correct: {
+    mutate: [
+      'src/engine/correct/losses.ts',
+      'src/engine/correct/adamerging.ts',
+      'src/engine/correct/surgery.ts',
+      'src/engine/correct/intervmerge.ts',
+      'src/engine/correct/tinting.ts',
+      'src/engine/correct/coefficients.ts',
+      'src/engine/train/adam.ts',
+    ],
+    testFiles: [
+      'src/engine/correct/*.test.ts',
+      'src/engine/train/*.test.ts',
+    ],
+  },
+};
+
+const name = process.env.MUTATION_SLICE;
+if (name && !(name in slices)) throw new Error(`MUTATION_SLICE=${name}: not one of ${Object.keys(slices).join(', ')}`);
+const chosen = name ? [slices[name]] : Object.values(slices);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vite.config.ts', related: false },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: chosen.flatMap((s) => s.mutate),
+  testFiles: chosen.flatMap((s) => s.testFiles),
+  // vitest does not type-check, and a `// @ts-nocheck` line in every file breaks the test that
+  // compares the committed generated wasm module with its generator.
+  disableTypeChecks: false,
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: `reports/mutation/${name ?? 'all'}.incremental.json`,
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${name ?? 'all'}.html` },
+  jsonReporter: { fileName: `reports/mutation/${name ?? 'all'}.json` },
+  ignorePatterns: ['dist', 'test-results', 'playwright-report', 'reports'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
