@@ -37,6 +37,14 @@ export function meanEntropy(logits: tf.Tensor2D): tf.Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(tf.exp(logp), logp), 1))) as tf.Scalar;
 }
 
+/**
+ * Cross-entropy of each row of logits [B, C] against integer labels [B] (int32), −log softmax(x)[y]
+ * → [B] (torch's cross_entropy with reduction 'none').
+ */
+export function crossEntropyRows(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  return tf.neg(tf.sum(tf.mul(tf.oneHot(labels, logits.shape[1]), logSoftmax(logits)), 1)) as tf.Tensor1D;
+}
+
 /** Mean absolute error over all entries (torch's L1Loss). */
 export function l1(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
   return tf.mean(tf.abs(tf.sub(a, b)));

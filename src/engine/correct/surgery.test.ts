@@ -29,6 +29,24 @@ describe('Representation Surgery', () => {
     m.dispose();
   });
 
+  it('computes ẑ = z − U·ReLU(D·z) and takes its first Adam step on numbers worked out by hand', async () => {
+    // P 2, r 2. D = [[1, 1], [1, −1]], U = [[0.5, 0], [−1, 2]]; z1 = (1, −2): Dz = (−1, 3), ReLU (0, 3),
+    // U·(0, 3) = (0, 6), ẑ1 = (1, −8); z2 = (3, 1): Dz = (4, 2), U·(4, 2) = (2, 0), ẑ2 = (1, 1).
+    const before = tf.memory().numTensors;
+    const two: SurgeryTask[] = [{ name: 'x', head: head('x', 3, 2, 1), n: 2, merged: Float32Array.from([1, -2, 3, 1]), individual: new Float32Array(4) }];
+    const m = new SurgeryModel(two, resolveTrainedParams('surgery', { rank: 2 }), 100, createRng(1));
+    tf.tidy(() => { m.down[0].assign(tf.tensor2d([[1, 1], [1, -1]])); m.up[0].assign(tf.tensor2d([[0.5, 0], [-1, 2]])); });
+    expect(Array.from(m.corrected(0))).toEqual([1, -8, 1, 1]);
+    // Step 0: both rows (batch min(16, 2)) against targets 0: L1 = (1 + 8 + 1 + 1) / 4.
+    expect(await m.step(0)).toBeCloseTo(2.75, 6);
+    // ∂L/∂U[p][k] = −Σ_rows sign(ẑ_p − y_p)·ReLU(Dz)_k / 4 = [[−1, −1.25], [−1, 0.25]]; Adam's first
+    // step moves each entry by lr·sign(g) against it (lr 1e-3, the paper's).
+    const want = [[0.5 + 1e-3, 1e-3], [-1 + 1e-3, 2 - 1e-3]];
+    (m.up[0].arraySync() as number[][]).forEach((row, p) => row.forEach((v, k) => expect(Math.abs(v - want[p][k]), `U[${p}][${k}]`).toBeLessThan(1e-6)));
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('has the analytic gradient of ẑ = z − U·ReLU(D·z) under the L1 loss (finite differences)', () => {
     const ts = tasks(16);
     const m = new SurgeryModel(ts, params(), 100, createRng(2));

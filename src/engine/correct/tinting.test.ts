@@ -30,9 +30,9 @@ beforeAll(async () => {
   }));
 });
 
-const model = async (over: Record<string, unknown> = {}, ts = tasks, seed = 1) => new TintingModel(
+const model = async (over: Record<string, unknown> = {}, ts = tasks, seed = 1, scale = 100) => new TintingModel(
   await MergeCoefficients.fromPool(pool.pretrained, pool.experts, ['t0', 't1'], { granularity: 'layer' }), TINY, ts,
-  resolveTrainedParams('tinting', { iterations: 10, ...over } as never), 100, createRng(seed));
+  resolveTrainedParams('tinting', { iterations: 10, ...over } as never), scale, createRng(seed));
 
 describe('Model Tinting', () => {
   it('starts as Task Arithmetic λ 0.3 with the zero-shot head (head ×100, bias 0; fc2 offset 0)', async () => {
@@ -68,6 +68,67 @@ describe('Model Tinting', () => {
     expect(want).toBeGreaterThan(0);
     expect(want).toBeLessThan(24); // the test data exercise both branches
     tf.dispose([pixels, ...merged]);
+    m.dispose();
+  });
+
+  it('its loss is the mean cross-entropy against the expert\'s argmax over the kept samples (worked out here in plain JS)', async () => {
+    // Logit scale 5 (not 100), so the merge is unsure enough that kept samples have a cross-entropy well above 0.
+    const m = await model({}, tasks, 1, 5);
+    const idx = [...Array(24).keys()];
+    const pixels = tasks[0].bank.batch(idx);
+    const merged = m.coefficients.merged();
+    const logits = tf.tidy(() => m.logits(0, pixels, merged, m.vars[0]).arraySync());
+    const ind = tasks[0].individualLogits;
+    const soft = (row: number[]) => { const mx = Math.max(...row); const e = row.map((v) => Math.exp(v - mx)); const s = e.reduce((a, b) => a + b); return e.map((v) => v / s); };
+    const ce: number[] = [];
+    const keep: boolean[] = [];
+    idx.forEach((k) => {
+      const pInd = soft(Array.from(ind.subarray(3 * k, 3 * k + 3)));
+      const pM = soft(logits[k]);
+      const y = pInd.indexOf(Math.max(...pInd));
+      ce.push(-Math.log(pM[y]));
+      keep.push(pM.indexOf(Math.max(...pM)) === y || Math.max(...pInd) >= Math.max(...pM));
+    });
+    const all = ce.reduce((a, b) => a + b, 0) / 24;
+    const kept = ce.filter((_, k) => keep[k]);
+    const filtered = kept.reduce((a, b) => a + b, 0) / kept.length;
+    expect(all).toBeGreaterThan(0.1);
+    expect(Math.abs(filtered - all)).toBeGreaterThan(0.01); // the filter changes the value here
+    const got = (filter: boolean) => tf.tidy(() => {
+      const r = (filter ? m : off).loss(0, pixels, idx, merged, m.vars[0]);
+      return r.loss.dataSync()[0];
+    });
+    const off = await model({ filter: false }, tasks, 1, 5);
+    expect(Math.abs(got(false) - all)).toBeLessThan(1e-4 * all);
+    expect(Math.abs(got(true) - filtered)).toBeLessThan(1e-4 * filtered);
+    tf.dispose([pixels, ...merged]);
+    off.dispose();
+    m.dispose();
+  });
+
+  it('learns with the confidence filter on (the default): predictions move to the confident expert\'s labels', async () => {
+    // Logit scale 5: the zero-shot head's margins are small enough to move in 40 steps.
+    const probe = await model({}, tasks, 1, 5);
+    const preds = await Promise.all(tasks.map((t) => probe.predict(t.name)));
+    probe.dispose();
+    // A sure expert (logit 30) that labels every image with the class the merge predicts least
+    // (learnable by the bias alone): the filter keeps every sample (max p_ind ≈ 1 ≥ max p_merged).
+    const rare = preds.map((p) => [0, 1, 2].reduce((best, c) => (p.filter((x) => x === c).length < p.filter((x) => x === best).length ? c : best), 0));
+    const labels = rare.map((c) => new Int32Array(24).fill(c));
+    const sure = tasks.map((t, k) => ({ ...t, individualLogits: Float32Array.from({ length: 24 * 3 }, (_, j) => (j % 3 === labels[k][Math.floor(j / 3)] ? 30 : 0)) }));
+    const agreement = async (m: TintingModel) => {
+      let same = 0;
+      for (const [k, t] of sure.entries()) (await m.predict(t.name)).forEach((c, i) => { same += c === labels[k][i] ? 1 : 0; });
+      return same / 48;
+    };
+    const m = await model({ iterations: 20, lr: 0.1 }, sure, 1, 5);
+    expect(m.params.filter).toBe(true);
+    const start = await agreement(m);
+    expect(start).toBeLessThanOrEqual(1 / 3);
+    const loop = new TrainingLoop(m);
+    await loop.run();
+    expect(loop.losses.every((v) => v !== null)).toBe(true); // nothing skipped: the filter kept samples every step
+    expect(await agreement(m)).toBeGreaterThanOrEqual(0.9);
     m.dispose();
   });
 

@@ -29,7 +29,7 @@ import { BatchSampler, type PixelBank } from '../train/data';
 import { argmaxRows } from '../eval/accuracy';
 import type { MergeCoefficients } from './coefficients';
 import { iterationsField, lrField } from './fields';
-import { bankForward, finalOutputs, frozenLogits, logSoftmax, normalizeRows } from './losses';
+import { bankForward, crossEntropyRows, finalOutputs, frozenLogits, normalizeRows } from './losses';
 import type { FinalOutputs, NamedTensor, TrainedMethod, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 32;
@@ -124,7 +124,7 @@ export class TintingModel implements TrainedModel {
     const logits = this.logits(t, pixels, merged, w);
     const C = logits.shape[1];
     const labels = tf.tensor1d(idx.map((k) => this.pseudo[t][k]), 'int32');
-    const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(labels, C), logSoftmax(logits)), 1)); // [B]
+    const ce = crossEntropyRows(logits, labels); // [B]
     // The filter reads the logits' values (no gradient flows through it; tfjs has no gradient for equal/logicalOr).
     const keep = this.params.filter ? this.filterMask(t, idx, logits.dataSync() as Float32Array, C) : new Float32Array(idx.length).fill(1);
     const mask = tf.tensor1d(keep); // [B]
