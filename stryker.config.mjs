@@ -75,7 +75,7 @@ export default {
   incrementalFile: `reports/mutation/${name ?? 'all'}.incremental.json`,
   ignoreStatic: true,
   concurrency: 2,
-  timeoutMS: 20_000,
+  timeoutMS: 5_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${name ?? 'all'}.html` },
   jsonReporter: { fileName: `reports/mutation/${name ?? 'all'}.json` },
