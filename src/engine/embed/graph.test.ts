@@ -31,6 +31,25 @@ describe('exact kNN', () => {
   });
 });
 
+describe('exact kNN by hand', () => {
+  it('points 0, 1, 3, 6 and a duplicate of 3 on a line: self first, the duplicate next at exactly 0', () => {
+    const x = Float32Array.of(0, 1, 3, 6, 3); // [5, 1]
+    const knn = exactKnn(x, 5, 1, 3, undefined, 2);
+    const rows = (a: ArrayLike<number>) => Array.from({ length: 5 }, (_, i) => Array.from({ length: 3 }, (_, j) => a[i * 3 + j]));
+    expect(rows(knn.indices)).toEqual([[0, 1, 2], [1, 0, 2], [2, 4, 1], [3, 2, 4], [4, 2, 1]].map((r, i) => (i === 3 ? [3, expect.any(Number), expect.any(Number)] : r)));
+    expect(new Set(knn.indices.subarray(9, 12))).toEqual(new Set([3, 2, 4])); // 6's nearest: 3 and its duplicate, a tie
+    expect(rows(knn.distances)).toEqual([[0, 1, 3], [0, 1, 2], [0, 0, 2], [0, 3, 3], [0, 0, 2]]);
+  });
+
+  it('k = 1 lists only the point itself; k = 0 and a wrong shape are refused', () => {
+    const knn = exactKnn(Float32Array.of(0, 0, 1, 1), 2, 2, 1);
+    expect([...knn.indices]).toEqual([0, 1]);
+    expect([...knn.distances]).toEqual([0, 0]);
+    expect(() => exactKnn(Float32Array.of(0, 0), 2, 1, 0)).toThrow(RangeError);
+    expect(() => exactKnn(Float32Array.of(0, 0, 0), 2, 1, 1)).toThrow(RangeError);
+  });
+});
+
 /** kNN lists by hand: 4 points on a line at 0, 1, 3, 6, k = 3 (self first). */
 const line: Knn = {
   n: 4, k: 3,
