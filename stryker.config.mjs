@@ -78,7 +78,7 @@ const chosen = name ? [slices[name]] : Object.values(slices);
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
-  vitest: { configFile: 'vite.config.ts', related: false },
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: chosen.flatMap((s) => s.mutate),
   testFiles: chosen.flatMap((s) => s.testFiles),
@@ -94,7 +94,7 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${name ?? 'all'}.html` },
   jsonReporter: { fileName: `reports/mutation/${name ?? 'all'}.json` },
-  ignorePatterns: ['dist', 'test-results', 'playwright-report', 'reports'],
+  ignorePatterns: ['dist', 'test-results', 'playwright-report', 'reports', '.stryker-tmp*'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };

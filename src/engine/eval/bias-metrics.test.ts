@@ -23,6 +23,7 @@ describe('distances on hand-computed inputs', () => {
   it('zero rows: both zero → 0, one zero → 1; opposite rows → 2', () => {
     expect(meanCosineDistance(f32(0, 0), f32(0, 0), 1, 2)).toBe(0);
     expect(meanCosineDistance(f32(0, 0), f32(1, 0), 1, 2)).toBe(1);
+    expect(meanCosineDistance(f32(3, 4), f32(0, 0), 1, 2)).toBe(1); // the zero row on either side
     expect(meanCosineDistance(f32(1, -2), f32(-1, 2), 1, 2)).toBeCloseTo(2, 12);
   });
 
@@ -89,6 +90,16 @@ describe('typed errors for every mismatch', () => {
     expect(() => meanCosineDistance(f32(), f32(), 0, 3)).toThrow(/at least one image and one dimension/);
     expect(() => meanL1Distance(f32(1, 2, 3), f32(1, 2, 3, 4), 2, 2)).toThrow(/3 and 4 values/);
     expect(() => meanCosineDistance(f32(1, 2, 3, 4), f32(1, 2), 2, 2)).toThrow(BiasInputError);
+  });
+
+  it('is a MergelabError the UI can show: code bias-input, its name, a hint on how to compute the features', () => {
+    let caught: unknown;
+    try { meanL1Distance(f32(), f32(), 0, 1); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(BiasInputError);
+    expect((caught as BiasInputError).toJSON()).toEqual({
+      name: 'BiasInputError', code: 'bias-input', message: 'Bias needs at least one image and one dimension, got n = 0, d = 1.',
+      hint: 'Compute every model\'s features on the same images with hiddenStates on (collectBiasFeatures does).',
+    });
   });
 
   it('layerBias names a missing CLS on either side, a layer-count or a dimension mismatch', () => {
