@@ -52,6 +52,30 @@ describe('mergelab merge', () => {
     });
   }
 
+  it('--method consensus --retrieved <n|name> writes that expert\'s θ0 + mt ⊙ Σ τ (worked out here from the files)', async () => {
+    const [base, ...experts] = await Promise.all([fixturePath('tiny-a'), ...[0, 1, 2, 3].map((t) => fixturePath('merge', `task-${t}`))].map(async (p) => readWeights(await openCheckpointPath(p))));
+    for (const [pick, t] of [['2', 1], ['task-3', 3]] as const) {
+      const out = join(dir, `retrieved-${pick}`);
+      const r = await merge('--method', 'consensus', '--param', 'lambda_t=0.4', '--retrieved', pick, ...pool, '--out', out);
+      expect(r.code, r.err).toBe(0);
+      expect(JSON.parse(r.out).retrieved).toBe(`task-${t}`);
+      const got = await readWeights(await openCheckpointPath(out));
+      for (const [name, b] of base) {
+        const taus = experts.map((e) => e.get(name)!.map((x, j) => x - b[j]));
+        got.get(name)!.forEach((v, j) => {
+          const sum = taus.reduce((a, tau) => a + tau[j], 0);
+          const m = Math.abs(taus[t][j]) > 0.4 * Math.abs(sum - taus[t][j]);
+          expect(Math.abs(v - (m ? b[j] + sum : b[j]))).toBeLessThan(1e-5);
+        });
+      }
+    }
+    const bad = await cli('merge', '--method', 'ties', '--retrieved', '1', ...pool, '--out', join(dir, 'no-retrieved'));
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/ties has no per-task retrieved models/);
+    const unknown = await cli('merge', '--method', 'consensus', '--retrieved', 'nope', ...pool, '--out', join(dir, 'no-retrieved'));
+    expect(unknown.err).toMatch(/--retrieved nope: no such expert/);
+  });
+
   it('--method ties alone is k 20, dis-sum, λ 0.3', async () => {
     const r = await merge('--method', 'ties', ...pool, '--out', join(dir, 'ties-default'));
     expect(r.code, r.err).toBe(0);

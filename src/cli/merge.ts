@@ -1,8 +1,9 @@
 /**
- * `mergelab merge --method <id> --pretrained <dir> --experts <dir>... [--param name=value]... --out <dir>`
+ * `mergelab merge --method <id> --pretrained <dir> --experts <dir>... [--param name=value]... [--retrieved <expert>] --out <dir>`
  * Merges the experts into the pretrained model with one closed-form method, streaming tensor by
  * tensor, and writes a Hugging Face folder (config.json + model.safetensors with the method,
- * parameters and inputs in its metadata). Progress goes to stderr; a JSON summary to stdout.
+ * parameters and inputs in its metadata). With consensus, --retrieved writes that expert's
+ * TALL-mask retrieved model θ0 + mt ⊙ τ_MTL instead. Progress goes to stderr; a JSON summary to stdout.
  */
 import { MergelabError } from '../engine/errors';
 import { openCheckpointPath } from '../engine/io/folder.node.js';
@@ -13,12 +14,14 @@ import type { MergeProgress } from '../engine/merge/task-vector-merge';
 
 const methodHelp = () => METHODS.map((m) => `  ${m.id.padEnd(16)}${m.params.map((f) => `${f.name}=${f.default}`).join(' ') || '(no parameters)'}`).join('\n');
 
-const USAGE = () => `usage: mergelab merge --method <id> --pretrained <dir> --experts <dir>... [--param name=value]... --out <dir>
+const USAGE = () => `usage: mergelab merge --method <id> --pretrained <dir> --experts <dir>... [--param name=value]... [--retrieved <expert>] --out <dir>
   --method      merge method (parameters and defaults):
 ${methodHelp()}
   --pretrained  the pretrained checkpoint (folder or .safetensors file)
   --experts     the fine-tuned checkpoints, one or more
   --param       a method parameter, e.g. --param lambda=0.3 (repeatable)
+  --retrieved   consensus only: write this expert's retrieved model θ0 + mt ⊙ τ_MTL (TALL mask mt,
+                no α) instead of the merge; the expert by position (1 = first --experts) or name
   --out         output folder (config.json + model.safetensors)`;
 
 export interface Output {
@@ -31,12 +34,13 @@ interface MergeArgs {
   experts: string[];
   params: string[];
   out: string;
+  retrieved: string;
 }
 
 const usage = (problem: string) => new MergelabError('usage', problem, USAGE());
 
 function parseArgs(args: string[]): MergeArgs {
-  const a: MergeArgs = { method: '', pretrained: '', experts: [], params: [], out: '' };
+  const a: MergeArgs = { method: '', pretrained: '', experts: [], params: [], out: '', retrieved: '' };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = () => {
@@ -47,6 +51,7 @@ function parseArgs(args: string[]): MergeArgs {
     else if (flag === '--pretrained') a.pretrained = value();
     else if (flag === '--out') a.out = value();
     else if (flag === '--param') a.params.push(value());
+    else if (flag === '--retrieved') a.retrieved = value();
     else if (flag === '--experts') {
       a.experts.push(value());
       while (i + 1 < args.length && !args[i + 1].startsWith('--')) a.experts.push(args[++i]);
@@ -68,6 +73,14 @@ function progressPrinter(err: Output): (p: MergeProgress) => void {
   };
 }
 
+/** --retrieved's expert: a 1-based position, or a name or path as given to --experts. */
+function expertIndex(v: string, paths: readonly string[], names: readonly string[]): number {
+  if (/^[0-9]+$/.test(v)) return Number(v) - 1; // range checked with the request
+  const i = names.indexOf(v) >= 0 ? names.indexOf(v) : paths.indexOf(v);
+  if (i < 0) throw usage(`--retrieved ${v}: no such expert (experts: ${names.join(', ')}).`);
+  return i;
+}
+
 export async function run(args: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     out.write(`${USAGE()}\n`);
@@ -80,11 +93,12 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
   const pretrained = await openCheckpointPath(a.pretrained);
   const experts = [];
   for (const e of a.experts) experts.push(await openCheckpointPath(e));
-  const result = await mergeToFolder(a.out, { pretrained, experts, method: method.id, params }, { onProgress: progressPrinter(err) });
+  const retrieved = a.retrieved ? expertIndex(a.retrieved, a.experts, experts.map((e) => e.name)) : undefined;
+  const result = await mergeToFolder(a.out, { pretrained, experts, method: method.id, params, retrieved }, { onProgress: progressPrinter(err) });
   const seconds = (performance.now() - t0) / 1000;
   for (const note of result.notes) err.write(`note: ${note}\n`);
   const summary = {
-    out: a.out, method: result.method, params: result.params, inputs: result.inputs, notes: result.notes,
+    out: a.out, method: result.method, params: result.params, ...(retrieved !== undefined ? { retrieved: experts[retrieved].name } : {}), inputs: result.inputs, notes: result.notes,
     passes: result.passes, bytesRead: Math.round(result.bytesRead), bytesWritten: result.bytesWritten, seconds: Number(seconds.toFixed(3)),
   };
   out.write(`${JSON.stringify(summary, null, 2)}\n`);

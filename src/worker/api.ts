@@ -125,6 +125,8 @@ export interface OpenedSuite {
   logitScale: number;
   pretrained: { name: string; summary: CheckpointSummary };
   experts: { task: string; name: string }[];
+  /** Parameter tensors that carry a merge coefficient (the pretrained model's that some expert stores; 199 of 200 for FusionBench's ViT-B/32 experts). */
+  coefficientTensors: number;
   tasks: SuiteTaskInfo[];
   /** Non-fatal findings: pool notes, data forms ignored, … */
   notes: string[];

@@ -5,6 +5,7 @@
  * suite keeps one SuiteEvaluator, whose FeatureCache holds the features of the pretrained and
  * individual models (the references) and of recent merges.
  */
+import { coefficientTensorCount } from '../engine/correct/coefficients';
 import { classExamples } from '../engine/data/examples';
 import type { ImageDecoder } from '../engine/data/image-decoder';
 import { type Suite, openSuite, suiteFiles } from '../engine/data/suite';
@@ -140,6 +141,7 @@ export class SuiteStore {
       logitScale: suite.manifest.logitScale,
       pretrained: { name: suite.pretrained.name, summary: summarize(suite.pretrained) },
       experts: [...suite.experts].map(([task, ck]) => ({ task, name: ck.name })),
+      coefficientTensors: coefficientTensorCount(suite.pretrained, [...suite.experts.values()]),
       tasks,
       notes: [...suite.notes],
     };

@@ -36,7 +36,7 @@ export const adamerging: TrainedMethod = {
   params: [
     {
       name: 'granularity', label: 'Granularity', type: 'enum', default: 'layer', options: ['task', 'layer'],
-      help: 'task: one coefficient per task. layer: one per task and parameter TENSOR (199 for ViT-B/32 in HF naming without the projection, 200 with it), not per transformer block.',
+      help: 'task: one coefficient per task. layer: one per task and parameter TENSOR (199 for ViT-B/32 in HF naming without the projection, 200 with it; a tensor no expert changes, like the projection of experts that have none, gets no coefficient), not per transformer block.',
     },
     { name: 'plus', label: 'AdaMerging++', type: 'boolean', default: false, help: 'Merge the TIES-selected entries of each task vector (trimmed to the top k %, sign-agreeing) instead of the full task vectors.' },
     { name: 'k', label: 'k (% kept, ++)', type: 'number', default: 20, min: 1, max: 100, step: 1, help: 'TIES trim for AdaMerging++: the share of each task vector kept (global top-k by magnitude).' },
@@ -44,7 +44,7 @@ export const adamerging: TrainedMethod = {
     lrField(1e-3),
   ],
   quick: { iterations: 60 },
-  trainableParamCount: (p, config, tasks) => (p.granularity === 'task' ? 1 : canonicalParams(config).length) * tasks.length,
+  trainableParamCount: (p, config, tasks, tensors = canonicalParams(config).length) => (p.granularity === 'task' ? 1 : tensors) * tasks.length,
   totalSteps: (p) => p.iterations as number,
 };
 

@@ -7,6 +7,10 @@
  * sign-agreeing, merge/open-merge.ts). Gradients use the shortcut of METHODS.md §6:
  * ∂L/∂λt(l) = ⟨∂L/∂θ(l), τt(l)⟩ — one backward pass to the merged weights, then dot products —
  * zeroed where λ lies outside [0, 1] (torch.clamp's gradient: 1 on the closed interval).
+ * A tensor whose task vectors are all zero (FusionBench experts without visual_projection: the
+ * pretrained projection for all, τ = 0) keeps its λ column (exports keep the checkpoint's tensor
+ * order) but its coefficients do nothing and get no gradient, so they are not counted as trained
+ * (`liveTensors`: 199 of 200 for ViT-B/32 there).
  * Memory: θ0 plus T task vectors as tensors (ViT-B/32 × 8: ~3.2 GB; the zoo: 7 MB).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -37,10 +41,14 @@ export class MergeCoefficients {
     readonly plus: boolean,
     private readonly base: tf.Tensor[], // θ0(l), each in its own shape
     private readonly taus: tf.Tensor2D[], // τ(l) [T, n_l]
-    init: number,
+    init: number | tf.Tensor2D,
+    /** Tensors l with some τt(l) ≠ 0: the ones whose coefficients do something. */
+    readonly liveTensors: number,
+    /** false for a layerWise() copy: base and taus belong to the original. */
+    private readonly ownsInputs = true,
   ) {
     const T = tasks.length;
-    this.lambda = tf.tidy(() => tf.variable(tf.fill([T, granularity === 'task' ? 1 : specs.length], init), true)) as tf.Variable<tf.Rank.R2>;
+    this.lambda = tf.tidy(() => tf.variable(typeof init === 'number' ? tf.fill([T, granularity === 'task' ? 1 : specs.length], init) : init.clone(), true)) as tf.Variable<tf.Rank.R2>;
   }
 
   /** Reads θ0 and the T task vectors tensor by tensor (streaming the files). */
@@ -50,10 +58,13 @@ export class MergeCoefficients {
     try {
       const specs = pretrained.params;
       const T = experts.length;
+      let live = 0;
+      const count = (rows: readonly Float32Array[]) => { if (rows.some((r) => r.some((v) => v !== 0))) live++; };
       if (opts.plus) {
         const { merge } = await openMerge({ pretrained, experts, method: 'ties', params: { k: opts.plus.k } });
         for (let i = 0; i < specs.length; i++) {
           const sel = await merge.selected(i);
+          count(sel);
           base.push(tf.tensor((await merge.reader.read(i)).base, specs[i].shape));
           taus.push(stack(sel, T));
         }
@@ -62,19 +73,37 @@ export class MergeCoefficients {
         for (let i = 0; i < specs.length; i++) {
           const x = await reader.read(i);
           base.push(tf.tensor(x.base, specs[i].shape));
-          taus.push(stack(x.experts.map((v) => v.map((e, j) => e - x.base[j])), T));
+          const tau = x.experts.map((v) => v.map((e, j) => e - x.base[j]));
+          count(tau);
+          taus.push(stack(tau, T));
         }
       }
-      return new MergeCoefficients(specs, tasks, opts.granularity, !!opts.plus, base, taus, opts.init ?? 0.3);
+      return new MergeCoefficients(specs, tasks, opts.granularity, !!opts.plus, base, taus, opts.init ?? 0.3, live);
     } catch (e) {
       tf.dispose([...base, ...taus]);
       throw e;
     }
   }
 
-  /** Number of trainable coefficients. */
+  /** Number of coefficients that do something: T (task-wise) or T × liveTensors (layer-wise). */
   get size(): number {
-    return this.lambda.size;
+    return this.tasks.length * (this.granularity === 'task' ? 1 : this.liveTensors);
+  }
+
+  /**
+   * Layer-wise coefficients over the same θ0 and task vectors, starting from this λ (a task-wise
+   * λt is broadcast to every tensor): Model Tinting's continuation of an AdaMerging base
+   * (arXiv 2412.19098 §3 trains layer-wise coefficients). The copy shares θ0 and τ (it never
+   * disposes them: dispose it before this one) and has its own λ variable.
+   */
+  layerWise(): MergeCoefficients {
+    const L = this.specs.length;
+    const start = tf.tidy(() => (this.granularity === 'task' ? tf.tile(this.lambda, [1, L]) : this.lambda.clone()) as tf.Tensor2D); // [T, L]
+    try {
+      return new MergeCoefficients(this.specs, this.tasks, 'layer', this.plus, this.base, this.taus, start, this.liveTensors, false);
+    } finally {
+      start.dispose();
+    }
   }
 
   /** Merged tensors θ(l) for the current λ, in spec order (caller disposes; fine inside tf.tidy). */
@@ -132,8 +161,19 @@ export class MergeCoefficients {
   }
 
   dispose(): void {
-    tf.dispose([this.lambda, ...this.base, ...this.taus]);
+    tf.dispose(this.ownsInputs ? [this.lambda, ...this.base, ...this.taus] : [this.lambda]);
   }
+}
+
+/**
+ * The pretrained model's tensors that at least one expert stores — the ones that can carry a
+ * merge coefficient before any weight is read (an expert without visual_projection contributes
+ * τ = 0 there, merge/pool-reader.ts). The trained count (liveTensors) can only be lower: it also
+ * drops tensors every expert left unchanged.
+ */
+export function coefficientTensorCount(pretrained: Checkpoint, experts: readonly Checkpoint[]): number {
+  const stored = new Set(experts.flatMap((e) => e.params.map((p) => p.name)));
+  return pretrained.params.filter((p) => stored.has(p.name)).length;
 }
 
 /** T arrays [n] → [T, n]. */

@@ -31,7 +31,7 @@ import { type CoefficientsJson, type Granularity, MergeCoefficients } from './co
 import { IntervMergeModel } from './intervmerge';
 import { predictFrozen } from './losses';
 import { trainedModulesFile } from './modules';
-import { type Preset, getTrainedMethod, resolveTrainedParams } from './registry';
+import { type Preset, extraParamCount, resolveTrainedParams } from './registry';
 import { SurgeryModel } from './surgery';
 import { TintingModel } from './tinting';
 import type { FinalOutputs, NamedTensor, TrainedModel, TrainedParams } from './types';
@@ -184,7 +184,6 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
     let baseKey: string;
     let ada: AdaMergingModel | null = null;
     let mergeReport: StageReport;
-    let extraParams = 0;
     const mp = x.merge.params as TrainedParams;
     if (x.merge.method === 'adamerging') {
       const coefficients = await MergeCoefficients.fromPool(suite.pretrained, [...suite.experts.values()], names, { granularity: mp.granularity as Granularity, plus: mp.plus ? { k: mp.k as number } : null });
@@ -196,7 +195,6 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
       } else {
         mergeReport = await train('merge', ada, x.merge);
       }
-      extraParams += getTrainedMethod('adamerging').trainableParamCount(mp, config, taskShapes);
       weights = coefficients.mergedMap();
       baseKey = JSON.stringify(['adamerging', mp, x.seed, x.limit, coefficients.toJSON().lambda]);
     } else {
@@ -210,11 +208,11 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
 
     // The correction on top.
     let finalModel: TrainedModel | null = ada;
+    let liveTensors = ada?.coefficients.liveTensors;
     let correctionReport: StageReport | null = null;
     const c = x.correction;
     if (c) {
       const cp = c.params as TrainedParams;
-      const method = getTrainedMethod(c.method);
       const inds = await Promise.all(names.map((_, t) => individual(t)));
       let model: TrainedModel;
       if (c.method === 'surgery') {
@@ -228,14 +226,14 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
         model = new IntervMergeModel(base, config, (await pixelBanks()).map((bank, t) => ({ name: names[t], head: heads[t], bank, teacher: inds[t].z })), cp, scale, rng.fork());
       } else {
         if (!ada && !(x.merge.method === 'task_arithmetic' && mp.lambda === 0.3)) opts.onNote?.(`tinting trains its own layer-wise coefficients from λ = 0.3 (Task Arithmetic's start); the ${x.merge.method} merge is not used.`);
-        // With an AdaMerging base Tinting continues from its coefficients (both models dispose them; disposing twice is a no-op).
-        const coefficients = ada ? ada.coefficients : await MergeCoefficients.fromPool(suite.pretrained, [...suite.experts.values()], names, { granularity: 'layer' });
+        // With an AdaMerging base Tinting continues from its λ, layer-wise (a copy sharing θ0 and τ; AdaMerging's own λ stays the base's result).
+        const coefficients = ada ? ada.coefficients.layerWise() : await MergeCoefficients.fromPool(suite.pretrained, [...suite.experts.values()], names, { granularity: 'layer' });
+        liveTensors = coefficients.liveTensors;
         const tasks = (await pixelBanks()).map((bank, t) => ({ name: names[t], head: heads[t], bank, individualLogits: headLogits(inds[t].z, inds[t].n, heads[t], scale) }));
         model = new TintingModel(coefficients, config, tasks, cp, scale, rng.fork());
       }
       owned.push(model);
       correctionReport = await train('correction', model, c);
-      extraParams += method.trainableParamCount(cp, config, taskShapes);
       finalModel = model;
     }
 
@@ -247,6 +245,7 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
       const h = H > 0 ? await frozenHidden({ key: baseKey, params: weights }, t) : null;
       outs.push({ n: f.n, dim: f.dim, z: f.z, predictions: predictFrozen(f.z, f.n, heads[t], scale), hidden: h && { n: h.n, dim: h.dim, z: h.z, cls: h.cls } });
     }
+    const extraParams = extraParamCount({ method: x.merge.method, params: mp }, c ? { method: c.method, params: c.params as TrainedParams } : null, config, taskShapes, liveTensors);
     const acc = Object.fromEntries(names.map((n, t) => [n, 100 * top1Accuracy(outs[t].predictions, labels[t])]));
     const tasks: Record<string, TaskScore> = {};
     for (const n of names) {
@@ -257,8 +256,8 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
     const norms = Object.values(tasks).map((s) => s.normalized).filter((v): v is number => v !== null);
     let kept: KeptArtefacts | undefined;
     if (opts.keep) {
-      // A correction that trains AdaMerging's λ further (Tinting on it, IntervMerge jointly) keeps the one λ itself.
-      const sharesLambda = !!ada && !!c && (c.method === 'tinting' || (c.method === 'intervmerge' && !!(c.params as TrainedParams).trainCoefficients));
+      // IntervMerge training AdaMerging's λ jointly keeps the one λ itself (Tinting trains a layer-wise copy: both are kept).
+      const sharesLambda = !!ada && c?.method === 'intervmerge' && !!(c.params as TrainedParams).trainCoefficients;
       const tensors: NamedTensor[] = [...(ada && !sharesLambda ? ada.modules() : []), ...(c && finalModel ? finalModel.modules() : [])];
       const hasLambda = ada !== null || c?.method === 'tinting';
       kept = {

@@ -3,6 +3,7 @@
 // gradient against finite differences (interventions, and λ when trained jointly), loss falls,
 // determinism, no leaks, parameter counts for ViT-B/32.
 import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomImages } from '../data/tiny-suite.node';
 import { arrayImages } from '../data/task-images';
@@ -10,7 +11,9 @@ import { checkpointFrom, randomWeights } from '../merge/test-pool.node';
 import { type ClipVisionConfig, VIT_B_32 } from '../model/clip-vit/config';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { loadParams } from '../model/clip-vit/load';
-import type { ParamMap } from '../params/param-map';
+import { type ParamMap, disposeParams } from '../params/param-map';
+import { referenceForward } from '../model/clip-vit/reference.node';
+import { fixturePath, loadFixtureTensors } from '../testing/fixtures.node';
 import { createRng } from '../random';
 import { PixelBank } from '../train/data';
 import { TrainingLoop } from '../train/loop';
@@ -160,3 +163,79 @@ describe('IntervMerge', () => {
   });
 });
 
+
+// The edited forward from the outside: tiny-a's real weights (2 blocks, D 64, 4 heads) as the merge,
+// non-identity interventions, and the plain-JS forward of model/clip-vit/reference.node.ts with the
+// edit written here from METHODS §8 (block l's attention output at CLS, before the residual add).
+describe('IntervMerge against an independent forward', () => {
+  const tinyA = async () => {
+    const j = JSON.parse(readFileSync(fixturePath('tiny-a', 'config.json'), 'utf8'));
+    const config: ClipVisionConfig = {
+      hiddenSize: j.hidden_size, intermediateSize: j.intermediate_size, numLayers: j.num_hidden_layers, numHeads: j.num_attention_heads,
+      imageSize: j.image_size, patchSize: j.patch_size, numChannels: j.num_channels, projectionDim: j.projection_dim, hiddenAct: j.hidden_act, layerNormEps: j.layer_norm_eps,
+    };
+    const raw = await loadFixtureTensors('tiny-a', 'model.safetensors');
+    return { config, raw: new Map([...raw].map(([n, t]) => [n, t.values as Float32Array])), params: new Map([...raw].map(([n, t]) => [n, tf.tensor(t.values as Float32Array, t.shape)])) as ParamMap };
+  };
+  const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+  it('the reference forward reproduces the Hugging Face golden of tiny-a (1e-4)', async () => {
+    const { config, raw, params } = await tinyA();
+    const pv = (await loadFixtureTensors('tiny-a', 'inputs.safetensors')).get('pixel_values')!;
+    const golden = (await loadFixtureTensors('tiny-a', 'golden.safetensors')).get('image_embeds')!;
+    const per = pv.values.length / pv.shape[0];
+    const P = config.projectionDim!;
+    for (let b = 0; b < pv.shape[0]; b++) {
+      const { embeds } = referenceForward(raw, config, (pv.values as Float32Array).subarray(b * per, (b + 1) * per));
+      expect(maxDiff(embeds!, (golden.values as Float32Array).subarray(b * P, (b + 1) * P))).toBeLessThan(1e-4);
+    }
+    disposeParams(params);
+  });
+
+  it('full, mini and tiled: z equals the reference with Φ applied to attn(LN1 x) at CLS before the residual add', async () => {
+    const { config, raw, params } = await tinyA();
+    const { hiddenSize: D, imageSize: S, projectionDim: P } = config;
+    const bank = await PixelBank.load(arrayImages('x', 'mem', randomImages(3, S, S, 3, 7), [3, S, S, 3], new Int32Array(3), 3), S);
+    const task: IntervMergeTask = { name: 'x', head: head('x', 3, P!, 1), bank, teacher: randomRows(3, P!, 2) };
+    const pixels = bank.batch([0, 1, 2]);
+    const px = pixels.dataSync() as Float32Array;
+    pixels.dispose();
+    const s = Math.floor(D / 12);
+    for (const variant of ['full', 'mini', 'tiled'] as const) {
+      const m = new IntervMergeModel({ weights: params }, config, [task], resolveTrainedParams('intervmerge', { variant, rank: 2 }), 100, createRng(3));
+      // Non-identity interventions, large enough that a misplaced edit moves z far beyond the tolerance.
+      const rng = createRng(11);
+      tf.tidy(() => m.vars[0].forEach((v) => v.assign(tf.tensor(Float32Array.from({ length: v.size }, () => 0.4 * rng.normal()), v.shape))));
+      const w = m.vars[0].map((v) => v.arraySync() as number[][][] | number[][]); // [L, r, d] and [L, r]
+      const loreftJs = (x: number[], l: number) => {
+        const [w1, b1, w2, b2] = w as [number[][][], number[][], number[][][], number[][]];
+        const diff = w1[l].map((row, k) => row.reduce((a, v, j) => a + (v - w2[l][k][j]) * x[j], b1[l][k] - b2[l][k]));
+        return x.map((v, j) => v + diff.reduce((a, dk, k) => a + dk * w2[l][k][j], 0));
+      };
+      const edit = (l: number, h: number[]) => {
+        if (variant === 'full') return loreftJs(h, l);
+        if (variant === 'mini') return [...loreftJs(h.slice(0, s), l), ...h.slice(s)];
+        const [R, b] = w as [number[][][], number[][]];
+        const rows: number[][] = []; // Gram–Schmidt of R_l's rows
+        for (const r of R[l]) {
+          let u = [...r];
+          for (const e of rows) { const dot = u.reduce((a, v, j) => a + v * e[j], 0); u = u.map((v, j) => v - dot * e[j]); }
+          const n = Math.hypot(...u);
+          rows.push(u.map((v) => v / n));
+        }
+        return h.map((v, j) => (j >= l * s && j < (l + 1) * s ? v + rows.reduce((a, e, k) => a + b[l][k] * e[j - l * s], 0) : v));
+      };
+      const z = (await m.outputs('x', 0)).z;
+      for (let i = 0; i < 3; i++) {
+        const img = px.subarray(i * 3 * S * S, (i + 1) * 3 * S * S);
+        const want = referenceForward(raw, config, img, { editAttentionCls: edit }).embeds!;
+        const plain = referenceForward(raw, config, img).embeds!;
+        const got = z.subarray(i * P!, (i + 1) * P!);
+        expect(maxDiff(got, want), `${variant} image ${i}`).toBeLessThan(1e-4 * Math.max(1, ...want.map(Math.abs)));
+        expect(maxDiff(got, plain), `${variant} image ${i}: the edit matters`).toBeGreaterThan(1e-2);
+      }
+      m.dispose();
+    }
+    disposeParams(params);
+  });
+});

@@ -11,14 +11,16 @@
  * individual argmax agree, or when they disagree and max p_ind ≥ max p_merged; a step that keeps
  * nothing is skipped. Adam lr 1e-2 for everything; each epoch shuffles the task order and takes
  * one batch of 32 per task, one step per task (T steps per epoch).
- * Deviation: with an AdaMerging base it continues from the base's trained λ (granularity kept);
- * otherwise it starts from fresh layer-wise λ = 0.3 (the paper's start), whatever the base merge.
- * Kept tensors (modules()): "tinting.lambda" [T, L] (raw λ, checkpoint tensor order; [T, 1] when
- * continuing a task-wise AdaMerging base) and per task head "tinting.<task>.weight" [C, P] and
+ * The coefficients are always layer-wise (METHODS.md §9): with an AdaMerging base they start from
+ * the base's trained λ (a task-wise λt broadcast to every tensor, MergeCoefficients.layerWise);
+ * otherwise from fresh λ = 0.3 (the paper's start), whatever the base merge.
+ * Kept tensors (modules()): "tinting.lambda" [T, L] (raw λ, checkpoint tensor order) and per task
+ * head "tinting.<task>.weight" [C, P] and
  * ".bias" [C], or fc2 "tinting.<task>.fc2.weight_delta" [D, M] and ".fc2.bias_delta" [D] (offsets
  * from the merged last-block fc2).
  */
 import * as tf from '@tensorflow/tfjs';
+import { MergelabError } from '../errors';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import { clipVisionForward } from '../model/clip-vit/forward';
 import type { ClassificationHead } from '../model/heads';
@@ -57,7 +59,7 @@ export const tinting: TrainedMethod = {
     lrField(1e-2),
   ],
   quick: { iterations: 40 },
-  trainableParamCount: (p, config, tasks) => tintedLayerParams(p.layer as TintedLayer, config, tasks) + canonicalParams(config).length * tasks.length,
+  trainableParamCount: (p, config, tasks, tensors = canonicalParams(config).length) => tintedLayerParams(p.layer as TintedLayer, config, tasks) + tensors * tasks.length,
   totalSteps: (p, T) => (p.iterations as number) * T,
 };
 
@@ -81,8 +83,9 @@ export class TintingModel implements TrainedModel {
   private readonly opt: Adam;
   private order: number[] = [];
 
-  /** Takes ownership of `coefficients`. */
+  /** Takes ownership of `coefficients` (layer-wise). */
   constructor(readonly coefficients: MergeCoefficients, private readonly config: ClipVisionConfig, private readonly tasks: readonly TintingTask[], readonly params: TrainedParams, private readonly logitScale: number, private readonly rng: Rng) {
+    if (coefficients.granularity !== 'layer') throw new MergelabError('usage', 'tinting: the merge coefficients must be layer-wise.', 'Pass MergeCoefficients.layerWise() of a task-wise base.');
     this.layer = params.layer as TintedLayer;
     const { hiddenSize: D, intermediateSize: M } = config;
     this.heads = tasks.map((t) => tf.tensor2d(t.head.weight, [t.head.numClasses, t.head.dim]));

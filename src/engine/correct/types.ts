@@ -30,8 +30,12 @@ export interface TrainedMethod {
   params: readonly ParamField[];
   /** Overrides for the short "quick" schedule meant for teaching (seconds, not hours). */
   quick: Readonly<Record<string, ParamValue>>;
-  /** Parameters the method trains for this architecture and these tasks. */
-  trainableParamCount(params: TrainedParams, config: ClipVisionConfig, tasks: readonly TaskShape[]): number;
+  /**
+   * Parameters the method trains for this architecture and these tasks. `coefficientTensors`: how
+   * many parameter tensors carry a merge coefficient (default: every tensor of the architecture;
+   * fewer when some tensor's task vectors are all zero, coefficients.ts liveTensors).
+   */
+  trainableParamCount(params: TrainedParams, config: ClipVisionConfig, tasks: readonly TaskShape[], coefficientTensors?: number): number;
   /** Optimiser steps of the schedule for T tasks. */
   totalSteps(params: TrainedParams, tasks: number): number;
 }

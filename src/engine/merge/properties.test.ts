@@ -83,6 +83,12 @@ describe('merge properties', () => {
   it('consensus with k = 0 is its base scaled by α; with k above the pool size it is θ0 (with a note)', async () => {
     expect(maxAbsDiff(await merge('consensus', { k: 0, alpha: 0.3 }), await merge('task_arithmetic', { lambda: 0.3 }))).toBe(0);
     expect(maxAbsDiff(await merge('consensus', { k: 0, alpha: 0.3, base: 'ties' }), await merge('ties', { lambda: 0.3 }))).toBe(0);
+    // At its defaults α is the base's own scaling: k = 0 (no mask) then gives the base at ITS defaults,
+    // and a TIES base follows the TIES settings given (trim, dis-mean with λ 1).
+    expect(maxAbsDiff(await merge('consensus', { k: 0 }), await merge('task_arithmetic', {}))).toBe(0);
+    expect(maxAbsDiff(await merge('consensus', { k: 0, base: 'ties' }), await merge('ties', {}))).toBe(0);
+    expect(maxAbsDiff(await merge('consensus', { k: 0, base: 'ties', ties_k: 50, aggregate: 'mean' }), await merge('ties', { k: 50, aggregate: 'mean' }))).toBe(0);
+    expect(maxAbsDiff(await merge('consensus', { k: 0, base: 'ties', ties_k: 50 }), await merge('ties', {}))).toBeGreaterThan(0); // the trim is used
     const r = await mergeInMemory({ pretrained: pool.pretrained, experts: pool.experts, method: 'consensus', params: { k: 5 } });
     expect(maxAbsDiff(r.values, pool.weights[0])).toBe(0);
     expect(r.notes.join()).toMatch(/k = 5 is more than the 4 expert/);

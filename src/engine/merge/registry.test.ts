@@ -26,7 +26,11 @@ describe('merge method registry', () => {
     expect(resolveParams('ties', { aggregate: 'mean', lambda: 0.5 }).lambda).toBe(0.5);
     expect(resolveParams('dare')).toEqual({ p: 0.5, base: 'task_arithmetic', lambda: 0.3, k: 20, rescale: true, scope: 'all', seed: 0 });
     expect(resolveParams('dare', { base: 'ties' }).lambda).toBe(0.5);
-    expect(resolveParams('consensus')).toEqual({ k: 2, lambda_t: 0.6, alpha: 1, base: 'task_arithmetic' });
+    expect(resolveParams('consensus')).toEqual({ k: 2, lambda_t: 0.6, alpha: 0.3, base: 'task_arithmetic', ties_k: 20, aggregate: 'sum' });
+    expect(resolveParams('consensus', { base: 'ties' }).alpha).toBe(0.3); // TIES dis-sum's λ
+    expect(resolveParams('consensus', { base: 'ties', aggregate: 'mean' }).alpha).toBe(1); // TIES dis-mean's λ
+    expect(resolveParams('consensus', { aggregate: 'mean' }).alpha).toBe(0.3); // aggregate only matters on a TIES base
+    expect(resolveParams('consensus', { base: 'ties', aggregate: 'mean', alpha: 0.7 }).alpha).toBe(0.7);
     expect(resolveParams('average')).toEqual({});
   });
 
@@ -35,7 +39,10 @@ describe('merge method registry', () => {
     expect(getMethod('dare').plan(resolveParams('dare', { base: 'ties' }))).toEqual({
       dare: { p: 0.5, rescale: true, scope: 'all', seed: 0 }, trim: { k: 20 }, combine: { kind: 'ties', aggregate: 'sum' }, scale: 0.5,
     });
-    expect(getMethod('consensus').plan(resolveParams('consensus'))).toEqual({ combine: { kind: 'sum' }, consensus: { lambdaT: 0.6, k: 2 }, scale: 1 });
+    expect(getMethod('consensus').plan(resolveParams('consensus'))).toEqual({ combine: { kind: 'sum' }, consensus: { lambdaT: 0.6, k: 2 }, scale: 0.3 });
+    expect(getMethod('consensus').plan(resolveParams('consensus', { base: 'ties', ties_k: 35, aggregate: 'mean' }))).toEqual({
+      trim: { k: 35 }, combine: { kind: 'ties', aggregate: 'mean' }, consensus: { lambdaT: 0.6, k: 2 }, scale: 1,
+    });
   });
 
   it('parses name=value strings and rejects bad ones with the allowed values in the hint', () => {

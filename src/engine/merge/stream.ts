@@ -1,6 +1,7 @@
 /**
  * mergeStream: merges a pool tensor by tensor straight into a safetensors ByteSink (a Node file, a
- * browser FileSystemWritableFileStream, Blob parts), holding one tensor of each model at a time.
+ * browser FileSystemWritableFileStream, Blob parts), holding one tensor of each model at a time
+ * (with req.retrieved: consensus's per-task retrieved model instead, metadata "mergelab.retrieved").
  * The caller writes config.json (result.configJson) beside model.safetensors. On any failure —
  * cancellation included — the sink is aborted (abort()), so nothing half-written survives.
  */
@@ -48,9 +49,10 @@ export async function mergeStream(req: MergeRequest, sink: AbortableSink, opts: 
     const inputs = await describeInputs(req.pretrained, req.experts);
     const merge = new TaskVectorMerge(req.pretrained, req.experts, r.plan, opts, true);
     await merge.prepare({ wholeModel: true });
-    const metadata = mergeMetadata(r.method.id, r.params, inputs);
+    const t = req.retrieved;
+    const metadata = { ...mergeMetadata(r.method.id, r.params, inputs), ...(t !== undefined ? { 'mergelab.retrieved': req.experts[t].name } : {}) };
     const specs: TensorSpec[] = merge.reader.specs.map((s) => ({ name: s.name, dtype: 'F32', shape: [...s.shape] }));
-    await writeSafetensors(counting, specs, (_, i) => merge.merged(i), metadata);
+    await writeSafetensors(counting, specs, (_, i) => (t === undefined ? merge.merged(i) : merge.retrieved(i, t)), metadata);
     const p = merge.progressNow('write');
     opts.onProgress?.(p);
     return {

@@ -8,7 +8,7 @@
  * (TrainRuns); AdaMerging can also use given coefficients instead of training (CoefficientLoader).
  */
 import { useMemo } from 'react';
-import { TRAINED_METHODS, getTrainedMethod } from '../../engine/correct/registry';
+import { TRAINED_METHODS, extraParamCount, getTrainedMethod } from '../../engine/correct/registry';
 import { METHODS, getMethod } from '../../engine/merge/registry';
 import { type Preset, trainParams } from '../../state/slices/train';
 import { asErrorInfo } from '../../worker/api';
@@ -36,8 +36,7 @@ function useTrainForm() {
       if (info) {
         const config = info.pretrained.summary.config;
         const shapes = info.tasks.map((x) => ({ name: x.name, numClasses: x.classes.length }));
-        extra = (t.base === 'adamerging' ? getTrainedMethod('adamerging').trainableParamCount(p.base, config, shapes) : 0)
-          + (t.correction ? getTrainedMethod(t.correction).trainableParamCount(p.correction!, config, shapes) : 0);
+        extra = extraParamCount({ method: t.base, params: p.base }, t.correction ? { method: t.correction, params: p.correction! } : null, config, shapes, info.coefficientTensors);
       }
       return { baseFields, corrFields, base: p.base, correction: p.correction ?? {}, extra, error: null };
     } catch (e) {
