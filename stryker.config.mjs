@@ -1,47 +1,25 @@
 // @ts-check
 /**
  * StrykerJS mutation testing of the numeric core (docs/mutation.md): `npm run test:mutation` runs
- * every slice; `MUTATION_SLICE=merge npm run test:mutation` (or embed, bias, correct) runs one.
+ * every slice; `MUTATION_SLICE=kernels npm run test:mutation` runs one (names below).
  * Each slice lists the files it mutates and the test files allowed to kill their mutants (the fast
  * unit tests of that code: no suite-wide evaluations), so a slice stays a few minutes long.
  * coverageAnalysis perTest runs only the tests that reach a mutant; incremental mode reuses the
  * results of the last run for mutants whose code and tests did not change.
  */
 const slices = {
-  merge: {
-    mutate: [
-      'src/engine/merge/methods/*.ts',
-      'src/engine/merge/kernels.ts',
-      'src/engine/merge/magnitude-select.ts',
-      'src/engine/merge/majority-sign.ts',
-      'src/engine/merge/dare-rng.ts',
-    ],
-    testFiles: [
-      // Direct tests of the kernels (simd-kernels.test.ts checks them against the wasm build too),
-      // the methods' plans (registry, properties) and deferred TIES. Whole-merge tests (golden,
-      // stream) run the wasm kernels, not these, and would only add minutes.
-      'src/engine/merge/kernels.test.ts',
-      'src/engine/merge/magnitude-select.test.ts',
-      'src/engine/merge/majority-sign.test.ts',
-      'src/engine/merge/simd-kernels.test.ts',
-      'src/engine/merge/registry.test.ts',
-      'src/engine/merge/properties.test.ts',
-      'src/engine/merge/deferred-ties.test.ts',
-    ],
+  kernels: {
+    mutate: ['src/engine/merge/kernels.ts'],
+    // simd-kernels.test.ts also holds them bit for bit against the WebAssembly build.
+    testFiles: ['src/engine/merge/kernels.test.ts', 'src/engine/merge/simd-kernels.test.ts'],
   },
-  embed: {
-    mutate: [
-      'src/engine/embed/linalg.ts',
-      'src/engine/embed/pca.ts',
-      'src/engine/embed/knn.ts',
-      'src/engine/embed/fuzzy-graph.ts',
-      'src/engine/embed/subsample.ts',
-    ],
-    testFiles: [
-      'src/engine/embed/pca.test.ts',
-      'src/engine/embed/graph.test.ts',
-      'src/engine/embed/select.test.ts',
-    ],
+  select: {
+    mutate: ['src/engine/merge/magnitude-select.ts', 'src/engine/merge/majority-sign.ts'],
+    testFiles: ['src/engine/merge/magnitude-select.test.ts', 'src/engine/merge/majority-sign.test.ts'],
+  },
+  methods: {
+    mutate: ['src/engine/merge/methods/*.ts', 'src/engine/merge/dare-rng.ts'],
+    testFiles: ['src/engine/merge/registry.test.ts', 'src/engine/merge/properties.test.ts'],
   },
   bias: {
     // The metrics (distances, per-layer bias, report); collectBiasFeatures below them only
@@ -49,25 +27,25 @@ const slices = {
     mutate: ['src/engine/eval/bias.ts:1-125'],
     testFiles: ['src/engine/eval/bias-metrics.test.ts'],
   },
-  correct: {
-    mutate: [
-      'src/engine/correct/losses.ts',
-      'src/engine/correct/adamerging.ts',
-      'src/engine/correct/surgery.ts',
-      'src/engine/correct/intervmerge.ts',
-      'src/engine/correct/tinting.ts',
-      'src/engine/correct/coefficients.ts',
-      'src/engine/train/adam.ts',
-    ],
-    testFiles: [
-      'src/engine/correct/losses.test.ts',
-      'src/engine/correct/coefficients.test.ts',
-      'src/engine/correct/surgery.test.ts',
-      'src/engine/correct/adamerging.test.ts',
-      'src/engine/correct/intervmerge.test.ts',
-      'src/engine/correct/tinting.test.ts',
-      'src/engine/train/adam.test.ts',
-    ],
+  graph: {
+    mutate: ['src/engine/embed/knn.ts', 'src/engine/embed/fuzzy-graph.ts', 'src/engine/embed/subsample.ts'],
+    testFiles: ['src/engine/embed/graph.test.ts', 'src/engine/embed/select.test.ts'],
+  },
+  pca: {
+    mutate: ['src/engine/embed/linalg.ts', 'src/engine/embed/pca.ts'],
+    testFiles: ['src/engine/embed/pca.test.ts'],
+  },
+  losses: {
+    mutate: ['src/engine/correct/losses.ts', 'src/engine/train/adam.ts'],
+    testFiles: ['src/engine/correct/losses.test.ts', 'src/engine/train/adam.test.ts'],
+  },
+  coefficients: {
+    mutate: ['src/engine/correct/coefficients.ts'],
+    testFiles: ['src/engine/correct/coefficients.test.ts', 'src/engine/correct/adamerging.test.ts'],
+  },
+  trained: {
+    mutate: ['src/engine/correct/surgery.ts', 'src/engine/correct/adamerging.ts', 'src/engine/correct/intervmerge.ts', 'src/engine/correct/tinting.ts'],
+    testFiles: ['src/engine/correct/surgery.test.ts', 'src/engine/correct/adamerging.test.ts', 'src/engine/correct/intervmerge.test.ts', 'src/engine/correct/tinting.test.ts'],
   },
 };
 
