@@ -174,3 +174,53 @@ describe('element-wise kernels on hand-worked numbers', () => {
     expect(Array.from(mask)).toEqual([0, 1]);
   });
 });
+
+describe('kernels touch only their chunk', () => {
+  it('leave every entry past m (and past start + m) as it was', () => {
+    const SENT = 77;
+    const m = 2;
+    const f32s = (n: number) => new Float32Array(n).fill(SENT);
+    const f64s = (n: number) => new Float64Array(n).fill(SENT);
+    const taus = [f32([1, -2, 5]), f32([3, 4, -6])];
+
+    const acc = f64s(3);
+    const out = f32s(4);
+    taskArithmetic(out, f32([0, 0, 0, 0]), [f32([0, 1, 2, 9]), f32([0, 1, 2, 9]), f32([0, 1, 2, 9]), f32([0, 1, 2, 9]), f32([0, 1, 2, 9])], 1, acc, 1, m);
+    expect([acc[2], out[0], out[3]]).toEqual([SENT, SENT, SENT]);
+    expect(Array.from(out.subarray(1, 3))).toEqual([5, 10]);
+
+    const kept = [f32s(3), f32s(3)];
+    const S = f64s(3);
+    trimAndSum(kept, S, taus, [0, 0], m);
+    expect([kept[0][2], kept[1][2], S[2]]).toEqual([SENT, SENT, SENT]);
+
+    const pos = new Uint8Array(3).fill(SENT);
+    electSigns(pos, Float64Array.from([1, 0, 0]), 1, m);
+    expect(Array.from(pos)).toEqual([1, 1, SENT]);
+
+    const merged = f64s(3);
+    const count = new Uint16Array(3).fill(SENT);
+    disjointMerge(merged, count, [f32([2, 4, 8])], Uint8Array.from([1, 1, 1]), 'mean', m);
+    expect([merged[2], count[2]]).toEqual([SENT, SENT]);
+
+    const sel = f32s(4);
+    selectedEntries(sel, f32([2, -3, 4]), Uint8Array.from([1, 1, 1]), 1, m); // −3 disagrees with the elected +
+    expect(Array.from(sel)).toEqual([SENT, 2, 0, SENT]);
+
+    const mask = new Uint8Array(3).fill(SENT);
+    tallMask(mask, f32([1, 1, 1]), Float64Array.from([1, 1, 1]), 0.5, m);
+    expect(Array.from(mask)).toEqual([1, 1, SENT]);
+
+    const mtl = Float64Array.from([4, -1, 9]);
+    const cnt = new Uint16Array(3).fill(SENT);
+    consensusFilter(mtl, taus, 0.6, 5, new Uint8Array(3), cnt, m);
+    expect([mtl[2], cnt[2]]).toEqual([9, SENT]);
+  });
+
+  it('report the FIRST non-finite entry when there are several (also at index 0)', () => {
+    const base = f32([0, 0, 0]);
+    expect(taskVector(new Float32Array(3), f32([NaN, 1, Infinity]), base, 0, 3)).toBe(0);
+    expect(taskArithmetic(new Float32Array(3), base, [f32([Infinity, 1, -Infinity])], 1, new Float64Array(3), 0, 3)).toBe(0);
+    expect(taskArithmetic(new Float32Array(3), base, [f32([1, Infinity, -Infinity])], 1, new Float64Array(3), 0, 3)).toBe(1);
+  });
+});
