@@ -36,8 +36,9 @@ const slices = {
     testFiles: ['src/engine/embed/pca.test.ts'],
   },
   losses: {
-    mutate: ['src/engine/correct/losses.ts', 'src/engine/train/adam.ts'],
-    testFiles: ['src/engine/correct/losses.test.ts', 'src/engine/train/adam.test.ts'],
+    // The losses (up to l1); the batched forward below them is exercised by the trained slice.
+    mutate: ['src/engine/correct/losses.ts:1-51', 'src/engine/train/adam.ts'],
+    testFiles: ['src/engine/correct/losses.test.ts', 'src/engine/train/adam.test.ts', 'src/engine/train/adam-state.test.ts'],
   },
   coefficients: {
     mutate: ['src/engine/correct/coefficients.ts'],
@@ -68,7 +69,10 @@ export default {
   incrementalFile: `reports/mutation/${name ?? 'all'}.incremental.json`,
   ignoreStatic: true,
   concurrency: 2,
-  timeoutMS: 5_000,
+  // Generous: on a loaded 2-core machine a test may take several times its dry-run time, and a
+  // spurious timeout would count as a kill. Real infinite loops are mostly caught by the hit limit.
+  timeoutMS: 15_000,
+  timeoutFactor: 2,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${name ?? 'all'}.html` },
   jsonReporter: { fileName: `reports/mutation/${name ?? 'all'}.json` },
