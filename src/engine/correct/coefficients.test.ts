@@ -46,7 +46,7 @@ describe('MergeCoefficients', () => {
 
       const rng = createRng(4);
       const g = names.map((name) => Float32Array.from(base.get(name)!, () => rng.normal()));
-      const gT = names.map((name, l) => tf.tensor(g[l], c.specs[l].shape));
+      const gT = names.map((_, l) => tf.tensor(g[l], c.specs[l].shape));
       const grad = c.lambdaGrad(gT);
       const gotGrad = grad.arraySync();
       tf.dispose([grad, ...gT]);
