@@ -6,7 +6,6 @@ import { createRng } from '../random';
 import { LayoutCache, layoutKey } from './cache';
 import { EmbedInputError, type EmbedProgress, embedFeatures, type FeatureSet, layoutImages, UmapEmbedding } from './embed';
 import { estimateLayoutSeconds } from './estimate';
-import { subsampleIndices } from './subsample';
 
 /** `sets` feature sets of n images in C clusters (d-dim); set s drifts by s · drift along a second centre. */
 function clustered(n: number, d: number, C: number, sets: number, seed: number, drift = 0.3) {
@@ -138,18 +137,7 @@ describe('shared UMAP layout', () => {
   });
 });
 
-describe('subsample and cache', () => {
-  it('subsampleIndices: seeded, ascending, distinct, nested as m grows', () => {
-    const a = subsampleIndices(1000, 100, 3);
-    expect(a).toEqual(subsampleIndices(1000, 100, 3));
-    expect(a).not.toEqual(subsampleIndices(1000, 100, 4));
-    expect(new Set(a).size).toBe(100);
-    for (let i = 1; i < a.length; i++) expect(a[i]).toBeGreaterThan(a[i - 1]);
-    const big = new Set(subsampleIndices(1000, 300, 3));
-    expect([...a].every((i) => big.has(i))).toBe(true);
-    expect(subsampleIndices(5, 10, 1)).toEqual(Int32Array.of(0, 1, 2, 3, 4));
-  });
-
+describe('layout cache', () => {
   it('LayoutCache: one computation per key, keys differ by any option, LRU beyond the limit', async () => {
     const { sets } = clustered(60, 4, 2, 1, 8);
     const cache = new LayoutCache(2);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { UMAP } from 'umap-js';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random';
 import { fuzzySimplicialSet, smoothKnnDistances } from './fuzzy-graph';
@@ -27,6 +28,25 @@ describe('exact kNN', () => {
     exactKnn(new Float32Array(10 * 2).map((_, i) => i), 10, 2, 3, (done) => seen.push(done), 4);
     expect(seen).toEqual([4, 8, 10]);
     expect(() => exactKnn(new Float32Array(4), 2, 2, 3)).toThrow(RangeError);
+  });
+});
+
+describe('exact kNN by hand', () => {
+  it('points 0, 1, 3, 6 and a duplicate of 3 on a line: self first, the duplicate next at exactly 0', () => {
+    const x = Float32Array.of(0, 1, 3, 6, 3); // [5, 1]
+    const knn = exactKnn(x, 5, 1, 3, undefined, 2);
+    const rows = (a: ArrayLike<number>) => Array.from({ length: 5 }, (_, i) => Array.from({ length: 3 }, (_, j) => a[i * 3 + j]));
+    expect(rows(knn.indices)).toEqual([[0, 1, 2], [1, 0, 2], [2, 4, 1], [3, 2, 4], [4, 2, 1]].map((r, i) => (i === 3 ? [3, expect.any(Number), expect.any(Number)] : r)));
+    expect(new Set(knn.indices.subarray(9, 12))).toEqual(new Set([3, 2, 4])); // 6's nearest: 3 and its duplicate, a tie
+    expect(rows(knn.distances)).toEqual([[0, 1, 3], [0, 1, 2], [0, 0, 2], [0, 3, 3], [0, 0, 2]]);
+  });
+
+  it('k = 1 lists only the point itself; k = 0 and a wrong shape are refused', () => {
+    const knn = exactKnn(Float32Array.of(0, 0, 1, 1), 2, 2, 1);
+    expect([...knn.indices]).toEqual([0, 1]);
+    expect([...knn.distances]).toEqual([0, 0]);
+    expect(() => exactKnn(Float32Array.of(0, 0), 2, 1, 0)).toThrow(RangeError);
+    expect(() => exactKnn(Float32Array.of(0, 0, 0), 2, 1, 1)).toThrow(RangeError);
   });
 });
 
@@ -82,5 +102,62 @@ describe('approximate pow', () => {
         expect(Math.abs(pow(x) / x ** b - 1), `${x}^${b}`).toBeLessThan(0.06);
       }
     }
+  });
+});
+
+describe('fuzzy simplicial set against umap-js 1.4 (an independent implementation of the same steps)', () => {
+  /** Points with every hard case: duplicates (zero distances past self), a grid (ties, so σ hits its floor), a stack of identical points (a row of zeros), an outlier. */
+  function awkwardPoints(): { x: Float32Array; n: number } {
+    const rng = createRng(21);
+    const pts: number[][] = [];
+    for (let a = 0; a < 5; a++) for (let b = 0; b < 5; b++) pts.push([a, b]); // grid: 4 neighbours at distance 1
+    for (let i = 0; i < 12; i++) pts.push([10 + rng.normal(), -5 + rng.normal()]);
+    pts.push([10.5, -5.5], [10.5, -5.5]); // a duplicate pair
+    for (let i = 0; i < 7; i++) pts.push([-20, 20]); // seven identical points: k = 6 sees only zeros
+    pts.push([400, 400]); // far outlier
+    return { x: Float32Array.from(pts.flat()), n: pts.length };
+  }
+
+  const umapOf = (knn: Knn) => {
+    const rows = (a: ArrayLike<number>) => Array.from({ length: knn.n }, (_, i) => Array.from({ length: knn.k }, (_, j) => a[i * knn.k + j]));
+    const u = new UMAP({ nNeighbors: knn.k }) as unknown as {
+      knnIndices: number[][]; knnDistances: number[][];
+      smoothKNNDistance(d: number[][], k: number): { sigmas: number[]; rhos: number[] };
+      fuzzySimplicialSet(x: unknown[], k: number): { get(r: number, c: number, d?: number): number; getAll(): { row: number; col: number; value: number }[] };
+    };
+    u.knnIndices = rows(knn.indices);
+    u.knnDistances = rows(knn.distances);
+    return u;
+  };
+
+  it('gives the same ρ and σ as umap-js smoothKNNDistance (floors and zero rows included)', () => {
+    const { x, n } = awkwardPoints();
+    const knn = exactKnn(x, n, 2, 6);
+    const u = umapOf(knn);
+    const theirs = u.smoothKNNDistance(u.knnDistances, knn.k);
+    const ours = smoothKnnDistances(knn);
+    for (let i = 0; i < n; i++) {
+      expect(ours.rho[i], `ρ ${i}`).toBeCloseTo(theirs.rhos[i], 6);
+      expect(ours.sigma[i] / theirs.sigmas[i], `σ ${i}`).toBeCloseTo(1, 6);
+    }
+    // The cases are really there: some σ at the 1e-3 · mean-distance floor, a row of zeros (ρ 0).
+    expect(ours.rho.some((r) => r === 0)).toBe(true);
+    expect(Array.from(ours.sigma).some((s, i) => { const row = knn.distances.subarray(i * 6, i * 6 + 6); return Math.abs(s - 1e-3 * row.reduce((a, b) => a + b, 0) / 6) < 1e-12; })).toBe(true);
+  });
+
+  it('gives the same symmetric graph as umap-js fuzzySimplicialSet', () => {
+    const { x, n } = awkwardPoints();
+    const knn = exactKnn(x, n, 2, 6);
+    const theirs = umapOf(knn).fuzzySimplicialSet(Array.from({ length: n }, () => []), knn.k);
+    const g = fuzzySimplicialSet(knn);
+    const ours = new Map<string, number>();
+    for (let e = 0; e < g.head.length; e++) {
+      const key = `${g.head[e]}-${g.tail[e]}`;
+      expect(ours.has(key), `edge ${key} twice`).toBe(false);
+      ours.set(key, g.weight[e]);
+    }
+    const want = new Map(theirs.getAll().filter((e) => e.value !== 0).map((e) => [`${e.row}-${e.col}`, e.value]));
+    expect([...ours.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [key, w] of want) expect(ours.get(key), key).toBeCloseTo(w, 6);
   });
 });

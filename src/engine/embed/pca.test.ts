@@ -108,3 +108,67 @@ describe('PCA on planted axes', () => {
     expect(() => fitPca(x, 6, 8, 2)).toThrow(RangeError);
   });
 });
+
+describe('PCA on hand-worked data', () => {
+  // Four points (±2, 0), (0, ±1) around the mean (5, −3): C = XᵀX/(n − 1) = diag(8, 2)/3.
+  const square = Float32Array.of(7, -3, 3, -3, 5, -2, 5, -4);
+  /** The same points with zeros in dimensions 2 … d − 1. */
+  const padded = (d: number) => {
+    const x = new Float32Array(4 * d);
+    for (let i = 0; i < 4; i++) { x[i * d] = square[2 * i]; x[i * d + 1] = square[2 * i + 1]; }
+    return x;
+  };
+
+  for (const d of [2, 129]) { // Jacobi on C; subspace iteration (D > 128)
+    it(`mean, axes, variances (÷ n − 1), total variance and projections (D = ${d})`, () => {
+      const pca = fitPca(padded(d), 4, d, 2);
+      expect(pca.mean[0]).toBeCloseTo(5, 6);
+      expect(pca.mean[1]).toBeCloseTo(-3, 6);
+      expect(pca.variances[0]).toBeCloseTo(8 / 3, 5);
+      expect(pca.variances[1]).toBeCloseTo(2 / 3, 5);
+      expect(pca.totalVariance).toBeCloseTo(10 / 3, 5);
+      const e = (c: number, i: number) => pca.components[c * d + i];
+      expect(e(0, 0)).toBeCloseTo(1, 5); // +e0, not −e0: the largest entry is positive
+      expect(e(1, 1)).toBeCloseTo(1, 5);
+      for (let i = 0; i < d; i++) if (i > 0) expect(Math.abs(e(0, i))).toBeLessThan(1e-5);
+      const y = projectPca(pca, padded(d), 4);
+      const want = [2, 0, -2, 0, 0, 1, 0, -1];
+      want.forEach((v, i) => expect(y[i]).toBeCloseTo(v, 4));
+    });
+  }
+
+  it('fixes each axis\'s sign so its largest-magnitude entry is positive; a zero variance is 0, not negative', () => {
+    // Points t · (3, −4) + (1, 1): one axis ±(3, −4)/5 with variance Σt² · 25 / 3; the other has none.
+    const ts = [-2, -1, 1, 2];
+    const x = Float32Array.from(ts.flatMap((t) => [1 + 3 * t, 1 - 4 * t]));
+    const pca = fitPca(x, 4, 2, 2);
+    expect(pca.components[0]).toBeCloseTo(-0.6, 6);
+    expect(pca.components[1]).toBeCloseTo(0.8, 6);
+    expect(pca.components[2]).toBeCloseTo(0.8, 6);
+    expect(pca.components[3]).toBeCloseTo(0.6, 6);
+    expect(pca.variances[0]).toBeCloseTo(250 / 3, 4);
+    expect(pca.variances[1]).toBeGreaterThanOrEqual(0);
+    expect(pca.variances[1]).toBeLessThan(1e-4);
+  });
+
+  it('one point: its own mean, zero variance (no division by n − 1 = 0)', () => {
+    const pca = fitPca(Float32Array.of(2, -1, 4), 1, 3, 3);
+    expect(pca.k).toBe(1);
+    expect([...pca.mean]).toEqual([2, -1, 4]);
+    expect(pca.totalVariance).toBe(0);
+    expect([...pca.variances]).toEqual([0]);
+    expect(() => projectPca(pca, Float32Array.of(1, 2), 1)).toThrow(RangeError);
+  });
+
+  it('orthonormalizeColumns replaces a dependent column by the first least-represented axis, orthogonalised', () => {
+    // Column 0 = (1, 1)/√2 represents both axes equally: e0 is taken, minus its projection → (1, −1)/√2.
+    const v = Float64Array.of(1, 2, 1, 2); // [2, 2]: column 1 = 2 × column 0
+    orthonormalizeColumns(v, 2, 2);
+    const r = Math.SQRT1_2;
+    [r, r, r, -r].forEach((want, i) => expect(v[i]).toBeCloseTo(want, 12));
+    // A zero first column becomes e0 (nothing represents any axis yet); column 1 (3, 4, 0) minus its e0 part is e1.
+    const z = Float64Array.of(0, 3, 0, 4, 0, 0); // [3, 2]
+    orthonormalizeColumns(z, 3, 2);
+    [1, 0, 0, 1, 0, 0].forEach((want, i) => expect(z[i], `entry ${i}`).toBeCloseTo(want, 12));
+  });
+});

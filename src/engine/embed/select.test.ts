@@ -2,7 +2,30 @@
 import { describe, expect, it } from 'vitest';
 import type { EmbeddingSets } from './suite-sets';
 import { selectImages } from './suite-sets';
-import { balancedIndices } from './subsample';
+import { balancedIndices, subsampleIndices } from './subsample';
+
+describe('subsampleIndices', () => {
+  it('subsampleIndices: seeded, ascending, distinct, nested as m grows', () => {
+    const a = subsampleIndices(1000, 100, 3);
+    expect(a).toEqual(subsampleIndices(1000, 100, 3));
+    expect(a).not.toEqual(subsampleIndices(1000, 100, 4));
+    expect(new Set(a).size).toBe(100);
+    for (let i = 1; i < a.length; i++) expect(a[i]).toBeGreaterThan(a[i - 1]);
+    const big = new Set(subsampleIndices(1000, 300, 3));
+    expect([...a].every((i) => big.has(i))).toBe(true);
+    expect(subsampleIndices(5, 10, 1)).toEqual(Int32Array.of(0, 1, 2, 3, 4));
+  });
+
+  it('takes ⌊m⌋ clamped to [0, n], and every index equally often over seeds (a uniform draw)', () => {
+    expect(subsampleIndices(10, 2.7, 1).length).toBe(2);
+    expect(subsampleIndices(10, -3, 1).length).toBe(0);
+    expect(subsampleIndices(0, 5, 1).length).toBe(0);
+    const hits = new Array(10).fill(0);
+    for (let seed = 0; seed < 2000; seed++) for (const i of subsampleIndices(10, 3, seed)) hits[i]++;
+    // Each index with probability 3/10: 600 of 2000, σ ≈ 20.5; ±5σ.
+    for (const h of hits) expect(h).toBeGreaterThan(500), expect(h).toBeLessThan(700);
+  });
+});
 
 describe('balancedIndices', () => {
   it('gives every group the same quota, seeded, ascending and in range', () => {
@@ -22,6 +45,15 @@ describe('balancedIndices', () => {
     expect(balancedIndices([5, 0, 7], 1000, 0).map((x) => x.length)).toEqual([5, 0, 7]);
     expect(balancedIndices([10, 10, 10], 2, 0).map((x) => x.length).reduce((s, n) => s + n)).toBe(2);
     expect(balancedIndices([10, 10], 0, 0).map((x) => x.length)).toEqual([0, 0]);
+  });
+
+  it('group g draws its quota with seed + g, and fractional or negative totals are floored at 0', () => {
+    const a = balancedIndices([50, 40, 30], 30, 5);
+    a.forEach((idx, g) => expect(idx).toEqual(subsampleIndices([50, 40, 30][g], 10, 5 + g)));
+    expect(balancedIndices([4, 4], 3.9, 0).map((x) => x.length).reduce((s, n) => s + n)).toBe(3);
+    expect(balancedIndices([4, 4], -2, 0).map((x) => x.length)).toEqual([0, 0]);
+    // Water-filling over several rounds: 3 and 5 are exhausted, 20 takes the rest.
+    expect(balancedIndices([3, 5, 20], 24, 0).map((x) => x.length)).toEqual([3, 5, 16]);
   });
 });
 

@@ -74,3 +74,47 @@ describe('MagnitudeSelector (exact global top-k of |τ| from two histogram passe
     expect(keepCount(0, 20)).toBe(0);
   });
 });
+
+describe('MagnitudeSelector bookkeeping', () => {
+  const bitsOf = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
+
+  it('with no entries keeps nothing (threshold above every finite magnitude); k = 0 still keeps the largest', () => {
+    const s = new MagnitudeSelector(20);
+    s.addCoarse(new Float32Array(0));
+    expect(s.needsFinePass()).toBe(false);
+    expect(s.thresholdBits()).toBe(0x7f800001);
+    expect(select([Float32Array.of(0.5, -2, 1)], 0).value).toBe(2); // ⌊3·0⌋ + 1 = 1 kept
+  });
+
+  it('fineBucket and fineEntries: the threshold bucket and how many entries it holds, −1 and 0 without pass 2', () => {
+    // 1 + j/2^20 (j = 0 … 9) share one coarse bucket; 4 and 8 lie above it. k = 40 % of 12 keeps ⌊4.8⌋ + 1 = 5.
+    const tau = Float32Array.from([...Array.from({ length: 10 }, (_, j) => 1 + j / 2 ** 20), 4, -8]);
+    const s = new MagnitudeSelector(40);
+    s.addCoarse(tau);
+    expect(s.needsFinePass()).toBe(true);
+    expect(s.fineBucket).toBe(bitsOf(1) >>> 15);
+    expect(s.fineEntries).toBe(10);
+    expect(s.bounds()).toEqual({ maybe: (bitsOf(1) >>> 15) << 15, sure: ((bitsOf(1) >>> 15) + 1) << 15 });
+    s.addFine(tau);
+    expect(s.thresholdBits()).toBe(bitsOf(1 + 7 / 2 ** 20)); // 8, 4, then the three largest of the bucket: j = 9, 8, 7
+    expect(s.fineBucket).toBe(-1);
+    expect(s.fineEntries).toBe(0);
+  });
+
+  it('counts into given histogram storage (zeroed first), and refuses storage of the wrong size', () => {
+    const storage = { coarse: new Uint32Array(1 << 16).fill(5), fine: new Uint32Array(1 << 15).fill(5) };
+    const s = new MagnitudeSelector(50, storage);
+    expect(storage.coarse.every((v) => v === 0)).toBe(true);
+    s.addCoarse(Float32Array.of(1, -1, 2));
+    expect(storage.coarse[bitsOf(1) >>> 15]).toBe(2);
+    expect(storage.coarse[bitsOf(2) >>> 15]).toBe(1);
+    expect(() => new MagnitudeSelector(50, { coarse: new Uint32Array(10), fine: new Uint32Array(1 << 15) })).toThrow(/wrong size/);
+    expect(() => new MagnitudeSelector(50, { coarse: new Uint32Array(1 << 16), fine: new Uint32Array(10) })).toThrow(/wrong size/);
+  });
+
+  it('thresholdBits without needsFinePass after pass 1 says what to call', () => {
+    const s = new MagnitudeSelector(40);
+    s.addCoarse(Float32Array.from(Array.from({ length: 10 }, (_, j) => 1 + j / 2 ** 20)));
+    expect(() => s.thresholdBits()).toThrow(/call needsFinePass\(\) after pass 1, then pass 2/);
+  });
+});
