@@ -117,6 +117,9 @@ export function encodeIdxU8(shape: readonly number[], data: Uint8Array): Uint8Ar
 /** A task split as MNIST-style IDX files: images u8 [N, H, W] (grey) or [N, H, W, 3], labels [N]. */
 export async function idxImages(task: string, images: ByteSource, labels: ByteSource, numClasses: number): Promise<TaskImages> {
   const hint = 'Images must be an idx3-ubyte file [N, H, W] (or [N, H, W, 3]) and labels an idx1-ubyte file [N].';
+  for (const f of [images, labels]) {
+    if (f.size > MAX_IDX_BYTES) throw new DataError(f.name, `is ${f.size} bytes, more than the ${MAX_IDX_BYTES} accepted for an IDX file.`, HINT);
+  }
   const im = await parseIdx(await images.read(0, images.size), images.name);
   const lb = await parseIdx(await labels.read(0, labels.size), labels.name);
   const [N, H, W, C = 1] = im.shape;

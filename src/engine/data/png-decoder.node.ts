@@ -10,8 +10,8 @@ import type { ImageDecoder } from './image-decoder';
 
 const isJpeg = (b: Uint8Array) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
-/** Largest image decoded (40 megapixels: 160 MB as RGBA); larger ones are refused before decoding. */
-export const MAX_IMAGE_PIXELS = 40_000_000;
+/** Largest image decoded (24 megapixels, a 6000×4000 photo: 96 MB as 8-bit RGBA, 192 MB at 16 bits); larger ones are refused before decoding. */
+export const MAX_IMAGE_PIXELS = 24_000_000;
 
 function fromPng(bytes: Uint8Array): RawImage {
   // IHDR comes first (bytes 16–23: width, height, big-endian): refuse huge images before allocating.

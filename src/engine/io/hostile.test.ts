@@ -169,3 +169,15 @@ describe('manifest and coefficients', () => {
     }
   });
 });
+
+describe('whole-file reads of data are capped', () => {
+  it('an IDX file over 1 GiB and an image file over 256 MiB are refused without reading them', async () => {
+    const { idxImages, encodeIdxU8 } = await import('../data/idx');
+    const { imageFolderImages } = await import('../data/imagefolder');
+    const labels = memorySource(encodeIdxU8([1], Uint8Array.from([0])), 'labels');
+    const e = await errorOf(idxImages('t', hugeSource('images-idx3-ubyte', 2 ** 31), labels, 2));
+    expect(e.message).toMatch(/images-idx3-ubyte: is 2147483648 bytes, more than the 1073741824 accepted/);
+    const task = imageFolderImages('t', 'data/t/test', [{ path: 'a/big.png', source: hugeSource('big.png', 2 ** 30) }], ['a'], { decode: () => Promise.reject(new Error('never called')) });
+    expect((await errorOf(task.pixels(0, 1, 8))).message).toMatch(/big\.png: is 1073741824 bytes, more than the 268435456 accepted/);
+  });
+});
