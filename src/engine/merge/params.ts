@@ -66,7 +66,7 @@ function parseValue(m: ParamSchema, f: ParamField, raw: string): ParamValue {
     throw bad(m, `${f.name} = ${quote(raw)} is not true or false.`, f);
   }
   // Plain decimal notation only: Number() would also take "0x1", "0b1", " 1 " and "Infinity".
-  if (!DECIMAL.test(raw)) throw bad(m, `${f.name} = ${quote(raw)} is not a decimal number.`, f);
+  if (!DECIMAL.test(raw)) throw bad(m, `${f.name} = ${quote(raw)} is not a number (write it in plain decimals, e.g. 0.3).`, f);
   const n = Number(raw);
   return n;
 }
