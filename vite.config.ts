@@ -1,16 +1,22 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { CSP_META, ISOLATION_HEADERS, SECURITY_HEADERS } from './security-headers.mjs';
 
-// COOP/COEP make the page cross-origin isolated, so the wasm backend may use threads.
-const isolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+/**
+ * The built index.html carries the CSP as a <meta> tag too (static hosting keeps it). Build only:
+ * the dev server injects inline scripts (React refresh) that the policy forbids.
+ */
+const cspMeta = (): Plugin => ({
+  name: 'mergelab-csp-meta',
+  apply: 'build',
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' }],
+});
 
 export default defineConfig({
-  plugins: [react()],
-  server: { headers: isolation, host: '127.0.0.1' },
-  preview: { headers: isolation, host: '127.0.0.1' },
+  plugins: [react(), cspMeta()],
+  // COOP/COEP (cross-origin isolation: threaded wasm) everywhere; the security headers on the built app.
+  server: { headers: ISOLATION_HEADERS, host: '127.0.0.1' },
+  preview: { headers: { ...ISOLATION_HEADERS, ...SECURITY_HEADERS }, host: '127.0.0.1' },
   worker: {
     format: 'es',
     // A minified worker hangs the threaded wasm backend (TOOLCHAIN.md gotcha 2).

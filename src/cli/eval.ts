@@ -7,6 +7,7 @@
  * average, seconds}.
  */
 import { writeFile } from 'node:fs/promises';
+import { checkOutputFile } from '../engine/io/fs-guard.node.js';
 import { initBackend } from '../engine/backend';
 import { openSuiteDir } from '../engine/data/suite-dir.node.js';
 import { MergelabError } from '../engine/errors';
@@ -81,6 +82,7 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
   const a = parseArgs(args);
   // Resolve the method's parameters before any work, so a typo fails at once (usage error).
   const params: MergeParams = a.method ? parseParamArgs(a.method, a.params) : {};
+  if (a.json) await checkOutputFile(a.json); // a --json that cannot be written fails now, not after the work
   const t0 = performance.now();
   await initBackend();
   const suite = await openSuiteDir(a.suite);

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../engine/backend';
 import { MergelabError } from '../engine/errors';
 import { nodeFileSink } from '../engine/io/file-sink.node.js';
+import { checkOutputFile } from '../engine/io/fs-guard.node.js';
 import { openCheckpointPath } from '../engine/io/folder.node.js';
 import { nodeFileSource } from '../engine/io/node-source.node.js';
 import { openSafetensors, writeSafetensors, type TensorSpec } from '../engine/io/safetensors';
@@ -122,6 +123,7 @@ export async function run(args: string[], out: Output = process.stdout): Promise
   if (unknown.length) throw new MergelabError('usage', `unknown option ${unknown[0]}.`, USAGE);
   if (rest.length !== 3) throw new MergelabError('usage', `expected 3 paths (model, inputs, output), got ${rest.length}.`, USAGE);
   const [modelDir, inputs, output] = rest;
+  await checkOutputFile(output); // before the forward pass, not after it
   const r = await forwardFile(modelDir, inputs, output, batch);
   out.write(`wrote ${output}: ${r.tensors.length} tensors for ${r.images} image${r.images === 1 ? '' : 's'} (${r.tensors.join(', ')}); forward ${r.forwardMs.toFixed(0)} ms on ${r.backend}\n`);
   return 0;

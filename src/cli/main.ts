@@ -6,6 +6,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { MergelabError } from '../engine/errors';
+import { quote } from '../engine/io/bounded';
+import { describeFsError } from '../engine/io/fs-guard.node.js';
 
 export interface Command {
   usage: string;
@@ -37,14 +39,16 @@ export async function main(argv: string[], out: Output = process.stdout, err: Ou
     out.write(`${help()}\n`);
     return 0;
   }
-  const command = name === undefined ? undefined : COMMANDS[name];
+  // Own entries only: "constructor", "__proto__" or "toString" are not commands.
+  const command = name === undefined || !Object.hasOwn(COMMANDS, name) ? undefined : COMMANDS[name];
   if (!command) {
-    err.write(`${name === undefined ? 'mergelab: no command given.' : `mergelab: unknown command "${name}".`}\n${help()}\n`);
+    err.write(`${name === undefined ? 'mergelab: no command given.' : `mergelab: unknown command ${quote(name)}.`}\n${help()}\n`);
     return 2;
   }
   try {
     return await (await command.load()).run(args);
-  } catch (e) {
+  } catch (thrown) {
+    const e = describeFsError(thrown); // a file-system error the command did not foresee: message + hint, no stack
     if (e instanceof MergelabError) {
       err.write(`mergelab ${name}: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
       if (e.code !== 'usage') return 1;

@@ -5,12 +5,15 @@
  * image limit. Prints per-task accuracy (absolute and normalised), averages, extra parameters and
  * seconds; progress to stderr. The suite path is relative to the current directory.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { initBackend } from '../engine/backend';
-import { type ExperimentResult, runExperiment } from '../engine/correct/experiment';
+import { type ExperimentResult, parseExperiment, runExperiment } from '../engine/correct/experiment';
 import { TRAINED_METHODS } from '../engine/correct/registry';
 import { openSuiteDir } from '../engine/data/suite-dir.node.js';
 import { MergelabError } from '../engine/errors';
+import { quote, readJsonCapped } from '../engine/io/bounded';
+import { FileAccessError, checkOutputFile, describeFsError } from '../engine/io/fs-guard.node.js';
+import { nodeFileSource } from '../engine/io/node-source.node.js';
 import { patchWasmTransposedMatMul } from '../engine/train/wasm-matmul';
 import type { Output } from './main';
 
@@ -59,22 +62,32 @@ function table(r: ExperimentResult): string {
   return [...rows.map((row) => row.map((v, c) => v.padEnd(w[c])).join('  ').trimEnd()), `extra parameters: ${r.extraParams}`, `seconds: ${r.seconds.toFixed(1)}`].join('\n');
 }
 
+/** The experiment file's JSON; a missing, unreadable, oversized or invalid file is an 'experiment' error. */
+async function readExperiment(file: string): Promise<unknown> {
+  const hint = 'Give a JSON experiment file (see mergelab run --help).';
+  try {
+    return await readJsonCapped(await nodeFileSource(file), (problem) => new MergelabError('experiment', `${quote(file, 200)} ${problem}`, hint));
+  } catch (e) {
+    const fs = describeFsError(e, file);
+    if (fs instanceof FileAccessError) throw new MergelabError('experiment', fs.message, fs.hint);
+    throw e;
+  }
+}
+
 export async function run(args: string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     out.write(`${USAGE()}\n`);
     return 0;
   }
   const a = parseArgs(args);
-  let experiment: Record<string, unknown>;
-  try {
-    experiment = JSON.parse(await readFile(a.file, 'utf8'));
-  } catch (e) {
-    throw new MergelabError('experiment', `${a.file}: ${(e as Error).message}`, 'Give a readable JSON experiment file (see mergelab run --help).');
-  }
-  if (a.quick && experiment && typeof experiment === 'object' && !('preset' in experiment)) experiment = { ...experiment, preset: 'quick' };
+  // The request first (the experiment's fields, then the --json target), then the files it names.
+  let experiment = await readExperiment(a.file);
+  if (a.quick && experiment && typeof experiment === 'object' && !Array.isArray(experiment) && !('preset' in experiment)) experiment = { ...experiment, preset: 'quick' };
+  const parsed = parseExperiment(experiment);
+  if (a.json) await checkOutputFile(a.json);
   await initBackend();
   patchWasmTransposedMatMul();
-  const suite = await openSuiteDir(String(experiment?.suite ?? ''));
+  const suite = await openSuiteDir(parsed.suite);
   for (const note of suite.notes) err.write(`note: ${note}\n`);
   let last = 0;
   const result = await runExperiment(suite, experiment, {

@@ -66,7 +66,7 @@ export function createTrainingMethods({ jobs, suites, trained }: { jobs: Jobs; s
             onLoop: (_, loop) => {
               check();
               c.loop = loop;
-              if (c.stopped) loop.cancel();
+              if (c.stopped) loop.stop();
               else if (c.paused) loop.pause();
             },
             onProgress: (stage, p) => {
@@ -123,7 +123,7 @@ export function createTrainingMethods({ jobs, suites, trained }: { jobs: Jobs; s
       if (!c) return;
       c.stopped = true;
       c.paused = false;
-      c.loop?.cancel();
+      c.loop?.stop();
     },
   };
 }

@@ -7,6 +7,7 @@
  * layer-wise rows [[λ1(1) … λ1(L)], …]. Every problem is a typed error naming what does not fit.
  */
 import { MergelabError } from '../errors';
+import { clip, listed, quote } from '../io/bounded';
 
 export type Granularity = 'task' | 'layer';
 
@@ -37,15 +38,16 @@ export function parseCoefficients(json: unknown, tasks: readonly string[], tenso
   const bad = (problem: string) => new CoefficientsError(problem, tasks, tensors.length);
   const j = (Array.isArray(json) ? { lambda: json } : json) as Partial<CoefficientsJson> | null;
   if (!j || typeof j !== 'object' || !Array.isArray(j.lambda)) throw bad('there is no "lambda" array (nor a list of numbers)');
-  if (j.format !== undefined && j.format !== 'mergelab-coefficients') throw bad(`"format" is ${JSON.stringify(j.format)}, not "mergelab-coefficients"`);
-  if (j.tasks !== undefined && (!Array.isArray(j.tasks) || j.tasks.join('\n') !== tasks.join('\n'))) throw bad(`they are for tasks ${Array.isArray(j.tasks) ? j.tasks.join(', ') : String(j.tasks)}, this suite has ${tasks.join(', ')}`);
-  if (j.tensors !== undefined && (!Array.isArray(j.tensors) || j.tensors.join('\n') !== tensors.join('\n'))) throw bad(`their tensor list (${Array.isArray(j.tensors) ? j.tensors.length : '?'} tensors) differs from this checkpoint's ${tensors.length}`);
+  if (j.format !== undefined && j.format !== 'mergelab-coefficients') throw bad(`"format" is ${quote(j.format)}, not "mergelab-coefficients"`);
+  const sameList = (given: unknown, want: readonly string[]) => Array.isArray(given) && given.length === want.length && given.every((x, i) => x === want[i]);
+  if (j.tasks !== undefined && !sameList(j.tasks, tasks)) throw bad(`they are for tasks ${Array.isArray(j.tasks) && j.tasks.every((t) => typeof t === 'string') ? listed(j.tasks.map((t) => clip(t))) : quote(j.tasks, 120)}, this suite has ${tasks.join(', ')}`);
+  if (j.tensors !== undefined && !sameList(j.tensors, tensors)) throw bad(`their tensor list (${Array.isArray(j.tensors) ? j.tensors.length : '?'} tensors) differs from this checkpoint's ${tensors.length}`);
   const rows = j.lambda.map((r) => (Array.isArray(r) ? r : [r]));
-  if (rows.length !== tasks.length) throw bad(`${rows.length} rows for ${tasks.length} tasks`);
+  if (rows.length !== tasks.length || rows.length === 0) throw bad(`${rows.length} rows for ${tasks.length} tasks`);
   const width = rows[0].length;
   const granularity: Granularity = width === 1 ? 'task' : 'layer';
   const want = granularity === 'task' ? 1 : tensors.length;
-  if (j.granularity !== undefined && j.granularity !== granularity) throw bad(`"granularity" says ${String(j.granularity)}-wise but the rows hold ${width} value${width === 1 ? '' : 's'}`);
+  if (j.granularity !== undefined && j.granularity !== granularity) throw bad(`"granularity" says ${typeof j.granularity === 'string' ? quote(j.granularity).slice(1, -1) : quote(j.granularity)}-wise but the rows hold ${width} value${width === 1 ? '' : 's'}`);
   const wrong = rows.findIndex((r) => r.length !== want || r.some((v) => typeof v !== 'number' || !Number.isFinite(v)));
   if (wrong >= 0) throw bad(`row ${wrong + 1} (${tasks[wrong]}) is not ${want} finite number${want > 1 ? 's' : ''}${rows[wrong].length !== want ? ` (it has ${rows[wrong].length} entries)` : ''}`);
   return {
@@ -61,7 +63,7 @@ export function parseCoefficientsText(text: string, tasks: readonly string[], te
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new MergelabError('coefficients', `These coefficients are not valid JSON: ${(e as Error).message}.`, 'Paste the file "Export coefficients" saved, or a JSON list such as [0.22, 0.14, …] with one value per task.');
+    throw new MergelabError('coefficients', `These coefficients are not valid JSON: ${quote((e as Error).message, 120)}.`, 'Paste the file "Export coefficients" saved, or a JSON list such as [0.22, 0.14, …] with one value per task.');
   }
   return parseCoefficients(json, tasks, tensors);
 }

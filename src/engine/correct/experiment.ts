@@ -12,7 +12,7 @@
  * safetensors file (modules.ts).
  */
 import type { Suite } from '../data/suite';
-import { MergelabError } from '../errors';
+import { CancelledError, MergelabError } from '../errors';
 import { top1Accuracy } from '../eval/accuracy';
 import { type ModelInput, SuiteEvaluator } from '../eval/evaluate';
 import type { Representations } from '../eval/bias';
@@ -176,6 +176,8 @@ export async function runExperiment(suite: Suite, experiment: unknown, opts: Run
         await opts.whenPaused(stage);
         p = await loop.run();
       }
+      // Cancel keeps nothing (stop() is the way to end early and keep what was learnt).
+      if (p.state === 'cancelled') throw new CancelledError('training');
       return { method: spec.method, params: spec.params!, steps: p.step, trainSeconds: p.trainSeconds, finalLoss: p.smoothedLoss };
     };
 

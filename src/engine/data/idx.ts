@@ -28,6 +28,9 @@ export interface IdxArray {
   data: Uint8Array | Int32Array | Float32Array;
 }
 
+/** Largest inflated IDX file accepted (MNIST's 10,000 test images are 7.8 MB): a gzip bomb stops here. */
+export const MAX_IDX_BYTES = 2 ** 30;
+
 const HINT = 'Use MNIST-style IDX files (e.g. t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, optionally .gz), complete and uncorrupted.';
 
 export function isGzip(bytes: Uint8Array): boolean {
@@ -35,7 +38,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /** Inflates gzip bytes with the platform's DecompressionStream. */
-export async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+export async function gunzip(bytes: Uint8Array, file: string, maxBytes = MAX_IDX_BYTES): Promise<Uint8Array> {
   const ds = new DecompressionStream('gzip');
   const writer = ds.writable.getWriter();
   // Write and close without awaiting: the reader below drains the stream (no backpressure stall).
@@ -43,13 +46,20 @@ export async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Arra
   writer.close().catch(() => {});
   const chunks: Uint8Array[] = [];
   const reader = ds.readable.getReader();
+  let total = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        reader.cancel().catch(() => {});
+        throw new DataError(file, `inflates to more than ${maxBytes} bytes, more than an IDX file here may hold.`, HINT);
+      }
       chunks.push(value);
     }
   } catch (e) {
+    if (e instanceof DataError) throw e;
     throw new DataError(file, `is not valid gzip data (${(e as Error).message}).`, HINT);
   }
   const out = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
@@ -107,6 +117,9 @@ export function encodeIdxU8(shape: readonly number[], data: Uint8Array): Uint8Ar
 /** A task split as MNIST-style IDX files: images u8 [N, H, W] (grey) or [N, H, W, 3], labels [N]. */
 export async function idxImages(task: string, images: ByteSource, labels: ByteSource, numClasses: number): Promise<TaskImages> {
   const hint = 'Images must be an idx3-ubyte file [N, H, W] (or [N, H, W, 3]) and labels an idx1-ubyte file [N].';
+  for (const f of [images, labels]) {
+    if (f.size > MAX_IDX_BYTES) throw new DataError(f.name, `is ${f.size} bytes, more than the ${MAX_IDX_BYTES} accepted for an IDX file.`, HINT);
+  }
   const im = await parseIdx(await images.read(0, images.size), images.name);
   const lb = await parseIdx(await labels.read(0, labels.size), labels.name);
   const [N, H, W, C = 1] = im.shape;

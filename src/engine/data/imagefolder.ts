@@ -17,6 +17,9 @@ export interface FolderFile {
   source: ByteSource;
 }
 
+/** Largest image file read (a 24-megapixel PNG is well under it). */
+export const MAX_IMAGE_FILE_BYTES = 256 * 2 ** 20;
+
 const LAYOUT_HINT = 'Put the images (PNG or JPEG) in one sub-folder per class, named exactly like the classes in manifest.json.';
 
 /** `root` names the split folder in messages (e.g. "data/mnist/test"). */
@@ -72,6 +75,9 @@ export function imageFolderImages(
       for (let i = 0; i < n; i++) {
         const { file } = ordered[start + i];
         const name = `${root}/${file.path}`;
+        if (file.source.size > MAX_IMAGE_FILE_BYTES) {
+          throw new DataError(name, `is ${file.source.size} bytes, more than the ${MAX_IMAGE_FILE_BYTES} accepted for one image.`, 'Replace or delete the file: test images are small PNG or JPEG files.');
+        }
         let img;
         try {
           img = await decoder.decode(await file.source.read(0, file.source.size), name);

@@ -10,7 +10,17 @@ import type { ImageDecoder } from './image-decoder';
 
 const isJpeg = (b: Uint8Array) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
+/** Largest image decoded (24 megapixels, a 6000×4000 photo: 96 MB as 8-bit RGBA, 192 MB at 16 bits); larger ones are refused before decoding. */
+export const MAX_IMAGE_PIXELS = 24_000_000;
+
 function fromPng(bytes: Uint8Array): RawImage {
+  // IHDR comes first (bytes 16–23: width, height, big-endian): refuse huge images before allocating.
+  if (bytes.length >= 24) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const w = view.getUint32(16, false);
+    const h = view.getUint32(20, false);
+    if (w * h > MAX_IMAGE_PIXELS) throw new Error(`PNG of ${w}×${h} pixels is larger than the ${MAX_IMAGE_PIXELS / 1e6} megapixels accepted`);
+  }
   const png = decodePng(bytes);
   const { width, height } = png;
   let data = png.palette ? convertIndexedToRgb(png) : png.data;
@@ -27,7 +37,7 @@ function fromPng(bytes: Uint8Array): RawImage {
 }
 
 function fromJpeg(bytes: Uint8Array): RawImage {
-  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: 100 });
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 400 });
   return { width: img.width, height: img.height, channels: 3, data: img.data };
 }
 

@@ -7,6 +7,7 @@
  * `<split>-images-idx3-ubyte[.gz]` + `<split>-labels-idx1-ubyte[.gz]` (`t10k-…` also for test).
  */
 import { MergelabError } from '../errors';
+import { MAX_JSON_BYTES } from '../io/bounded';
 import type { ByteSource } from '../io/byte-source';
 import { openSafetensors } from '../io/safetensors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
@@ -96,6 +97,9 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
   const manifestSrc = files.get('manifest.json');
   if (!manifestSrc) {
     throw new SuiteError(root, `has no manifest.json (among ${files.size} files).`, 'Choose the suite folder itself: the one that contains manifest.json, models/, heads.safetensors and data/.');
+  }
+  if (manifestSrc.size > MAX_JSON_BYTES) {
+    throw new SuiteError(manifestSrc.name, `is ${manifestSrc.size} bytes, more than the ${MAX_JSON_BYTES}-byte limit for a manifest.`, 'Choose the suite folder whose manifest.json is the small JSON file described in the README.');
   }
   const manifest = parseManifest(new TextDecoder().decode(await manifestSrc.read(0, manifestSrc.size)), manifestSrc.name);
   const notes: string[] = [];

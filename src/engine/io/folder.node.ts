@@ -13,6 +13,7 @@ export async function openCheckpointPath(path: string): Promise<RecognisedCheckp
   const st = await stat(full).catch(() => null);
   if (!st) throw new CheckpointError(path, 'does not exist.', 'Give the path of a checkpoint folder (config.json + model.safetensors or pytorch_model.bin) or of a weights file.');
   if (st.isFile()) return openCheckpoint(basename(full), [await nodeFileSource(full)]);
+  if (!st.isDirectory()) throw new CheckpointError(path, 'is neither a file nor a folder (a device, pipe or socket).', 'Give the path of a checkpoint folder (config.json + model.safetensors) or of a .safetensors file.');
   const entries = await readdir(full, { withFileTypes: true });
   const files = await Promise.all(entries.filter((e) => e.isFile()).map((e) => nodeFileSource(join(full, e.name))));
   return openCheckpoint(basename(full), files);

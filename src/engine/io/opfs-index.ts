@@ -10,6 +10,7 @@
  * eval/fingerprint.ts, and it cannot collide by accident.
  */
 import { MergelabError } from '../errors';
+import { clip, quote } from './bounded';
 import type { ByteSource } from './byte-source';
 
 export const HASH_CHUNK = 8 * 2 ** 20;
@@ -123,11 +124,11 @@ export function parseIndex(text: string | null): CacheIndex {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new CacheError(`The cache index (index.json) is not valid JSON: ${(e as Error).message}.`);
+    throw new CacheError(`The cache index (index.json) is not valid JSON: ${clip((e as Error).message, 120)}.`);
   }
   const idx = raw as CacheIndex;
   if (typeof idx !== 'object' || idx === null || idx.version !== CACHE_INDEX_VERSION) {
-    throw new CacheError(`The cache index has version ${JSON.stringify((idx as { version?: unknown } | null)?.version)}; this lab reads version ${CACHE_INDEX_VERSION}.`);
+    throw new CacheError(`The cache index has version ${quote((idx as { version?: unknown } | null)?.version)}; this lab reads version ${CACHE_INDEX_VERSION}.`);
   }
   if (!Array.isArray(idx.entries) || !idx.entries.every(isEntry)) throw new CacheError('The cache index (index.json) lists an entry without hash, kind, name, files, bytes or date.');
   return idx;

@@ -5,11 +5,20 @@
  * {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {str: str}}, then the data.
  */
 import { SafetensorsError } from '../errors';
+import { jsonTokensOver, parseJsonBytes, quote } from './bounded';
 import type { ByteSource } from './byte-source';
 import { DTYPE_BYTES, type Dtype, type TensorValues, decode, encode, isDtype } from './dtypes';
 
 /** Largest header we accept (the Python reader's limit is 100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Most tensors one file may list. A CLIP ViT-L/14 has about 400 and a whole 70B-parameter LLM
+ * about 700; a header near the byte cap could otherwise list over a million entries and cost
+ * seconds and gigabytes to parse and validate.
+ */
+export const MAX_TENSORS = 16_384;
+/** JSON structure allowed per tensor before parsing (an entry with an 8-d shape uses about 20). */
+const TOKENS_PER_TENSOR = 24;
 
 export interface TensorInfo {
   name: string;
@@ -63,18 +72,21 @@ export async function openSafetensors(src: ByteSource): Promise<TensorStore> {
   }
   const headerLen = Number(n);
   const headerBytes = await src.read(8, headerLen);
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
-  } catch (e) {
-    throw fail(`header is not valid UTF-8 JSON (${(e as Error).message}).`);
+  if (jsonTokensOver(headerBytes, TOKENS_PER_TENSOR * MAX_TENSORS)) {
+    throw fail(`header holds more JSON values than ${MAX_TENSORS} tensors need; at most ${MAX_TENSORS} tensors per file are accepted.`, 'This is not a model checkpoint file: re-export it, or split it into shards with an index.');
   }
+  const header = parseJsonBytes(headerBytes, (problem) => fail(`header ${problem}`), 'UTF-8 JSON');
   if (header === null || typeof header !== 'object' || Array.isArray(header)) throw fail('header is not a JSON object.');
   const dataStart = 8 + headerLen;
   const dataLen = src.size - dataStart;
+  const entries = Object.keys(header).length - (Object.hasOwn(header, '__metadata__') ? 1 : 0);
+  if (entries > MAX_TENSORS) {
+    throw fail(`header lists ${entries} tensors; at most ${MAX_TENSORS} tensors per file are accepted.`, 'This is not a model checkpoint file: re-export it, or split it into shards with an index.');
+  }
   const tensors = new Map<string, TensorInfo>();
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    const q = quote(name);
     if (name === '__metadata__') {
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || Object.values(raw).some((v) => typeof v !== 'string')) {
         throw fail('"__metadata__" must map strings to strings.');
@@ -83,22 +95,22 @@ export async function openSafetensors(src: ByteSource): Promise<TensorStore> {
       continue;
     }
     const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (e === null || typeof e !== 'object') throw fail(`entry "${name}" is not an object.`);
-    if (!isDtype(e.dtype)) throw fail(`tensor "${name}" has unknown dtype ${JSON.stringify(e.dtype)}.`);
+    if (e === null || typeof e !== 'object' || Array.isArray(e)) throw fail(`entry ${q} is not an object.`);
+    if (!isDtype(e.dtype)) throw fail(`tensor ${q} has unknown dtype ${quote(e.dtype)}.`);
     const shape = e.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw fail(`tensor "${name}" has an invalid shape ${JSON.stringify(shape)}.`);
+    if (!Array.isArray(shape) || shape.length > 8 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw fail(`tensor ${q} has an invalid shape ${quote(shape)} (up to 8 non-negative integers).`);
     }
     const off = e.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0) || off[0] > off[1]) {
-      throw fail(`tensor "${name}" has invalid data_offsets ${JSON.stringify(off)}.`);
+      throw fail(`tensor ${q} has invalid data_offsets ${quote(off)}.`);
     }
     if (off[1] > dataLen) {
-      throw fail(`tensor "${name}" ends at byte ${off[1]} of the data but the data section has only ${dataLen} bytes; the file is truncated.`, 'Download or copy the file again: it is incomplete.');
+      throw fail(`tensor ${q} ends at byte ${off[1]} of the data but the data section has only ${dataLen} bytes; the file is truncated.`, 'Download or copy the file again: it is incomplete.');
     }
     const expected = numel(shape) * DTYPE_BYTES[e.dtype];
     if (off[1] - off[0] !== expected) {
-      throw fail(`tensor "${name}" (${e.dtype} ${JSON.stringify(shape)}) needs ${expected} bytes but its offsets span ${off[1] - off[0]}.`);
+      throw fail(`tensor ${q} (${e.dtype} ${quote(shape)}) needs ${expected} bytes but its offsets span ${off[1] - off[0]}.`);
     }
     tensors.set(name, { name, dtype: e.dtype, shape: shape as number[], offset: dataStart + off[0], byteLength: expected, file: src.name });
   }
@@ -106,7 +118,7 @@ export async function openSafetensors(src: ByteSource): Promise<TensorStore> {
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];
     if (sorted[i].offset < prev.offset + prev.byteLength) {
-      throw fail(`tensors "${prev.name}" and "${sorted[i].name}" overlap in the file.`);
+      throw fail(`tensors ${quote(prev.name)} and ${quote(sorted[i].name)} overlap in the file.`);
     }
   }
   return {
@@ -116,19 +128,19 @@ export async function openSafetensors(src: ByteSource): Promise<TensorStore> {
     size: src.size,
     async read(name) {
       const info = tensors.get(name);
-      if (!info) throw fail(`has no tensor "${name}".`);
+      if (!info) throw fail(`has no tensor ${quote(name)}.`);
       const bytes = await src.read(info.offset, info.byteLength);
       let values: TensorValues;
       try {
         values = decode(info.dtype, bytes, numel(info.shape));
       } catch (e) {
-        throw fail(`tensor "${name}": ${(e as Error).message}.`, 'Convert the checkpoint to F32, F16 or BF16 floats.');
+        throw fail(`tensor ${quote(name)}: ${(e as Error).message}.`, 'Convert the checkpoint to F32, F16 or BF16 floats.');
       }
       return { dtype: info.dtype, shape: [...info.shape], values };
     },
     async readInto(name, into) {
       const info = tensors.get(name);
-      if (!info) throw fail(`has no tensor "${name}".`);
+      if (!info) throw fail(`has no tensor ${quote(name)}.`);
       const n = numel(info.shape);
       if (info.dtype !== 'F32' || !src.readInto || into.length < n) return null;
       await src.readInto(info.offset, new Uint8Array(into.buffer, into.byteOffset, info.byteLength));

@@ -5,8 +5,9 @@
  * in its shard; all such problems are reported at once.
  */
 import { SafetensorsError } from '../errors';
+import { clip, listed, quote, readJsonCapped } from './bounded';
 import type { ByteSource } from './byte-source';
-import { openSafetensors, type TensorInfo, type TensorStore } from './safetensors';
+import { MAX_TENSORS, openSafetensors, type TensorInfo, type TensorStore } from './safetensors';
 
 export interface ShardedStore extends TensorStore {
   /** The shard file names, in the order the index first names them. */
@@ -27,21 +28,19 @@ interface IndexJson {
 
 async function readIndex(index: ByteSource): Promise<IndexJson> {
   const fail = (problem: string) => new SafetensorsError(index.name, problem, 'Re-download the index file; it must be the model.safetensors.index.json written with the shards.');
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await index.read(0, index.size)));
-  } catch (e) {
-    throw fail(`is not valid JSON (${(e as Error).message}).`);
-  }
+  const json = await readJsonCapped(index, fail);
   const root = json as { metadata?: unknown; weight_map?: unknown };
   if (root === null || typeof root !== 'object' || Array.isArray(root)) throw fail('is not a JSON object.');
   const wm = root.weight_map;
   if (wm === null || typeof wm !== 'object' || Array.isArray(wm)) throw fail('has no "weight_map" object (tensor name → shard file).');
-  const bad = Object.entries(wm).filter(([, f]) => typeof f !== 'string').map(([t]) => t);
-  if (bad.length) throw fail(`"weight_map" must map tensor names to shard file names; not a string for: ${bad.join(', ')}.`);
+  const entries = Object.keys(wm).length;
+  if (entries > 16 * MAX_TENSORS) throw fail(`"weight_map" lists ${entries} tensors; at most ${16 * MAX_TENSORS} are accepted.`);
+  const bad = Object.entries(wm).filter(([, f]) => typeof f !== 'string').map(([t]) => clip(t));
+  if (bad.length) throw fail(`"weight_map" must map tensor names to shard file names; not a string for: ${listed(bad)}.`);
+  // Metadata is shown, never interpreted: non-strings are kept as a short excerpt (they may nest deeply).
   const metadata: Record<string, string> = {};
   if (root.metadata && typeof root.metadata === 'object') {
-    for (const [k, v] of Object.entries(root.metadata)) metadata[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    for (const [k, v] of Object.entries(root.metadata)) metadata[k] = typeof v === 'string' ? v : quote(v, 200);
   }
   return { metadata, weightMap: new Map(Object.entries(wm as Record<string, string>)) };
 }
@@ -56,7 +55,7 @@ export async function openSharded(index: ByteSource, files: readonly ByteSource[
   const byName = new Map(files.map((f) => [baseName(f.name), f]));
   const missing = shards.filter((s) => !byName.has(baseName(s)));
   if (missing.length) {
-    throw new SafetensorsError(index.name, `names ${missing.length} shard file${missing.length > 1 ? 's' : ''} that ${missing.length > 1 ? 'are' : 'is'} not in the folder: ${missing.join(', ')}.`,
+    throw new SafetensorsError(index.name, `names ${missing.length} shard file${missing.length > 1 ? 's' : ''} that ${missing.length > 1 ? 'are' : 'is'} not in the folder: ${listed(missing.map((m) => clip(m)))}.`,
       'Download every shard listed in the index into the same folder as the index.');
   }
   const stores = new Map<string, TensorStore>();
@@ -67,10 +66,10 @@ export async function openSharded(index: ByteSource, files: readonly ByteSource[
   for (const [tensor, shard] of weightMap) {
     const info = stores.get(shard)!.tensors.get(tensor);
     if (info) tensors.set(tensor, info);
-    else absent.push(`"${tensor}" (mapped to ${shard})`);
+    else absent.push(`${quote(tensor)} (mapped to ${clip(shard)})`);
   }
   if (absent.length) {
-    throw new SafetensorsError(index.name, `maps ${absent.length} tensor${absent.length > 1 ? 's' : ''} to shards that do not contain ${absent.length > 1 ? 'them' : 'it'}: ${absent.join(', ')}.`,
+    throw new SafetensorsError(index.name, `maps ${absent.length} tensor${absent.length > 1 ? 's' : ''} to shards that do not contain ${absent.length > 1 ? 'them' : 'it'}: ${listed(absent)}.`,
       'The index and the shards come from different saves: download the index and all shards again together.');
   }
   const unmapped: string[] = [];
@@ -85,7 +84,7 @@ export async function openSharded(index: ByteSource, files: readonly ByteSource[
     unmapped,
     async read(name) {
       const shard = weightMap.get(name);
-      if (!shard) throw new SafetensorsError(index.name, `has no tensor "${name}" in its weight_map.`);
+      if (!shard) throw new SafetensorsError(index.name, `has no tensor ${quote(name)} in its weight_map.`);
       return stores.get(shard)!.read(name);
     },
     async readInto(name, into) {

@@ -4,6 +4,7 @@
  * code 'usage', naming the method, the parameter and the allowed values.
  */
 import { MergelabError } from '../errors';
+import { quote } from '../io/bounded';
 import { getMethod } from './registry';
 import type { MergeMethod, MergeParams, ParamField, ParamValue } from './types';
 
@@ -20,7 +21,7 @@ function describe(f: ParamField): string {
 }
 
 function check(m: ParamSchema, f: ParamField, v: ParamValue): ParamValue {
-  const wrong = () => bad(m, `${f.name} = ${JSON.stringify(v)} is not valid.`, f);
+  const wrong = () => bad(m, `${f.name} = ${quote(v)} is not valid.`, f);
   switch (f.type) {
     case 'enum':
       if (typeof v !== 'string' || !f.options!.includes(v)) throw wrong();
@@ -40,7 +41,7 @@ function check(m: ParamSchema, f: ParamField, v: ParamValue): ParamValue {
 export function resolveParams(method: ParamSchema | string, given: Readonly<Record<string, ParamValue>> = {}): MergeParams {
   const m = typeof method === 'string' ? getMethod(method) : method;
   for (const name of Object.keys(given)) {
-    if (!m.params.some((f) => f.name === name)) throw bad(m, `unknown parameter "${name}".`);
+    if (!m.params.some((f) => f.name === name)) throw bad(m, `unknown parameter ${quote(name)}.`);
   }
   const out: MergeParams = {};
   for (const f of m.params) if (f.name in given) out[f.name] = check(m, f, given[f.name]);
@@ -54,16 +55,19 @@ export function resolveParams(method: ParamSchema | string, given: Readonly<Reco
   return out;
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Parses one string value for a field ("0.3", "true", "ties"). */
 function parseValue(m: ParamSchema, f: ParamField, raw: string): ParamValue {
   if (f.type === 'enum') return raw;
   if (f.type === 'boolean') {
     if (raw === 'true' || raw === '1') return true;
     if (raw === 'false' || raw === '0') return false;
-    throw bad(m, `${f.name} = "${raw}" is not true or false.`, f);
+    throw bad(m, `${f.name} = ${quote(raw)} is not true or false.`, f);
   }
-  const n = raw.trim() === '' ? NaN : Number(raw);
-  if (Number.isNaN(n)) throw bad(m, `${f.name} = "${raw}" is not a number.`, f);
+  // Plain decimal notation only: Number() would also take "0x1", "0b1", " 1 " and "Infinity".
+  if (!DECIMAL.test(raw)) throw bad(m, `${f.name} = ${quote(raw)} is not a number (write it in plain decimals, e.g. 0.3).`, f);
+  const n = Number(raw);
   return n;
 }
 
@@ -73,10 +77,10 @@ export function parseParamArgs(method: ParamSchema | string, args: readonly stri
   const given: Record<string, ParamValue> = {};
   for (const a of args) {
     const eq = a.indexOf('=');
-    if (eq <= 0) throw bad(m, `parameter "${a}" is not of the form name=value.`);
+    if (eq <= 0) throw bad(m, `parameter ${quote(a)} is not of the form name=value.`);
     const name = a.slice(0, eq);
     const f = m.params.find((x) => x.name === name);
-    if (!f) throw bad(m, `unknown parameter "${name}".`);
+    if (!f) throw bad(m, `unknown parameter ${quote(name)}.`);
     if (name in given) throw bad(m, `parameter "${name}" is given twice.`, f);
     given[name] = parseValue(m, f, a.slice(eq + 1));
   }

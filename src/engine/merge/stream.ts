@@ -36,7 +36,6 @@ export interface MergeResult {
 }
 
 export async function mergeStream(req: MergeRequest, sink: AbortableSink, opts: MergeRunOptions = {}): Promise<MergeResult> {
-  const r = resolveRequest(req);
   let bytesWritten = 0;
   const counting: ByteSink = {
     write: (c) => {
@@ -46,6 +45,7 @@ export async function mergeStream(req: MergeRequest, sink: AbortableSink, opts: 
     close: () => sink.close(),
   };
   try {
+    const r = resolveRequest(req);
     const inputs = await describeInputs(req.pretrained, req.experts);
     const merge = new TaskVectorMerge(req.pretrained, req.experts, r.plan, opts, true);
     await merge.prepare({ wholeModel: true });

@@ -18,7 +18,8 @@ export interface Trainer {
   dispose(): void;
 }
 
-export type TrainState = 'ready' | 'running' | 'paused' | 'done' | 'cancelled';
+/** 'stopped': ended early by stop() (what was learnt is kept); 'cancelled': by cancel() (nothing is to be kept). */
+export type TrainState = 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'cancelled';
 
 export interface TrainProgress {
   state: TrainState;
@@ -58,6 +59,7 @@ export class TrainingLoop {
   private trainMs = 0;
   private pauseRequested = false;
   private cancelRequested = false;
+  private stopRequested = false;
   private readonly now: () => number;
 
   constructor(readonly trainer: Trainer, private readonly opts: LoopOptions = {}) {
@@ -86,7 +88,7 @@ export class TrainingLoop {
   /** Runs exactly one step (plus the evaluation due after it). Throws CancelledError after cancel(). */
   async step(): Promise<TrainProgress> {
     if (this.stateNow === 'cancelled') throw new CancelledError('training');
-    if (this.stateNow === 'done') return this.progress;
+    if (this.stateNow === 'done' || this.stateNow === 'stopped') return this.progress;
     const i = this.losses.length;
     const t0 = this.now();
     const loss = await this.trainer.step(i);
@@ -103,13 +105,14 @@ export class TrainingLoop {
     return this.progress;
   }
 
-  /** Steps until the schedule is done, pause() or cancel(). Resolves to the progress at the stop. */
+  /** Steps until the schedule is done, pause(), stop() or cancel(). Resolves to the progress at the stop. */
   async run(): Promise<TrainProgress> {
-    if (this.stateNow === 'done' || this.stateNow === 'cancelled') return this.progress;
+    if (this.stateNow === 'done' || this.stateNow === 'stopped' || this.stateNow === 'cancelled') return this.progress;
     this.pauseRequested = false;
     this.stateNow = 'running';
     while (this.stateNow === 'running') {
       if (this.cancelRequested) { this.stateNow = 'cancelled'; break; }
+      if (this.stopRequested) { this.stateNow = 'stopped'; break; }
       if (this.pauseRequested) { this.stateNow = 'paused'; break; }
       await this.step();
       // Let messages (pause, cancel, progress reads) through between steps.
@@ -123,7 +126,17 @@ export class TrainingLoop {
     if (this.stateNow === 'running') this.pauseRequested = true;
   }
 
-  /** Stops after the current step for good (the trainer keeps its parameters; dispose it yourself). */
+  /** Ends the schedule early after the current step ("Stop early"): run() resolves with state 'stopped' and what was learnt is used. */
+  stop(): void {
+    this.stopRequested = true;
+    if (this.stateNow === 'ready' || this.stateNow === 'paused') this.stateNow = 'stopped';
+  }
+
+  /**
+   * Stops after the current step for good: run() resolves with state 'cancelled', and callers
+   * must discard the run (runExperiment rejects with CancelledError). The trainer keeps its
+   * parameters; dispose it yourself.
+   */
   cancel(): void {
     this.cancelRequested = true;
     if (this.stateNow !== 'running') this.stateNow = this.stateNow === 'done' ? 'done' : 'cancelled';

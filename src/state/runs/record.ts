@@ -8,6 +8,7 @@
  * says what they cover.
  */
 import { MergelabError } from '../../engine/errors';
+import { quote } from '../../engine/io/bounded';
 import type { EvalReport, JobMemory, MergedModel, ParamValue, TrainResult } from '../../worker/api';
 
 /** Version of the record's shape; a record with another version is reported, not read as this one. */
@@ -159,9 +160,9 @@ const isStr = (x: unknown): x is string => typeof x === 'string';
 export function parseRecord(x: unknown): RunRecord {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new RunRecordError('A stored run is not an object.');
   const r = x as Record<string, unknown>;
-  const id = isStr(r.id) ? r.id : '(no id)';
+  const id = isStr(r.id) ? quote(r.id) : '(no id)';
   if (r.version !== RUN_RECORD_VERSION) {
-    throw new RunRecordError(`Run ${id} has record version ${String(r.version)}; this page reads version ${RUN_RECORD_VERSION}.`,
+    throw new RunRecordError(`Run ${id} has record version ${quote(r.version)}; this page reads version ${RUN_RECORD_VERSION}.`,
       isNum(r.version) && r.version > RUN_RECORD_VERSION ? 'It was written by a newer mergelab: open it there, or delete it here.' : 'Delete it and run it again.');
   }
   const problems: string[] = [];

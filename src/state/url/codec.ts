@@ -23,6 +23,7 @@
  * with a notice (its keys may mean something else), and the defaults stay.
  */
 import { getTrainedMethod, type Preset } from '../../engine/correct/registry';
+import { listed, quote } from '../../engine/io/bounded';
 import { parseParamArgs, type ParamSchema } from '../../engine/merge/params';
 import { METHODS, getMethod } from '../../engine/merge/registry';
 import type { MethodId, ParamValue } from '../../engine/merge/types';
@@ -140,14 +141,14 @@ export function decodeUrlState(hash: string, opts: DecodeOptions = {}): Decoded 
   if (keys.length === 0) return { state, notices, present };
   const v = q.get('v');
   if (v === null || !/^\d+$/.test(v)) {
-    notices.push(`Link field "v" (version) is ${v === null ? 'missing' : `"${v}"`}: this is not a mergelab experiment link, so the lab keeps its defaults.`);
+    notices.push(`Link field "v" (version) is ${v === null ? 'missing' : quote(v)}: this is not a mergelab experiment link, so the lab keeps its defaults.`);
     return { state, notices, present: [] };
   }
   if (Number(v) > URL_VERSION) {
     notices.push(`Link field "v" is ${v}: the link was made by a newer mergelab (this one reads v=${URL_VERSION}). The lab keeps its defaults; open the link in the newer version.`);
     return { state, notices, present: [] };
   }
-  const bad = (key: string, what: string, raw: string, kept: string) => notices.push(`Link field "${key}" = "${raw}" is not ${what}; kept ${kept}.`);
+  const bad = (key: string, what: string, raw: string, kept: string) => notices.push(`Link field ${quote(key)} = ${quote(raw)} is not ${what}; kept ${kept}.`);
   const seen = new Set<string>();
   const one = (key: string, read: (raw: string) => boolean, what: string, kept: string) => {
     seen.add(key);
@@ -160,7 +161,7 @@ export function decodeUrlState(hash: string, opts: DecodeOptions = {}): Decoded 
     if (raw === 'demo') return !!(state.suite = { kind: 'demo' });
     if (!raw.startsWith('files:')) return false;
     state.suite = { kind: 'files', name: raw.slice(6) };
-    notices.push(`This link was made on the suite "${raw.slice(6)}" loaded from files, which a link cannot carry: load that suite folder again (the rest of the link is applied).`);
+    notices.push(`This link was made on the suite ${quote(raw.slice(6))} loaded from files, which a link cannot carry: load that suite folder again (the rest of the link is applied).`);
     return true;
   }, '"demo" or "files:<name>"', 'no suite');
   one('m', (raw) => METHODS.some((m) => m.id === raw) && !!(state.merge.method = raw as MethodId), `a merge method (${METHODS.map((m) => m.id).join(', ')})`, getMethod(d.merge.method).label);
@@ -168,7 +169,7 @@ export function decodeUrlState(hash: string, opts: DecodeOptions = {}): Decoded 
   one('eval', (raw) => { const n = limit(raw); if (n === undefined) return false; state.merge.evalLimit = n; return true; }, '"all" or a positive whole number', 'all test images');
   seen.add('t');
   const tasks = q.getAll('t').filter((t) => t !== '');
-  if (tasks.length === 1) notices.push(`Link field "t" names one task ("${tasks[0]}"): a merge needs at least 2; kept all tasks.`);
+  if (tasks.length === 1) notices.push(`Link field "t" names one task (${quote(tasks[0])}): a merge needs at least 2; kept all tasks.`);
   else if (tasks.length > 1) state.tasks = [...new Set(tasks)];
   one('lam', (raw) => { const x = Number(raw); if (raw.trim() === '' || !(x >= 0 && x <= 1.5)) return false; state.lambda = x; return true; }, 'a number from 0 to 1.5', `λ ${d.lambda}`);
   one('tb', (raw) => TRAIN_BASES.includes(raw) && !!(state.train.base = raw), `a training base (${TRAIN_BASES.join(', ')})`, 'Task Arithmetic');
@@ -198,7 +199,7 @@ export function decodeUrlState(hash: string, opts: DecodeOptions = {}): Decoded 
   state.hidden = readList(q, 'hide', HIDEABLE, notices, seen);
   seen.add('v');
   const unknown = keys.filter((k) => !seen.has(k) && !/^(p|bp|cp)\./.test(k));
-  if (unknown.length) notices.push(`Link field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not known to this version and ${unknown.length > 1 ? 'were' : 'was'} ignored.`);
+  if (unknown.length) notices.push(`Link field${unknown.length > 1 ? 's' : ''} ${listed(unknown.map((k) => quote(k)))} ${unknown.length > 1 ? 'are' : 'is'} not known to this version and ${unknown.length > 1 ? 'were' : 'was'} ignored.`);
   return { state, notices, present };
 }
 
@@ -212,7 +213,7 @@ function readParams(q: URLSearchParams, prefix: string, schema: ParamSchema, not
     try {
       out[name] = parseParamArgs(schema, [`${name}=${raw}`])[name];
     } catch (e) {
-      notices.push(`Link field "${key}" = "${raw}" was ignored: ${(e as Error).message}`);
+      notices.push(`Link field ${quote(key)} = ${quote(raw)} was ignored: ${(e as Error).message}`);
     }
   }
   return out;
@@ -222,6 +223,6 @@ function readList<T extends string>(q: URLSearchParams, key: string, allowed: re
   seen.add(key);
   const items = (q.get(key) ?? '').split(',').filter((x) => x !== '');
   const wrong = items.filter((x) => !allowed.includes(x as T));
-  if (wrong.length) notices.push(`Link field "${key}" lists unknown ${wrong.map((x) => `"${x}"`).join(', ')} (known: ${allowed.join(', ')}); ignored ${wrong.length > 1 ? 'them' : 'it'}.`);
+  if (wrong.length) notices.push(`Link field "${key}" lists unknown ${listed(wrong.map((x) => quote(x)))} (known: ${allowed.join(', ')}); ignored ${wrong.length > 1 ? 'them' : 'it'}.`);
   return [...new Set(items.filter((x): x is T => allowed.includes(x as T)))];
 }

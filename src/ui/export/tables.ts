@@ -1,7 +1,8 @@
 /**
  * Results of the selected runs as CSV and JSON (issue 7.4). The CSV has one row per run and task
  * plus one "average" row per run (a run that was not evaluated has one row with empty scores);
- * RFC 4180 quoting (fields with a comma, quote, CR or LF are quoted, quotes doubled). Columns:
+ * RFC 4180 quoting (fields with a comma, quote, CR or LF are quoted, quotes doubled) and text
+ * that would start a spreadsheet formula neutralised (csvField). Columns:
  *   run_id, label, kind, methods (" + "-joined ids), params (JSON: stage → resolved parameters),
  *   seed, preset, image_limit, suite, backend, task, images, accuracy, normalized, individual,
  *   pretrained (accuracies in %), extra_params, wall_seconds, peak_tfjs_bytes, created_at.
@@ -16,10 +17,19 @@ export const CSV_COLUMNS = [
 
 type Cell = string | number | null;
 
-/** One CSV field: empty for null, quoted when it holds a comma, quote or line break. */
+/** Text a spreadsheet would read as a formula: it starts with = + - @, a tab or a carriage return. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field: empty for null, quoted when it holds a comma, quote or line break. Text that a
+ * spreadsheet would run as a formula (a shared suite's task named "=HYPERLINK(…)") is neutralised
+ * as OWASP's CSV-injection guidance says: prefixed with a single quote and quoted, so it shows as
+ * the same text. Numbers (a negative accuracy delta) are written as they are.
+ */
 export function csvField(v: Cell): string {
   if (v === null) return '';
   const s = String(v);
+  if (typeof v === 'string' && FORMULA_START.test(s)) return `"'${s.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -5,6 +5,7 @@
  * cannot tell the number of heads nor the activation: those are assumed, with a note saying so.
  */
 import { CheckpointError } from '../../errors';
+import { quote } from '../../io/bounded';
 import type { ClipVisionConfig, HiddenAct } from './config';
 
 export interface ConfigResult {
@@ -27,6 +28,29 @@ const HF_DEFAULTS = {
 } as const;
 
 const ACTS: readonly HiddenAct[] = ['quick_gelu', 'gelu'];
+
+/**
+ * Largest sizes accepted, far above any CLIP vision tower (ViT-bigG: hidden 1664, MLP 8192,
+ * 48 layers): a config or shape beyond them is broken or hostile, and would make the model's
+ * parameter table (and the work on it) unbounded.
+ */
+export const CONFIG_LIMITS = {
+  hidden_size: 16_384,
+  intermediate_size: 65_536,
+  num_hidden_layers: 512,
+  num_attention_heads: 1_024,
+  image_size: 8_192,
+  patch_size: 1_024,
+  num_channels: 16,
+  projection_dim: 16_384,
+} as const;
+
+/** Every field over its limit, as problems. */
+function overLimits(c: Record<keyof typeof CONFIG_LIMITS, number | null>): string[] {
+  return (Object.keys(CONFIG_LIMITS) as (keyof typeof CONFIG_LIMITS)[])
+    .filter((k) => (c[k] ?? 0) > CONFIG_LIMITS[k])
+    .map((k) => `"${k}" ${c[k]} is larger than ${CONFIG_LIMITS[k]}, more than any CLIP vision model has`);
+}
 /** Architectures whose weights include `visual_projection.weight`. */
 const WITH_PROJECTION = ['CLIPVisionModelWithProjection', 'CLIPModel'];
 
@@ -43,7 +67,7 @@ export function configFromJson(json: unknown, file: string, hasProjection: boole
   if (!isObject(json)) throw fail('is not a JSON object.');
   const modelType = json.model_type;
   if (modelType !== undefined && modelType !== 'clip' && modelType !== 'clip_vision_model') {
-    throw fail(`describes model_type "${String(modelType)}", not a CLIP model ("clip" or "clip_vision_model").`);
+    throw fail(`describes model_type ${quote(modelType)}, not a CLIP model ("clip" or "clip_vision_model").`);
   }
   const nested = json.vision_config ?? json.vision_config_dict;
   const isFull = modelType === 'clip' || isObject(nested);
@@ -62,7 +86,7 @@ export function configFromJson(json: unknown, file: string, hasProjection: boole
   };
   const int = (key: keyof typeof HF_DEFAULTS, from?: Json): number => {
     const v = field(key, from);
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) { problems.push(`"${key}" must be a positive integer, got ${JSON.stringify(v)}`); return 1; }
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) { problems.push(`"${key}" must be a positive integer, got ${quote(v)}`); return 1; }
     return v;
   };
   const hiddenSize = int('hidden_size');
@@ -74,9 +98,13 @@ export function configFromJson(json: unknown, file: string, hasProjection: boole
   const numChannels = int('num_channels');
   const projection = int('projection_dim', isFull ? json : vision);
   const act = field('hidden_act');
-  if (!ACTS.includes(act as HiddenAct)) problems.push(`"hidden_act" ${JSON.stringify(act)} is not supported (use "quick_gelu" or "gelu")`);
+  if (!ACTS.includes(act as HiddenAct)) problems.push(`"hidden_act" ${quote(act)} is not supported (use "quick_gelu" or "gelu")`);
   const eps = field('layer_norm_eps');
-  if (typeof eps !== 'number' || !(eps > 0)) problems.push(`"layer_norm_eps" must be a positive number, got ${JSON.stringify(eps)}`);
+  if (typeof eps !== 'number' || !(eps > 0)) problems.push(`"layer_norm_eps" must be a positive number, got ${quote(eps)}`);
+  problems.push(...overLimits({
+    hidden_size: hiddenSize, intermediate_size: intermediateSize, num_hidden_layers: numLayers, num_attention_heads: numHeads,
+    image_size: imageSize, patch_size: patchSize, num_channels: numChannels, projection_dim: projection,
+  }));
   if (hiddenSize % numHeads) problems.push(`"hidden_size" ${hiddenSize} is not divisible by "num_attention_heads" ${numHeads}`);
   if (imageSize % patchSize) problems.push(`"image_size" ${imageSize} is not a multiple of "patch_size" ${patchSize}`);
   if (problems.length) throw fail(problems.join('; ') + '.');
@@ -114,9 +142,9 @@ function guessHeads(d: number): number {
 /** Infers the config from tensor shapes (no config.json). */
 export function configFromShapes(s: ShapeProbe, file: string, what: { patch: string; pos: string; fc1: string }): ConfigResult {
   const missing = [
-    !s.patchEmbedding || s.patchEmbedding.length !== 4 ? `"${what.patch}" (4-D)` : '',
-    !s.positionEmbedding || s.positionEmbedding.length !== 2 ? `"${what.pos}" (2-D)` : '',
-    !s.fc1 || s.fc1.length !== 2 ? `"${what.fc1}" (2-D)` : '',
+    !s.patchEmbedding || s.patchEmbedding.length !== 4 ? `${quote(what.patch)} (4-D)` : '',
+    !s.positionEmbedding || s.positionEmbedding.length !== 2 ? `${quote(what.pos)} (2-D)` : '',
+    !s.fc1 || s.fc1.length !== 2 ? `${quote(what.fc1)} (2-D)` : '',
   ].filter(Boolean);
   const hint = 'Add the model\'s config.json (Hugging Face CLIPVisionConfig) next to the weights.';
   if (missing.length || s.numLayers === 0) {
@@ -125,7 +153,14 @@ export function configFromShapes(s: ShapeProbe, file: string, what: { patch: str
   const [hiddenSize, numChannels, patchSize] = s.patchEmbedding!;
   const grid = Math.sqrt(s.positionEmbedding![0] - 1);
   if (!Number.isInteger(grid) || grid < 1) {
-    throw new CheckpointError(file, `"${what.pos}" has ${s.positionEmbedding![0]} positions, which is not 1 + a square number of patches.`, hint);
+    throw new CheckpointError(file, `${quote(what.pos)} has ${s.positionEmbedding![0]} positions, which is not 1 + a square number of patches.`, hint);
+  }
+  const tooBig = overLimits({
+    hidden_size: hiddenSize, intermediate_size: s.fc1![0], num_hidden_layers: s.numLayers, num_attention_heads: 0,
+    image_size: grid * patchSize, patch_size: patchSize, num_channels: numChannels, projection_dim: s.projection?.[0] ?? null,
+  });
+  if (tooBig.length || !(hiddenSize > 0 && patchSize > 0 && numChannels > 0)) {
+    throw new CheckpointError(file, `has impossible tensor shapes: ${tooBig.length ? tooBig.join('; ') : 'a patch embedding with a zero size'}.`, hint);
   }
   const numHeads = guessHeads(hiddenSize);
   const projectionDim = s.projection && s.projection.length === 2 ? s.projection[0] : null;

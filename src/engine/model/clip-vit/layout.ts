@@ -5,6 +5,7 @@
  * name to its stored tensor. Tensors outside the vision tower are ignored with a note.
  */
 import { CheckpointError } from '../../errors';
+import { quote } from '../../io/bounded';
 import type { CheckpointFormat } from './checkpoint';
 import { PROJECTION, openClipSource, type SourceRef } from './names';
 
@@ -84,6 +85,6 @@ export function detectLayout(file: string, names: readonly string[]): Layout {
     throw new CheckpointError(file, `mixes several CLIP vision layouts (${candidates.map((c) => c.layout).join(' and ')}).`,
       'Keep one vision tower per file: save the model again with only one set of weights.');
   }
-  const sample = names.slice(0, 5).map((n) => `"${n}"`).join(', ');
+  const sample = names.slice(0, 5).map((n) => quote(n)).join(', ');
   throw new CheckpointError(file, `is not a CLIP vision checkpoint: none of its ${names.length} tensors is a patch embedding ("vision_model.embeddings.patch_embedding.weight" for Hugging Face, "visual.conv1.weight" for open_clip)${names.length ? `; it has e.g. ${sample}` : ''}.`);
 }

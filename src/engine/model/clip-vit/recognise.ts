@@ -6,6 +6,7 @@
  * problems (missing, wrong shape, non-float, unknown) are reported at once.
  */
 import { CheckpointError, CheckpointMismatchError } from '../../errors';
+import { listed, quote, readJsonCapped } from '../../io/bounded';
 import type { ByteSource } from '../../io/byte-source';
 import { FLOAT_DTYPES, type Dtype } from '../../io/dtypes';
 import { baseName, openSharded } from '../../io/sharded';
@@ -81,7 +82,7 @@ async function openWeights(name: string, files: readonly ByteSource[]): Promise<
   if (index) {
     const store = await openSharded(index, files);
     unused(store.shards.map(baseName));
-    if (store.unmapped.length) notes.push(`${store.unmapped.length} tensor(s) in the shards are not in the index's weight_map and were ignored: ${store.unmapped.join(', ')}.`);
+    if (store.unmapped.length) notes.push(`${store.unmapped.length} tensor(s) in the shards are not in the index's weight_map and were ignored: ${listed(store.unmapped.map((t) => quote(t)))}.`);
     return { store, notes };
   }
   // A folder of pickles may carry the golden-check files (inputs/golden.safetensors) beside them.
@@ -103,12 +104,8 @@ async function openWeights(name: string, files: readonly ByteSource[]): Promise<
   return { store: await openSafetensors(chosen), notes };
 }
 
-async function readJson(src: ByteSource): Promise<unknown> {
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await src.read(0, src.size)));
-  } catch (e) {
-    throw new CheckpointError(src.name, `is not valid JSON (${(e as Error).message}).`, 'Fix or re-download config.json, or remove it to infer the config from the weights.');
-  }
+function readJson(src: ByteSource): Promise<unknown> {
+  return readJsonCapped(src, (problem) => new CheckpointError(src.name, problem, 'Fix or re-download config.json, or remove it to infer the config from the weights.'));
 }
 
 function resolveConfig(store: TensorStore, layout: Layout, configJson: unknown, configFile: string | undefined): ConfigResult {
@@ -146,19 +143,22 @@ function validate(name: string, store: TensorStore, layout: Layout, params: read
     used.add(src.tensor);
     const alias = src.tensor === p.name ? '' : ` (for ${p.name})`;
     const want = storedShape(p.shape, src.transform);
-    if (!info) { problems.add(`missing tensor "${src.tensor}"${src.transform?.kind === 'chunk' ? '' : alias}, expected shape ${fmt(want)}`); continue; }
-    if (fmt(info.shape) !== fmt(want)) problems.add(`tensor "${src.tensor}" has shape ${fmt(info.shape)}, expected ${fmt(want)}`);
-    if (!FLOAT_DTYPES.includes(info.dtype)) problems.add(`tensor "${src.tensor}" is stored as ${info.dtype}, expected floats (F32, F16 or BF16)`);
+    if (!info) { problems.add(`missing tensor ${quote(src.tensor)}${src.transform?.kind === 'chunk' ? '' : alias}, expected shape ${fmt(want)}`); continue; }
+    if (fmt(info.shape) !== fmt(want)) problems.add(`tensor ${quote(src.tensor)} has shape ${fmt(info.shape)}, expected ${fmt(want)}`);
+    if (!FLOAT_DTYPES.includes(info.dtype)) problems.add(`tensor ${quote(src.tensor)} is stored as ${info.dtype}, expected floats (F32, F16 or BF16)`);
     sources.set(p.name, { tensor: src.tensor, dtype: info.dtype, transform: src.transform });
   }
   for (const t of store.tensors.keys()) {
-    if (!used.has(t) && !layout.ignored.has(t)) problems.add(`unexpected tensor "${t}" (not part of a CLIP vision tower with this config)`);
+    if (!used.has(t) && !layout.ignored.has(t)) problems.add(`unexpected tensor ${quote(t)} (not part of a CLIP vision tower with this config)`);
   }
   if (problems.size) {
     const hint = configSource === 'config.json'
       ? 'config.json does not describe these weights: use the config.json saved with them, or remove it to infer the config from the shapes.'
       : 'These weights are not a complete CLIP vision tower: re-export the checkpoint with every vision tensor listed above.';
-    throw new CheckpointMismatchError(`${name} (${layout.layout}; config from ${configSource}: ${describe(config)})`, [...problems], hint);
+    // At most 50 problems: a hostile file can list thousands of stray tensors.
+    const all = [...problems];
+    const shown = all.length > 50 ? [...all.slice(0, 50), `… and ${all.length - 50} more`] : all;
+    throw new CheckpointMismatchError(`${name} (${layout.layout}; config from ${configSource}: ${describe(config)})`, shown, hint);
   }
   return sources;
 }
