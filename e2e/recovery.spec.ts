@@ -103,3 +103,13 @@ test('a WebAssembly abort in the middle of a training: the page restarts the wor
   await ml.merge();
   await expect(page.getByTestId('runs-row')).toHaveCount(2);
 });
+
+test('a lost WebGPU device: the page says so and restarts the worker on WebGPU', async ({ lab, page }) => {
+  await lab.open('?backend=webgpu');
+  await expect(lab.backendBadge).toHaveAttribute('data-backend', 'webgpu');
+  await page.evaluate(() => (window as unknown as { __mergelab: { crashEngine(how: DebugCrash): void } }).__mergelab.crashEngine('device-lost'));
+  const notice = page.getByTestId('engine-crash');
+  await expect(notice).toHaveAttribute('data-state', 'recovered');
+  await expect(notice).toContainText('The engine stopped: the graphics device (WebGPU) was lost (destroyed');
+  await expect(lab.backendBadge).toHaveAttribute('data-backend', 'webgpu');
+});

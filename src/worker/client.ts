@@ -24,8 +24,11 @@ export interface EngineHandle {
   debugCrash?(how: DebugCrash): void;
 }
 
-/** `close`: the worker ends itself silently; `abort`: it throws a WebAssembly RuntimeError nothing catches. */
-export type DebugCrash = 'close' | 'abort';
+/**
+ * `close`: the worker ends itself silently; `abort`: it throws a WebAssembly RuntimeError nothing
+ * catches; `device-lost`: it destroys its WebGPU device (on the webgpu backend only).
+ */
+export type DebugCrash = 'close' | 'abort' | 'device-lost';
 
 /** Messages the worker sends outside Comlink (no `id`, so Comlink ignores them). */
 export interface LifelineMessage {

@@ -60,6 +60,7 @@ if (debug === 'debug') {
     e.stopImmediatePropagation(); // not a Comlink call
     if (how === 'close') self.close();
     if (how === 'abort') setTimeout(() => { throw new WebAssembly.RuntimeError('Aborted(a crash the e2e test asked for)'); }, 0);
+    if (how === 'device-lost') (tf.backend() as unknown as { device?: GPUDevice }).device?.destroy();
   });
 }
 
