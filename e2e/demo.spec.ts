@@ -1,7 +1,7 @@
 /**
  * "Load demo": the mini8 zoo loads in one click, a Task Arithmetic merge shows the accuracy drop
  * against the experts, the λ slider changes the capped figures, and cancelling a running merge
- * leaves the page usable.
+ * (at its evaluation's first progress report) leaves the page usable.
  */
 import { expect, test } from './support/test';
 import { MergeLab } from './support/merge-lab';
@@ -47,12 +47,25 @@ test('cancelling a running merge keeps the page usable', async ({ lab, page }) =
   await lab.open();
   await ml.loadDemo();
   await ml.chooseMethod('TIES-Merging');
+  // Cancel (the Cancel button's action) at the evaluation's first progress report — a state change,
+  // not a clock: the evaluation then has all but one batch of 2,400 images per model left, however
+  // fast or loaded the machine. The button itself is pressed in train.spec.ts's cancel.
+  const seen = page.evaluate(() => new Promise<{ done: number; total: number }>((resolve) => {
+    type Job = { status: string; phase?: string; progress?: { done: number; total: number } | null };
+    type State = { merge: { job: Job }; cancelMerge(): Promise<void> };
+    const lab = (window as unknown as { __mergelab: { subscribe(f: (s: State) => void): () => void } }).__mergelab;
+    const stop = lab.subscribe((s) => {
+      const job = s.merge.job;
+      if (job.status !== 'running' || job.phase !== 'evaluating' || !job.progress) return;
+      stop();
+      void s.cancelMerge();
+      resolve({ done: job.progress.done, total: job.progress.total });
+    });
+  }));
   await page.getByTestId('run-merge').click();
-  // The merge takes milliseconds; the evaluation that follows (2,400 images per model) is what runs long.
-  await expect(ml.mergePanel.getByTestId('progress')).toContainText('Evaluating', { timeout: 60_000 });
-  await page.getByTestId('cancel-merge').click();
-  // Prompt: the cancel is honoured between batches (the whole evaluation takes ~25 s here).
-  await expect(ml.mergePanel.getByTestId('merge-cancelled')).toBeVisible({ timeout: 10_000 });
+  const at = await seen;
+  expect(at.done).toBeLessThan(at.total);
+  await expect(ml.mergePanel.getByTestId('merge-cancelled')).toBeVisible();
   await expect(page.getByTestId('run-merge')).toBeEnabled();
   await ml.chooseMethod('Weight averaging');
   await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });

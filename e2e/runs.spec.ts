@@ -3,7 +3,8 @@
  * runs table; sorting by a column (aria-sort) and selecting both draws the comparison charts
  * (per-task bars against the references, accuracy vs extra parameters); the runs survive a reload
  * (IndexedDB); delete one, then clear all through the confirm dialog; a corrupt stored value is
- * reported with a delete button instead of breaking the page.
+ * reported with a delete button instead of breaking the page. A run whose write is under way when
+ * the page reloads is found whole or not at all.
  */
 import { expect, test } from './support/test';
 import { MergeLab } from './support/merge-lab';
@@ -78,4 +79,37 @@ test('two demo merges land in the runs table, compare in charts, survive a reloa
   await page.reload();
   await expect(panel.getByTestId('runs-status')).toContainText('0 recorded runs');
   await expect(problems).toHaveCount(0);
+});
+
+test('a run that finishes as the page reloads is stored whole or not at all', async ({ lab, page }) => {
+  const ml = new MergeLab(page);
+  const panel = page.getByTestId('runs-panel');
+  await lab.open();
+  await ml.loadDemo();
+  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await ml.chooseMethod('Task Arithmetic');
+  // Reload the moment the finished run's write starts (a state change): its transaction is then
+  // either committed before the page goes or aborted with it.
+  await page.evaluate(() => {
+    type State = { runs: { saving: unknown[] } };
+    const lab = (window as unknown as { __mergelab: { subscribe(f: (s: State) => void): () => void } }).__mergelab;
+    const stop = lab.subscribe((s) => { if (s.runs.saving.length > 0) { stop(); window.location.reload(); } });
+  });
+  await page.getByTestId('run-merge').click();
+  await page.waitForEvent('load');
+  await expect(panel.getByTestId('runs-status')).toContainText(/\d+ recorded runs?,/);
+  await expect(panel.getByTestId('runs-problems')).toHaveCount(0);
+  const stored = await page.evaluate(() => {
+    type Rec = { label: string; tasks: { task: string; accuracy: number | null }[]; average: { accuracy: number } | null };
+    return (window as unknown as { __mergelab: { getState(): { runs: { records: Rec[] } } } }).__mergelab.getState().runs.records;
+  });
+  expect(stored.length).toBeLessThanOrEqual(1);
+  test.info().annotations.push({ type: 'runs stored across the reload', description: String(stored.length) });
+  for (const r of stored) { // whole: every task scored and the average there
+    expect(r.label).toContain('Task Arithmetic · λ 0.3 · first 50 images');
+    expect(r.tasks).toHaveLength(8);
+    expect(r.tasks.every((t) => typeof t.accuracy === 'number')).toBe(true);
+    expect(r.average?.accuracy).toBeGreaterThan(0);
+  }
+  await expect(panel.getByTestId('runs-row')).toHaveCount(stored.length);
 });

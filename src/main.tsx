@@ -1,13 +1,14 @@
 /**
  * The page's entry: creates the lab store on a worker engine (backend from `?backend=` or the
- * saved setting), exposes a read-only test hook, and renders the app.
+ * saved setting), exposes a read-only test hook (and, in an automated browser only, a way to make
+ * the engine worker die as a real crash would), and renders the app.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { openRunsDb } from './state/runs/db';
 import { createLabStore, type LabState } from './state/store';
 import { syncUrl } from './state/url/sync';
-import { startWorkerEngine } from './worker/client';
+import { startWorkerEngine, type DebugCrash, type EngineHandle } from './worker/client';
 import { startEmbedWorker } from './worker/embed-client';
 import { OpfsCache } from './worker/opfs-store';
 import { App } from './ui/App';
@@ -18,16 +19,17 @@ import './ui/styles.css';
 
 declare global {
   interface Window {
-    /** Test hook (e2e): read the lab state. */
-    __mergelab?: { getState(): LabState };
+    /** Test hook (e2e): read the lab state and follow its changes; crashEngine only where navigator.webdriver is set. */
+    __mergelab?: { getState(): LabState; subscribe(listener: (s: LabState) => void): () => void; crashEngine?(how: DebugCrash): void };
   }
 }
 
 applyTheme(loadTheme(pageStorage())); // before the first paint: no flash of the other theme
 followSystemTheme(pageStorage());
 
+let engine: EngineHandle | null = null;
 const store = createLabStore({
-  startEngine: startWorkerEngine,
+  startEngine: (onCrash) => (engine = startWorkerEngine(onCrash)),
   storage: pageStorage(),
   search: window.location.search,
   clearUrlForce() {
@@ -40,7 +42,11 @@ const store = createLabStore({
   openCache: OpfsCache.open,
   runsDb: () => openRunsDb(),
 });
-window.__mergelab = { getState: () => store.getState() };
+window.__mergelab = {
+  getState: () => store.getState(),
+  subscribe: (listener) => store.subscribe(listener),
+  ...(navigator.webdriver ? { crashEngine: (how: DebugCrash) => engine?.debugCrash?.(how) } : {}),
+};
 void store.getState().start();
 const demoUrl = new URL('zoo/mini8/', document.baseURI).href;
 // The experiment in the URL hash: restored from the link, then kept up to date (replaceState).

@@ -105,11 +105,13 @@ describe('lab store', () => {
     // Across the worker boundary progress has its own MessagePort, so it can overtake nothing and
     // be overtaken by the result: replay that order in-process.
     const engine = createInProcessEngine();
+    let delivered: () => void = () => undefined;
+    const lateDelivered = new Promise<void>((r) => { delivered = r; });
     const lateProgress: EngineApi = {
       ...engine,
       checkGolden: async (id, onProgress) => {
         const r = await engine.checkGolden(id);
-        setTimeout(() => onProgress?.({ stage: 'done', done: 4, total: 4 }), 0);
+        setTimeout(() => { onProgress?.({ stage: 'done', done: 4, total: 4 }); delivered(); }, 0);
         return r;
       },
     };
@@ -118,7 +120,8 @@ describe('lab store', () => {
     await late.getState().addGroups(groupFiles(await picked('tiny-a')));
     const key = late.getState().checkpoints[0].key;
     await late.getState().checkGolden(key);
-    await new Promise((r) => setTimeout(r, 20));
+    expect(late.getState().checkpoints[0].golden.status).toBe('done');
+    await lateDelivered; // the late report has been handled
     expect(late.getState().checkpoints[0].golden.status).toBe('done');
   });
 });

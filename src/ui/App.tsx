@@ -9,6 +9,7 @@ import { CachePanel } from './panels/CachePanel';
 import { CheckpointList } from './panels/CheckpointList';
 import { ExplorerPanel } from './panels/ExplorerPanel';
 import { Header } from './panels/Header';
+import { EngineCrashNotice } from './components/EngineCrashNotice';
 import { LoadPanel } from './panels/LoadPanel';
 import { MergePanel } from './panels/MergePanel';
 import { PoolPanel } from './panels/PoolPanel';
@@ -33,6 +34,7 @@ export function App() {
       <a className="skip-link" href="#main" onClick={skipToMain}>Skip to main content</a>
       <Header />
       <LabBar />
+      <EngineCrashNotice />
       <div className="lab-layout">
       <main className="main" id="main" tabIndex={-1}>
         <CachePanel />

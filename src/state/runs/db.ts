@@ -4,6 +4,11 @@
  * up to it step by step (version 1: the store and its index). Loading never throws for one bad
  * record: a value that is not a readable record (corrupt, foreign, or written by a newer version)
  * is returned as a problem with its key and left in place until the user deletes it.
+ *
+ * Every write is one readwrite transaction with `durability: 'strict'`, and put/delete/clear
+ * resolve only once that transaction completed (`tx.done`), so a caller that waits for them
+ * shows nothing the next page load would not see. A transaction is atomic: a record whose write
+ * is cut short (the tab closes, the quota runs out) is not stored at all, never in part.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { asErrorInfo, type ErrorInfo } from '../../worker/api';
@@ -12,6 +17,8 @@ import { parseRecord, type RunRecord } from './record';
 export const DB_NAME = 'mergelab-runs';
 export const DB_VERSION = 1;
 const STORE = 'runs';
+/** Committed means on disk: a run the page showed as saved (or deleted) survives a crash too. */
+const STRICT: IDBTransactionOptions = { durability: 'strict' };
 
 interface RunsSchema extends DBSchema {
   runs: { key: string; value: unknown; indexes: { createdAt: string } };
@@ -26,6 +33,7 @@ export interface RecordProblem {
 export interface RunsDb {
   /** Every readable record, oldest first, and every stored value that is not one. */
   load(): Promise<{ records: RunRecord[]; problems: RecordProblem[] }>;
+  /** Each resolves once its transaction committed (and rejects when it aborted). */
   put(record: RunRecord): Promise<void>;
   delete(key: string): Promise<void>;
   clear(): Promise<void>;
@@ -58,9 +66,18 @@ export async function openRunsDb(name = DB_NAME): Promise<RunsDb> {
       records.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
       return { records, problems };
     },
-    async put(record) { await db.put(STORE, record); },
-    async delete(key) { await db.delete(STORE, key); },
-    async clear() { await db.clear(STORE); },
+    async put(record) {
+      const tx = db.transaction(STORE, 'readwrite', STRICT);
+      await Promise.all([tx.store.put(record), tx.done]);
+    },
+    async delete(key) {
+      const tx = db.transaction(STORE, 'readwrite', STRICT);
+      await Promise.all([tx.store.delete(key), tx.done]);
+    },
+    async clear() {
+      const tx = db.transaction(STORE, 'readwrite', STRICT);
+      await Promise.all([tx.store.clear(), tx.done]);
+    },
     close: () => db.close(),
   };
 }

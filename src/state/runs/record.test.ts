@@ -12,7 +12,7 @@ import { fixturePath } from '../../engine/testing/fixtures.node';
 import type { JobMemory } from '../../worker/api';
 import { createInProcessEngine } from '../../worker/in-process';
 import { pickedFolder } from '../../worker/lab-files.node';
-import { createLabStore, type LabStore } from '../store';
+import { createLabStore, type LabState, type LabStore } from '../store';
 import { openRunsDb } from './db';
 import { parseRecord } from './record';
 
@@ -27,11 +27,13 @@ function makeStore(dbName: string): LabStore {
   });
 }
 
-/** Resolves once the store holds `count` records and their writes settled. */
-async function records(store: LabStore, count: number) {
-  for (let i = 0; i < 200 && store.getState().runs.records.length < count; i++) await new Promise((r) => setTimeout(r, 10));
-  await new Promise((r) => setTimeout(r, 20));
-  return store.getState().runs.records;
+/** Resolves once the store lists `count` records: a record is listed only after its write committed. */
+function records(store: LabStore, count: number) {
+  const listed = () => store.getState().runs.records.length >= count;
+  return new Promise<LabState['runs']['records']>((resolve) => {
+    if (listed()) return resolve(store.getState().runs.records);
+    const stop = store.subscribe(() => { if (listed()) { stop(); resolve(store.getState().runs.records); } });
+  });
 }
 
 describe('run records', () => {

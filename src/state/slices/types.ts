@@ -20,6 +20,7 @@ import type { LessonSlice } from './lesson';
 import type { ExplorerViewSlice } from './explorer-view';
 import type { RunsSlice } from './runs';
 import type { RunsDb } from '../runs/db';
+import type { EngineCrash } from './recovery';
 
 /** An operation's life: idle → running (with progress) → done | error. */
 export type Task<T> =
@@ -54,11 +55,16 @@ export interface BackendSlice {
     status: 'starting' | 'ready' | 'error';
     choice: BackendChoice | null;
     error: ErrorInfo | null;
+    /** The engine's last death and the recovery from it (null: none, or dismissed). */
+    crash: EngineCrash | null;
   };
   /** Messages for the user that belong to no checkpoint (ignored files, a bad URL parameter). */
   notices: string[];
   start(): Promise<void>;
   setBackendSetting(s: BackendSetting): Promise<void>;
+  /** Starts the engine again after it died and was not restarted by itself, and restores the lab. */
+  restartEngine(): Promise<void>;
+  dismissCrash(): void;
   dismissNotices(): void;
 }
 

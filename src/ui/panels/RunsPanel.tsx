@@ -33,13 +33,15 @@ export function RunsPanel() {
         {runs.status === 'loading' && 'Loading the recorded runs…'}
         {runs.status === 'ready' && `${runs.records.length} recorded run${runs.records.length === 1 ? '' : 's'}, kept in this browser across reloads. Select runs to compare and export them.`}
         {runs.status === 'memory' && 'Runs are kept for this page only (no IndexedDB).'}
+        {runs.saving.length > 0 && <span data-testid="runs-saving"> Saving {runs.saving.length} run{runs.saving.length === 1 ? '' : 's'}…</span>}
+        {runs.deleting.length > 0 && <span data-testid="runs-deleting"> Deleting {runs.deleting.length} run{runs.deleting.length === 1 ? '' : 's'}…</span>}
       </p>
       {runs.error && <ErrorBox error={runs.error} title="The runs database:" />}
       {runs.problems.length > 0 && (
         <div className="error" role="alert" data-testid="runs-problems">
           <strong>{runs.problems.length} stored run{runs.problems.length === 1 ? '' : 's'} could not be read:</strong>
           <ul>{runs.problems.map((p) => (
-            <li key={p.key}>{p.error.message} {p.error.hint} <button type="button" className="link" onClick={() => void del(p.key)}>delete it</button></li>
+            <li key={p.key}>{p.error.message} {p.error.hint} <button type="button" className="link" disabled={runs.deleting.includes(p.key)} onClick={() => void del(p.key)}>delete it</button></li>
           ))}</ul>
         </div>
       )}
@@ -49,7 +51,7 @@ export function RunsPanel() {
             <span className="muted">{chosen.length} selected:</span>
             <button type="button" className="secondary-button" disabled={chosen.length === 0} onClick={() => download('csv')} data-testid="runs-csv">Results CSV</button>
             <button type="button" className="secondary-button" disabled={chosen.length === 0} onClick={() => download('json')} data-testid="runs-json">Results JSON</button>
-            <button type="button" className="link" onClick={clearAll} data-testid="runs-clear">Clear all runs</button>
+            <button type="button" className="link" disabled={runs.deleting.length > 0} onClick={clearAll} data-testid="runs-clear">Clear all runs</button>
           </div>
           <RunsTable records={runs.records} onFusionBench={setFbFor} />
           {fbRecord && <RunsFusionBench record={fbRecord} onClose={() => setFbFor(null)} />}

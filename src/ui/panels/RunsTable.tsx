@@ -23,6 +23,7 @@ export function RunsTable({ records, onFusionBench }: { records: RunRecord[]; on
   const toggle = useLab((s) => s.toggleRunSelected);
   const selectAll = useLab((s) => s.selectAllRuns);
   const remove = useLab((s) => s.deleteRun);
+  const deleting = useLab((s) => s.runs.deleting);
   const all = useRef<HTMLInputElement>(null);
   const some = selected.length > 0 && selected.length < records.length;
   useEffect(() => { if (all.current) all.current.indeterminate = some; }, [some]);
@@ -47,12 +48,12 @@ export function RunsTable({ records, onFusionBench }: { records: RunRecord[]; on
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.id} data-testid="runs-row" data-run={r.id} data-kind={r.kind}>
+            <tr key={r.id} data-testid="runs-row" data-run={r.id} data-kind={r.kind} aria-busy={deleting.includes(r.id) || undefined}>
               <td><input type="checkbox" aria-label={`Select ${r.label}`} checked={selected.includes(r.id)} onChange={() => toggle(r.id)} /></td>
               {RUN_COLUMNS.map((c) => <td key={c.id} className={c.numeric ? 'num' : undefined}>{cell(c.value(r), c.numeric, c.id)}</td>)}
               <td className="actions-cell">
                 <button type="button" className="link" onClick={() => onFusionBench(r.id)} aria-label={`FusionBench config of ${r.label}`}>FusionBench</button>
-                <button type="button" className="link" onClick={() => void remove(r.id)} aria-label={`Delete ${r.label}`}>delete</button>
+                <button type="button" className="link" disabled={deleting.includes(r.id)} onClick={() => void remove(r.id)} aria-label={`Delete ${r.label}`}>{deleting.includes(r.id) ? 'deleting…' : 'delete'}</button>
               </td>
             </tr>
           ))}
