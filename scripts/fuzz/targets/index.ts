@@ -1,6 +1,5 @@
 /**
- * Every fuzz target, one file per reader. A new reader adds its file here. (The lead adds the
- * PyTorch-pickle reader's `pickleTarget` from ./pickle when merging.)
+ * Every fuzz target, one file per reader. A new reader adds its file here.
  */
 import type { FuzzTarget } from '../types';
 import { coefficientsTarget } from './coefficients';
@@ -11,6 +10,7 @@ import { idxTarget } from './idx';
 import { imagesTarget } from './images';
 import { manifestTarget } from './manifest';
 import { opfsIndexTarget } from './opfs-index';
+import { pickleTarget } from './pickle';
 import { runsRecordTarget } from './runs-record';
 import { safetensorsTarget } from './safetensors';
 import { shardedTarget } from './sharded';
@@ -19,5 +19,5 @@ import { urlHashTarget } from './url-hash';
 
 export const TARGETS: readonly FuzzTarget[] = [
   safetensorsTarget, shardedTarget, configTarget, manifestTarget, headsTarget, taskDataTarget, idxTarget, imagesTarget,
-  coefficientsTarget, urlHashTarget, runsRecordTarget, experimentTarget, opfsIndexTarget,
+  coefficientsTarget, urlHashTarget, runsRecordTarget, experimentTarget, opfsIndexTarget, pickleTarget,
 ];
