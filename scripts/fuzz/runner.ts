@@ -62,7 +62,7 @@ export async function fuzzTarget(target: FuzzTarget, opts: FuzzOptions = {}): Pr
     for (let i = 0; i < maxCases && performance.now() < deadline; i++) {
       // Every 8th case is an unmutated seed, so the valid path stays exercised.
       const seed = seeds[rng.int(seeds.length)];
-      const { bytes, mutators } = i % 8 === 0 ? { bytes: seed.slice(), mutators: ['none'] } : mutate(seed, rng);
+      const { bytes, mutators } = i % 8 === 0 ? { bytes: seed.slice(), mutators: ['none'] } : target.mutate ? target.mutate(seed, seeds, rng) : mutate(seed, rng);
       const cpu0 = process.cpuUsage();
       const w0 = performance.now();
       let timer: ReturnType<typeof setTimeout> | undefined;

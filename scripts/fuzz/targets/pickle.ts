@@ -1,8 +1,8 @@
 /**
- * Fuzz target for the PyTorch pickle reader (the shared `npm run fuzz` harness folds it in): seeds
+ * Fuzz target for the PyTorch pickle reader (`npm run fuzz -- --target pytorch-pickle`): seeds
  * are the committed torch.save fixtures (zip and legacy formats, state dicts, a pickled module tree,
  * BF16/F16, views, a head) plus small crafted files; `run` opens a file and reads every tensor, and
- * may throw only MergelabError subclasses.
+ * may throw only MergelabError subclasses. Its mutations aim at the pickle (pickle-mutate.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { memorySource } from '../../../src/engine/io/byte-source';
 import { openPytorch } from '../../../src/engine/io/pickle/torch-file';
 import { unwrapPickle } from '../../../src/engine/model/clip-vit/pickled';
 import { tensorZip } from '../../../src/engine/testing/pickle-craft';
+import type { FuzzTarget } from '../types';
+import { mutatePickle } from './pickle-mutate';
 
 const FIXTURES = fileURLToPath(new URL('../../../e2e/fixtures/pickle/', import.meta.url));
 
@@ -22,8 +24,9 @@ function torchFiles(dir: string): string[] {
   });
 }
 
-export const pickleTarget = {
+export const pickleTarget: FuzzTarget = {
   name: 'pytorch-pickle',
+  mutate: mutatePickle,
   seeds: async (): Promise<Uint8Array[]> => [
     ...torchFiles(FIXTURES).sort().map((p) => new Uint8Array(readFileSync(p))),
     tensorZip('w', Float32Array.from({ length: 12 }, (_, i) => i), [2, 3], [1, 4], 1),
