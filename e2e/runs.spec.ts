@@ -73,7 +73,7 @@ test('two demo merges land in the runs table, compare in charts, survive a reloa
   });
   await page.reload();
   const problems = panel.getByTestId('runs-problems');
-  await expect(problems).toContainText('Run junk cannot be read: label is not a string');
+  await expect(problems).toContainText('Run "junk" cannot be read: label is not a string');
   await problems.getByRole('button', { name: 'delete it' }).click();
   await expect(problems).toHaveCount(0);
   await page.reload();
