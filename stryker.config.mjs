@@ -19,7 +19,7 @@ const slices = {
   },
   methods: {
     mutate: ['src/engine/merge/methods/*.ts', 'src/engine/merge/dare-rng.ts'],
-    testFiles: ['src/engine/merge/registry.test.ts', 'src/engine/merge/properties.test.ts'],
+    testFiles: ['src/engine/merge/registry.test.ts', 'src/engine/merge/properties.test.ts', 'src/engine/merge/dare-rng.test.ts'],
   },
   bias: {
     // The metrics (distances, per-layer bias, report); collectBiasFeatures below them only
@@ -33,7 +33,7 @@ const slices = {
   },
   pca: {
     mutate: ['src/engine/embed/linalg.ts', 'src/engine/embed/pca.ts'],
-    testFiles: ['src/engine/embed/pca.test.ts'],
+    testFiles: ['src/engine/embed/pca.test.ts', 'src/engine/embed/pca-stop.test.ts'],
   },
   losses: {
     // The losses (up to l1); the batched forward below them is exercised by the trained slice.
