@@ -33,7 +33,7 @@ const slices = {
   },
   pca: {
     mutate: ['src/engine/embed/linalg.ts', 'src/engine/embed/pca.ts'],
-    testFiles: ['src/engine/embed/pca.test.ts', 'src/engine/embed/pca-stop.test.ts'],
+    testFiles: ['src/engine/embed/pca.test.ts', 'src/engine/embed/pca-stop.test.ts', 'src/engine/embed/linalg.test.ts'],
   },
   losses: {
     // The losses (up to l1); the batched forward below them is exercised by the trained slice.
