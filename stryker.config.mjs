@@ -29,7 +29,7 @@ const slices = {
   },
   graph: {
     mutate: ['src/engine/embed/knn.ts', 'src/engine/embed/fuzzy-graph.ts', 'src/engine/embed/subsample.ts'],
-    testFiles: ['src/engine/embed/graph.test.ts', 'src/engine/embed/select.test.ts', 'src/engine/embed/knn-bounds.test.ts'],
+    testFiles: ['src/engine/embed/graph.test.ts', 'src/engine/embed/select.test.ts', 'src/engine/embed/knn-bounds.test.ts', 'src/engine/embed/balanced.test.ts'],
   },
   pca: {
     mutate: ['src/engine/embed/linalg.ts', 'src/engine/embed/pca.ts'],
