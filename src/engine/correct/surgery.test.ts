@@ -100,3 +100,31 @@ describe('Representation Surgery', () => {
     expect(surgery.totalSteps(resolveTrainedParams('surgery'), 8)).toBe(8000);
   });
 });
+
+describe('Representation Surgery: initialisation and task schedule', () => {
+  it('draws D uniformly in [−1/√P, 1/√P] (P = 8: ±0.3536) and starts U at zero', () => {
+    const m = new SurgeryModel(tasks(), params({ rank: 16 }), 100, createRng(3));
+    const bound = 1 / Math.sqrt(P);
+    for (let t = 0; t < 2; t++) {
+      const d = m.down[t].dataSync();
+      expect(d.length).toBe(16 * P);
+      expect(d.every((v) => Math.abs(v) <= bound)).toBe(true);
+      expect(Math.max(...d)).toBeGreaterThan(0.8 * bound); // spans the range: 128 uniform draws
+      expect(Math.min(...d)).toBeLessThan(-0.8 * bound);
+      expect(m.up[t].dataSync().every((v) => v === 0)).toBe(true);
+    }
+    m.dispose();
+  });
+
+  it('trains task ⌊(i mod 2T)/2⌋ at step i: steps 0, 1 move only task 0, steps 2, 3 task 1, step 4 task 0 again', async () => {
+    const m = new SurgeryModel(tasks(), params(), 100, createRng(4));
+    const snap = () => [0, 1].map((t) => [...m.down[t].dataSync(), ...m.up[t].dataSync()]);
+    const moved = (a: number[][], b: number[][]) => [0, 1].filter((t) => a[t].some((v, j) => v !== b[t][j]));
+    for (const [i, want] of [[0, [0]], [1, [0]], [2, [1]], [3, [1]], [4, [0]]] as const) {
+      const before = snap();
+      await m.step(i);
+      expect(moved(before, snap()), `step ${i}`).toEqual(want);
+    }
+    m.dispose();
+  });
+});
