@@ -150,7 +150,7 @@ describe('Representation Surgery: outputs, predict and modules', () => {
     expect([out.n, out.dim]).toEqual([6, P]);
     expect(out.hidden!.n).toBe(3);
     expect(out.hidden!.z).toEqual(merged.slice(0, 3 * P));
-    expect(out.hidden!.cls.map((c) => [...c])).toEqual(cls.map((c) => [...c.slice(0, 3 * D)]));
+    expect(out.hidden!.cls!.map((c) => [...c])).toEqual(cls.map((c) => [...c.slice(0, 3 * D)]));
     expect((await m.outputs('t1', 0)).hidden).toBeNull();
     expect((await m.outputs('t0', 3)).hidden).toBeNull(); // task 0 holds no base representations
     m.dispose();
