@@ -19,7 +19,7 @@ const slices = {
   },
   methods: {
     mutate: ['src/engine/merge/methods/*.ts', 'src/engine/merge/dare-rng.ts'],
-    testFiles: ['src/engine/merge/registry.test.ts', 'src/engine/merge/properties.test.ts'],
+    testFiles: ['src/engine/merge/registry.test.ts', 'src/engine/merge/properties.test.ts', 'src/engine/merge/dare-rng.test.ts'],
   },
   bias: {
     // The metrics (distances, per-layer bias, report); collectBiasFeatures below them only
@@ -29,11 +29,11 @@ const slices = {
   },
   graph: {
     mutate: ['src/engine/embed/knn.ts', 'src/engine/embed/fuzzy-graph.ts', 'src/engine/embed/subsample.ts'],
-    testFiles: ['src/engine/embed/graph.test.ts', 'src/engine/embed/select.test.ts'],
+    testFiles: ['src/engine/embed/graph.test.ts', 'src/engine/embed/select.test.ts', 'src/engine/embed/knn-bounds.test.ts', 'src/engine/embed/balanced.test.ts'],
   },
   pca: {
     mutate: ['src/engine/embed/linalg.ts', 'src/engine/embed/pca.ts'],
-    testFiles: ['src/engine/embed/pca.test.ts'],
+    testFiles: ['src/engine/embed/pca.test.ts', 'src/engine/embed/pca-stop.test.ts', 'src/engine/embed/linalg.test.ts'],
   },
   losses: {
     // The losses (up to l1); the batched forward below them is exercised by the trained slice.

@@ -65,3 +65,27 @@ describe('MergeCoefficients', () => {
     });
   }
 });
+
+describe('MergeCoefficients: JSON and the TIES base of AdaMerging++', () => {
+  it('toJSON names the tensors only layer-wise', async () => {
+    const task = await MergeCoefficients.fromPool(pool.pretrained, pool.experts, tasks, { granularity: 'task', init: 0.3 });
+    const layer = await MergeCoefficients.fromPool(pool.pretrained, pool.experts, tasks, { granularity: 'layer', init: 0.3 });
+    expect('tensors' in task.toJSON()).toBe(false);
+    expect(layer.toJSON().tensors).toEqual(layer.specs.map((s) => s.name));
+    task.dispose();
+    layer.dispose();
+  });
+
+  it('plus trims τ with the k it is given: k 50 keeps more than 20 % and at most ⌊N/2⌋ + 1 of task a\'s entries', async () => {
+    const c = await MergeCoefficients.fromPool(pool.pretrained, pool.experts, tasks, { granularity: 'task', plus: { k: 50 } });
+    c.load({ format: 'mergelab-coefficients', version: 1, granularity: 'task', plus: true, tasks, lambda: [[1], [0], [0]] });
+    const merged = c.merged();
+    const [base] = pool.weights;
+    let kept = 0, total = 0;
+    merged.forEach((m, l) => { const got = m.dataSync(); const b = base.get(c.specs[l].name)!; for (let i = 0; i < got.length; i++) { total++; if (got[i] !== b[i]) kept++; } });
+    tf.dispose(merged);
+    c.dispose();
+    expect(kept / total).toBeGreaterThan(0.2);
+    expect(kept).toBeLessThanOrEqual(Math.floor(total / 2) + 1);
+  });
+});

@@ -23,6 +23,16 @@ describe('losses on known values', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('logSoftmax shifts by the row MAX: (0, 1000) and (−1000, 0) both give (−1000, 0), not an overflow', () => {
+    // By hand: log(1 + e^−1000) underflows to 0, so the larger entry is 0 and the smaller is −1000.
+    // Shifting by the min instead would take exp(1000) = ∞ and give NaN / −∞.
+    const got = tf.tidy(() => logSoftmax(tf.tensor2d([[0, 1000], [-1000, 0]])).arraySync());
+    expect(got).toEqual([[-1000, 0], [-1000, 0]]);
+    const h = tf.tidy(() => meanEntropy(tf.tensor2d([[0, 1000]])).dataSync()[0]);
+    expect(Number.isFinite(h)).toBe(true);
+    expect(h).toBeCloseTo(0, 6);
+  });
+
   it('meanEntropy is the POSITIVE Shannon entropy averaged over rows (AdaMerging minimises it)', () => {
     const before = tf.memory().numTensors;
     const one = tf.tidy(() => meanEntropy(tf.tensor2d([[0, LN3]])).dataSync()[0]);

@@ -100,3 +100,68 @@ describe('Representation Surgery', () => {
     expect(surgery.totalSteps(resolveTrainedParams('surgery'), 8)).toBe(8000);
   });
 });
+
+describe('Representation Surgery: initialisation and task schedule', () => {
+  it('draws D uniformly in [−1/√P, 1/√P] (P = 8: ±0.3536) and starts U at zero', () => {
+    const m = new SurgeryModel(tasks(), params({ rank: 16 }), 100, createRng(3));
+    const bound = 1 / Math.sqrt(P);
+    for (let t = 0; t < 2; t++) {
+      const d = m.down[t].dataSync();
+      expect(d.length).toBe(16 * P);
+      expect(d.every((v) => Math.abs(v) <= bound)).toBe(true);
+      expect(Math.max(...d)).toBeGreaterThan(0.8 * bound); // spans the range: 128 uniform draws
+      expect(Math.min(...d)).toBeLessThan(-0.8 * bound);
+      expect(m.up[t].dataSync().every((v) => v === 0)).toBe(true);
+    }
+    m.dispose();
+  });
+
+  it('trains task ⌊(i mod 2T)/2⌋ at step i: steps 0, 1 move only task 0, steps 2, 3 task 1, step 4 task 0 again', async () => {
+    const m = new SurgeryModel(tasks(), params(), 100, createRng(4));
+    const snap = () => [0, 1].map((t) => [...m.down[t].dataSync(), ...m.up[t].dataSync()]);
+    const moved = (a: number[][], b: number[][]) => [0, 1].filter((t) => a[t].some((v, j) => v !== b[t][j]));
+    for (const [i, want] of [[0, [0]], [1, [0]], [2, [1]], [3, [1]], [4, [0]]] as const) {
+      const before = snap();
+      await m.step(i);
+      expect(moved(before, snap()), `step ${i}`).toEqual(want);
+    }
+    m.dispose();
+  });
+});
+
+describe('Representation Surgery: outputs, predict and modules', () => {
+  it('at init predicts argmax of (z/|z|)·Hᵀ on the merged features (plain JS), with the base\'s CLS of the first min(n, asked, held) images', async () => {
+    const ts = tasks(6);
+    const D = 3;
+    const cls = [0, 1].map((l) => Float32Array.from({ length: 5 * D }, (_, i) => 10 * l + i)); // base CLS of 5 images, 2 layers
+    ts[1].baseHidden = { n: 5, dim: P, z: new Float32Array(5 * P), cls };
+    const m = new SurgeryModel(ts, params(), 100, createRng(5));
+    const { merged, head: h } = ts[1];
+    const want = Array.from({ length: 6 }, (_, i) => {
+      const z = merged.subarray(i * P, (i + 1) * P);
+      const norm = Math.hypot(...z);
+      const scores = Array.from({ length: h.numClasses }, (_, c) => z.reduce((s, v, j) => s + (v / norm) * h.weight[c * P + j], 0));
+      return scores.indexOf(Math.max(...scores));
+    });
+    const out = await m.outputs('t1', 3);
+    expect([...out.predictions]).toEqual(want);
+    expect([...(await m.predict('t1'))]).toEqual(want);
+    expect(out.z).toEqual(merged);
+    expect([out.n, out.dim]).toEqual([6, P]);
+    expect(out.hidden!.n).toBe(3);
+    expect(out.hidden!.z).toEqual(merged.slice(0, 3 * P));
+    expect(out.hidden!.cls!.map((c) => [...c])).toEqual(cls.map((c) => [...c.slice(0, 3 * D)]));
+    expect((await m.outputs('t1', 0)).hidden).toBeNull();
+    expect((await m.outputs('t0', 3)).hidden).toBeNull(); // task 0 holds no base representations
+    m.dispose();
+  });
+
+  it('modules(): each task\'s down [r, P] and up [P, r], named surgery.<task>.down/up, with their values', () => {
+    const m = new SurgeryModel(tasks(), params(), 100, createRng(6));
+    const mods = m.modules();
+    expect(mods.map((x) => [x.name, x.shape])).toEqual([['surgery.t0.down', [4, P]], ['surgery.t0.up', [P, 4]], ['surgery.t1.down', [4, P]], ['surgery.t1.up', [P, 4]]]);
+    expect(mods[2].values).toEqual(m.down[1].dataSync());
+    expect(mods[1].values.every((v) => v === 0)).toBe(true);
+    m.dispose();
+  });
+});

@@ -118,3 +118,47 @@ describe('MagnitudeSelector bookkeeping', () => {
     expect(() => s.thresholdBits()).toThrow(/call needsFinePass\(\) after pass 1, then pass 2/);
   });
 });
+
+describe('MagnitudeSelector: storage, repeated calls, chunk bounds', () => {
+  // Ten values 1 + j·2⁻²⁰ share one coarse bucket; k = 40 % keeps ⌊10·40/100⌋ + 1 = 5, the 5th largest is 1 + 5·2⁻²⁰.
+  const bits32 = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
+  const grid = Float32Array.from(Array.from({ length: 10 }, (_, j) => 1 + j / 2 ** 20));
+
+  it('counts pass 2 into the given fine storage (zeroed first): one count at each value\'s low 15 bits', () => {
+    const storage = { coarse: new Uint32Array(1 << 16), fine: new Uint32Array(1 << 15).fill(5) };
+    const s = new MagnitudeSelector(40, storage);
+    s.addCoarse(grid);
+    expect(s.needsFinePass()).toBe(true);
+    s.addFine(grid);
+    const want = new Uint32Array(1 << 15);
+    for (const x of grid) want[bits32(x) & 0x7fff]++;
+    expect(storage.fine).toEqual(want);
+    expect(bitsToFloat(s.thresholdBits())).toBe(1 + 5 / 2 ** 20);
+  });
+
+  it('needsFinePass() asked again after pass 2 keeps pass 2\'s counts, and after the threshold reports no pass 2 pending', () => {
+    const s = new MagnitudeSelector(40);
+    s.addCoarse(grid);
+    expect(s.needsFinePass()).toBe(true);
+    s.addFine(grid);
+    expect(s.needsFinePass()).toBe(true);
+    expect(bitsToFloat(s.thresholdBits())).toBe(1 + 5 / 2 ** 20);
+    // Once the threshold is known, no pass 2 is pending: asking again changes nothing.
+    expect(s.needsFinePass()).toBe(false);
+    expect([s.fineBucket, s.fineEntries]).toEqual([-1, 0]);
+    expect(bitsToFloat(s.thresholdBits())).toBe(1 + 5 / 2 ** 20);
+  });
+
+  it('addFine reads and flags only tau[0, m), even in bucket 0 (zeros)', () => {
+    // Four zeros in six: k = 50 % of 4 keeps 3 of bucket 0's 4 entries, so pass 2 runs on bucket 0.
+    const tau = new Float32Array(6);
+    const s = new MagnitudeSelector(50);
+    s.addCoarse(tau, 4);
+    expect(s.needsFinePass()).toBe(true);
+    expect(s.fineEntries).toBe(4);
+    const flags = new Uint8Array(6);
+    s.addFine(tau, 4, flags);
+    expect(Array.from(flags)).toEqual([1, 1, 1, 1, 0, 0]);
+    expect(s.thresholdBits()).toBe(0);
+  });
+});

@@ -34,3 +34,14 @@ describe('MajoritySign (the TIES majority sign summed before the exact threshold
     }
   });
 });
+
+describe('MajoritySign on a chunk shorter than its buffers', () => {
+  it('holds only undecided entries in [0, m)', () => {
+    const maj = new MajoritySign();
+    const bounds = [{ maybe: f32bits(0.1), sure: f32bits(1) }];
+    // Entry 1 is flagged and in the bucket, but past m = 1: it must not be held or counted.
+    maj.add(Float64Array.of(2, -3), Uint8Array.of(0, 1), [Float32Array.of(2, -0.5)], bounds, 1);
+    expect(maj.pending).toBe(0);
+    expect(maj.total([f32bits(0.2)])).toBe(1);
+  });
+});
