@@ -53,16 +53,31 @@ test('explorer: bias per layer and the UMAP after TA + Surgery', async ({ lab, p
   });
   expect(painted).toBeGreaterThan(8); // the background, lines and eight task colours at least
 
-  // Hover: sweep the canvas from its centre outwards until a point answers.
+  // Hover: find a drawn point (a 3×3 square in a legend colour) on the canvas and move the mouse
+  // onto it. React paints the tip after the mouse event, so wait for it; the poll finds the point
+  // anew in case the layout was still animating when the pixels were read.
   const box = (await canvas.boundingBox())!;
   const tip = panel.getByTestId('scatter-tip');
-  found: for (let r = 0; r < Math.max(box.width, box.height) / 2; r += 9) {
-    for (const [dx, dy] of [[r, 0], [-r, 0], [0, r], [0, -r], [r, r], [-r, -r], [r, -r], [-r, r]]) {
-      await page.mouse.move(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
-      if (await tip.isVisible()) break found;
-    }
-  }
-  await expect(tip).toBeVisible();
+  await expect.poll(async () => {
+    const at = await canvas.evaluate((c: HTMLCanvasElement, legend: string[]) => {
+      const rgb = (s: string) => (s.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+      const colours = new Set(legend.map((s) => rgb(s).join(',')));
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const key = (x: number, y: number) => { const i = 4 * (y * c.width + x); return `${d[i]},${d[i + 1]},${d[i + 2]}`; };
+      for (let y = 1; y < c.height - 1; y++) {
+        for (let x = 1; x < c.width - 1; x++) {
+          const k = key(x, y);
+          if (colours.has(k) && key(x - 1, y) === k && key(x + 1, y) === k && key(x, y - 1) === k && key(x, y + 1) === k) {
+            return [(x + 0.5) / c.width, (y + 0.5) / c.height];
+          }
+        }
+      }
+      return null;
+    }, await panel.locator('.legend li i').evaluateAll((is) => is.map((i) => getComputedStyle(i).backgroundColor)));
+    if (!at) return false;
+    await page.mouse.move(box.x + at[0] * box.width, box.y + at[1] * box.height);
+    return tip.isVisible();
+  }, { timeout: 15_000 }).toBe(true);
   await expect(tip).toContainText('true:');
   await expect(tip).toContainText(/Experts: .+[✓✗]/);
   await expect(tip).toContainText(/Task Arithmetic.*: .+[✓✗]/);
