@@ -15,7 +15,7 @@ import { fixturePath } from '../engine/testing/fixtures.node';
 import type { EngineFile } from '../worker/api';
 import { createInProcessEngine } from '../worker/in-process';
 import { pickedFolder } from '../worker/lab-files.node';
-import type { CacheStore, CacheUsage } from '../worker/opfs-store';
+import type { CacheStore, CacheUsage } from '../browser/opfs-store';
 import { groupFiles } from './group-files';
 import { createLabStore } from './store';
 

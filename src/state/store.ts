@@ -10,7 +10,7 @@ import { createPoolSlice } from './slices/pool';
 import { createAnalyticsSlice } from './slices/analytics';
 import { createCacheSlice } from './slices/cache';
 import { createMemorySlice } from './slices/memory';
-import type { CacheStore } from '../worker/opfs-store';
+import type { CacheStore } from '../browser/opfs-store';
 import { createMergeSlice } from './slices/merge';
 import { createSuiteSlice } from './slices/suite';
 import { createSweepSlice } from './slices/sweep';

@@ -11,7 +11,7 @@ import { DEFAULT_BUDGET } from '../../engine/embed/constants';
 import type { EmbedProgress, SharedLayout } from '../../engine/embed/embed';
 import { CancelledError } from '../../engine/errors';
 import { asErrorInfo, type BiasReport, EXPLORER_IMAGES, type ErrorInfo, type ExplorerFeatures, type ExplorerModel, type Progress, type Thumbnail } from '../../worker/api';
-import type { EmbedHandle } from '../../worker/embed-client';
+import type { EmbedHandle } from '../../browser/embed-client';
 import type { MergeRun } from './lab-types';
 import type { TrainRun } from './train';
 import type { LabState, SliceCreator, Task } from './types';

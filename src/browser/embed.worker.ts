@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { createEmbedApi, type EmbedApi } from './embed-api';
+import { createEmbedApi, type EmbedApi } from '../worker/embed-api';
 
 const absolute = (url: string) => new URL(url, self.location.href).href;
 

@@ -17,7 +17,7 @@ import { type FeatureStore } from '../engine/io/opfs-features';
 import {
   type CacheEntry, type CacheIndex, type CacheKind, type CachedFile, CacheError, ContentHasher, HASH_CHUNK, QuotaError, entryHash, parseIndex, withEntry, withoutEntry,
 } from '../engine/io/opfs-index';
-import type { EngineFile, Progress } from './api';
+import type { EngineFile, Progress } from '../worker/api';
 
 const ROOT = 'mergelab-cache';
 
