@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
-import type { FeatureStore } from '../engine/io/opfs-features';
+import type { FeatureStore } from '../engine/eval/opfs-features';
 import {
   type CacheEntry, type CacheIndex, type CacheKind, type CachedFile, ContentHasher, HASH_CHUNK, QuotaError, emptyIndex, entryHash, withEntry, withoutEntry,
 } from '../engine/io/opfs-index';

@@ -11,9 +11,9 @@
  * Layout: "MLF1", u32 header length, header JSON {key, n, dim, layers, clsDim}, zero padding to 4
  * bytes, then z f32 [n, dim], labels i32 [n], and `layers` CLS arrays f32 [n, clsDim].
  */
-import { Hasher } from '../eval/fingerprint';
-import { FeatureCache, type Features } from '../eval/features';
-import { CacheError } from './opfs-index';
+import { Hasher } from './fingerprint';
+import { FeatureCache, type Features } from './features';
+import { CacheError } from '../io/opfs-index';
 
 const MAGIC = 'MLF1';
 
