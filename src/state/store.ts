@@ -21,10 +21,10 @@ import { createLessonSlice } from './slices/lesson';
 import { createExplorerViewSlice } from './slices/explorer-view';
 import { createRunsSlice, watchRuns } from './slices/runs';
 import type { RunsDb } from './runs/db';
-import type { LabContext, LabState } from './slices/types';
+import type { LabContext, LabState } from './slices/lab-state';
 import type { KeyValueStorage } from './settings';
 
-export type { LabState } from './slices/types';
+export type { LabState } from './slices/lab-state';
 export type LabStore = StoreApi<LabState>;
 
 export interface LabStoreOptions {

@@ -1,5 +1,5 @@
 /** The result of "Run forward": time, backend, and the shape of every output. */
-import type { ForwardView } from '../../state/slices/types';
+import type { ForwardView } from '../../state/slices/lab-state';
 import { backendLabel, formatMs, formatShape } from '../format';
 
 export function ForwardResult({ r }: { r: ForwardView }) {

@@ -4,7 +4,7 @@
  * card), for a consensus merge each task's TALL-mask retrieved model, and remove.
  */
 import { useState } from 'react';
-import type { MergeRun } from '../../state/slices/lab-types';
+import type { MergeRun } from '../../state/slices/suite-merge-slices';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';
 import { saveBlob as save } from '../export/download';

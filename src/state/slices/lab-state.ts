@@ -11,7 +11,7 @@ import type { Grouping } from '../group-files';
 import type { BackendSetting, KeyValueStorage } from '../settings';
 import type { BackendName } from '../../engine/backend';
 import type { CacheStore } from '../../browser/opfs-store';
-import type { LabSlices } from './lab-types';
+import type { LabSlices } from './suite-merge-slices';
 import type { TrainSlice } from './train';
 import type { ExplorerSlice } from './explorer';
 import type { EmbedHandle } from '../../browser/embed-client';
