@@ -8,7 +8,7 @@ import { ErrorBox } from '../components/ErrorBox';
 import { ForwardResult } from '../components/ForwardResult';
 import { GoldenResult } from '../components/GoldenResult';
 import { ProgressLine } from '../components/ProgressLine';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount } from '../../format/format';
 import { useLab } from '../store-context';
 
 export function architecture(s: CheckpointSummary): string {
