@@ -1,7 +1,7 @@
 /**
  * The embedding worker: createEmbedApi() exposed with Comlink, on its own thread so a UMAP layout
  * (seconds) never blocks the page or the engine worker. tfjs gets the absolute URLs of its wasm
- * binaries (TOOLCHAIN gotcha 4); a layout's arrays are transferred back, not copied, and progress
+ * binaries, bundled by Vite as assets; a layout's arrays are transferred back, not copied, and progress
  * callbacks (Comlink proxies) are released when their call settles.
  */
 import * as Comlink from 'comlink';

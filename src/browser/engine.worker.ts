@@ -1,7 +1,7 @@
 /**
  * The Web Worker that runs the engine: exposes createEngineApi() with Comlink. It imports the
  * WebGPU backend (browser only) and hands the wasm backend the absolute URLs of its three
- * binaries, bundled by Vite (TOOLCHAIN gotcha 4). Progress callbacks arrive as Comlink proxies
+ * binaries, bundled by Vite as assets. Progress callbacks arrive as Comlink proxies
  * and are released here once their call settles.
  *
  * Its death is made visible to the page (client.ts): it holds a Web Lock named in its `name` for

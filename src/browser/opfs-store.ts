@@ -1,5 +1,5 @@
 /**
- * The input cache in the Origin Private File System (issue 7 item 5). Browser only (the page for
+ * The input cache in the Origin Private File System. Browser only (the page for
  * copying and the index, the worker for features); the pure parts are engine/io/opfs-index.ts and
  * engine/eval/opfs-features.ts. Layout under the origin's OPFS root:
  *

@@ -1,5 +1,5 @@
 /**
- * Computed features that outlive a reload (issue 7 item 5): a FeatureCache whose misses first look
+ * Computed features that outlive a reload: a FeatureCache whose misses first look
  * in a persistent FeatureStore (the browser's OPFS, src/browser/opfs-store.ts) and whose computed
  * entries are written there, plus the binary form of one entry. Only the suite's own checkpoints
  * (the pretrained/individual references, keyed by their content fingerprint) are persisted; a

@@ -1,5 +1,5 @@
 /**
- * The input cache's pure parts (issue 7 item 5): content hashes of files, the JSON index of cached
+ * The input cache's pure parts: content hashes of files, the JSON index of cached
  * entries (a checkpoint folder or a suite folder, each a list of files stored once under their own
  * hash), which stored files removing an entry frees, and the typed errors. No DOM and no OPFS:
  * the browser side is src/browser/opfs-store.ts.
