@@ -12,7 +12,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/test';
 import { fixture } from './support/lab-page';
 import { MergeLab } from './support/merge-lab';
-import type { DebugCrash } from '../src/worker/client';
+import type { DebugCrash } from '../src/browser/client';
 import type { LabState } from '../src/state/store';
 
 const KEEP = ['waves', 'scans'];

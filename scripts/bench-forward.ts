@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { cpus, totalmem } from 'node:os';
 import { initBackend } from '../src/engine/backend';
-import { openCheckpointPath } from '../src/engine/io/folder.node.js';
+import { openCheckpointPath } from '../src/engine/model/clip-vit/open-checkpoint-path.node.js';
 import { VIT_B_32 } from '../src/engine/model/clip-vit/config';
 import { clipVisionForward, disposeOutput } from '../src/engine/model/clip-vit/forward';
 import { loadParams } from '../src/engine/model/clip-vit/load';

@@ -18,7 +18,7 @@ import { stat, statfs } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openCheckpointPath } from '../src/engine/io/folder.node.js';
+import { openCheckpointPath } from '../src/engine/model/clip-vit/open-checkpoint-path.node.js';
 import { VIT_B_32 } from '../src/engine/model/clip-vit/config';
 import { mergeToFolder } from '../src/engine/merge/folder.node.js';
 import { writeCheckpoint } from './gen-vitb32';

@@ -7,7 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ByteSource } from '../src/engine/io/byte-source';
 import { nodeFileSource } from '../src/engine/io/node-source.node.js';
-import { openCheckpoint } from '../src/engine/model/clip-vit/recognise';
+import { openCheckpoint } from '../src/engine/model/clip-vit/open-checkpoint';
 
 function counted(src: ByteSource, tally: { bytes: number }): ByteSource {
   return { name: src.name, size: src.size, read: (o, n) => { tally.bytes += n; return src.read(o, n); } };

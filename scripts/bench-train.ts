@@ -29,7 +29,7 @@ import type { TrainedModel } from '../src/engine/correct/types';
 import { openSuiteDir } from '../src/engine/data/suite-dir.node.js';
 import { arrayImages } from '../src/engine/data/task-images';
 import { randomHead, randomImages } from '../src/engine/data/tiny-suite.node.js';
-import { openCheckpointPath } from '../src/engine/io/folder.node.js';
+import { openCheckpointPath } from '../src/engine/model/clip-vit/open-checkpoint-path.node.js';
 import { loadParams } from '../src/engine/model/clip-vit/load';
 import { disposeParams } from '../src/engine/params/param-map';
 import { VIT_B_32 } from '../src/engine/model/clip-vit/config';

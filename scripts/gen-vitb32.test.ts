@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openCheckpointPath } from '../src/engine/io/folder.node.js';
+import { openCheckpointPath } from '../src/engine/model/clip-vit/open-checkpoint-path.node.js';
 import type { ClipVisionConfig } from '../src/engine/model/clip-vit/config';
 import { writeCheckpoint } from './gen-vitb32';
 

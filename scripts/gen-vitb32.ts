@@ -13,7 +13,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { nodeFileSink } from '../src/engine/io/file-sink.node.js';
+import { nodeFileSink } from '../src/engine/merge/file-sink.node.js';
 import { nodeFileSource } from '../src/engine/io/node-source.node.js';
 import { openSafetensors, writeSafetensors } from '../src/engine/io/safetensors';
 import { type ClipVisionConfig, VIT_B_32, toHfConfigJson } from '../src/engine/model/clip-vit/config';

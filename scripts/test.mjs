@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every test. Finds (or installs) Chromium, runs the unit tests in Node (vitest), builds
- * the app, runs the Playwright e2e tests against the built app, and ends with one line that CI
- * reads: `tests: N passed, M failed, K skipped`. Exits non-zero when anything failed, a runner
- * crashed, or either runner ran no test.
+ * `npm test`: every test. Finds (or installs) Chromium, type-checks (`npm run typecheck`), checks
+ * the import layers (`npm run lint:layers`, .dependency-cruiser*.cjs), runs the unit tests in Node
+ * (vitest), builds the app, runs the Playwright e2e tests against the built app, and ends with one
+ * line that CI reads: `tests: N passed, M failed, K skipped` (the type check and the layer check
+ * count as one test each). Exits non-zero when anything failed, a runner crashed, or either runner
+ * ran no test.
  */
 import { mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -58,6 +60,12 @@ try {
   process.exit(1);
 }
 
+// Each check is one test: passed when its command exits 0.
+const checks = [
+  ['typecheck', run('type check (tsc)', 'npm', ['run', '--silent', 'typecheck'])],
+  ['layers', run('import layers (dependency-cruiser)', 'npm', ['run', '--silent', 'lint:layers'])],
+];
+
 const unitExit = run('unit tests (vitest, Node)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${VITEST_JSON}`]);
 const buildExit = run('build (vite)', 'npx', ['vite', 'build']);
 const e2eExit = buildExit === 0
@@ -71,11 +79,14 @@ for (const [name, c] of [['unit', unit], ['e2e', e2e]]) {
   if (c.problem) problems.push(`${name}: ${c.problem}`);
   else if (c.passed + c.failed === 0) problems.push(`${name}: ran no test`);
 }
-const passed = unit.passed + e2e.passed;
-const failed = unit.failed + e2e.failed + problems.length;
+const checksPassed = checks.filter(([, exit]) => exit === 0).length;
+const checksFailed = checks.length - checksPassed;
+const passed = checksPassed + unit.passed + e2e.passed;
+const failed = checksFailed + unit.failed + e2e.failed + problems.length;
 const skipped = unit.skipped + e2e.skipped;
 
-console.log(`\nunit: ${unit.passed} passed, ${unit.failed} failed, ${unit.skipped} skipped; e2e: ${e2e.passed} passed, ${e2e.failed} failed, ${e2e.skipped} skipped`);
+console.log(`\nchecks: ${checks.map(([name, exit]) => `${name} ${exit === 0 ? 'passed' : 'failed'}`).join(', ')}`);
+console.log(`unit: ${unit.passed} passed, ${unit.failed} failed, ${unit.skipped} skipped; e2e: ${e2e.passed} passed, ${e2e.failed} failed, ${e2e.skipped} skipped`);
 for (const p of problems) console.log(`problem: ${p}`);
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);

@@ -19,7 +19,7 @@ import { type ClipVisionConfig, toHfConfigJson } from '../../src/engine/model/cl
 import type { Checkpoint } from '../../src/engine/model/clip-vit/checkpoint';
 import { loadParams } from '../../src/engine/model/clip-vit/load';
 import { canonicalParams } from '../../src/engine/model/clip-vit/names';
-import { openCheckpoint } from '../../src/engine/model/clip-vit/recognise';
+import { openCheckpoint } from '../../src/engine/model/clip-vit/open-checkpoint';
 import type { ClassificationHead } from '../../src/engine/model/heads';
 import { disposeParams } from '../../src/engine/params/param-map';
 import { createRng } from '../../src/engine/random';

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { openCheckpointPath } from '../../src/engine/io/folder.node.js';
+import { openCheckpointPath } from '../../src/engine/model/clip-vit/open-checkpoint-path.node.js';
 import { loadParams } from '../../src/engine/model/clip-vit/load';
 import type { ParamMap } from '../../src/engine/params/param-map';
 import { createRng } from '../../src/engine/random';

@@ -7,9 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../engine/backend';
 import { MergelabError } from '../engine/errors';
-import { nodeFileSink } from '../engine/io/file-sink.node.js';
+import { nodeFileSink } from '../engine/merge/file-sink.node.js';
 import { checkOutputFile } from '../engine/io/fs-guard.node.js';
-import { openCheckpointPath } from '../engine/io/folder.node.js';
+import { openCheckpointPath } from '../engine/model/clip-vit/open-checkpoint-path.node.js';
 import { nodeFileSource } from '../engine/io/node-source.node.js';
 import { openSafetensors, writeSafetensors, type TensorSpec } from '../engine/io/safetensors';
 import { clipVisionForward, disposeOutput, type ClipVisionOutput } from '../engine/model/clip-vit/forward';

@@ -5,8 +5,8 @@
  * and every problem), with message + hint on stderr, and exits 1.
  */
 import { CheckpointMismatchError, MergelabError, toErrorInfo } from '../engine/errors';
-import { openCheckpointPath } from '../engine/io/folder.node.js';
-import type { RecognisedCheckpoint } from '../engine/model/clip-vit/recognise';
+import { openCheckpointPath } from '../engine/model/clip-vit/open-checkpoint-path.node.js';
+import type { RecognisedCheckpoint } from '../engine/model/clip-vit/open-checkpoint';
 import { summarize } from '../engine/model/clip-vit/summary';
 import type { Output } from './main';
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCheckpointPath } from '../engine/io/folder.node';
+import { openCheckpointPath } from '../engine/model/clip-vit/open-checkpoint-path.node';
 import { maxAbsDiff, readWeights } from '../engine/merge/test-pool.node';
 import { fixturePath } from '../engine/testing/fixtures.node';
 import { main } from './main';

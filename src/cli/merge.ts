@@ -6,7 +6,7 @@
  * TALL-mask retrieved model θ0 + mt ⊙ τ_MTL instead. Progress goes to stderr; a JSON summary to stdout.
  */
 import { MergelabError } from '../engine/errors';
-import { openCheckpointPath } from '../engine/io/folder.node.js';
+import { openCheckpointPath } from '../engine/model/clip-vit/open-checkpoint-path.node.js';
 import { mergeToFolder } from '../engine/merge/folder.node.js';
 import { parseParamArgs } from '../engine/merge/params';
 import { METHODS, getMethod } from '../engine/merge/registry';

@@ -10,7 +10,7 @@ import { openSuiteDir } from '../engine/data/suite-dir.node';
 import { type TinyTask, randomHead, randomImages, writeTinySuite } from '../engine/data/tiny-suite.node';
 import { tensorZip } from '../engine/testing/pickle-craft';
 import { run as evalCli } from './eval';
-import { openCheckpointPath } from '../engine/io/folder.node';
+import { openCheckpointPath } from '../engine/model/clip-vit/open-checkpoint-path.node';
 import { nodeFileSource } from '../engine/io/node-source.node.js';
 import { openSafetensors, readAll } from '../engine/io/safetensors';
 import { readWeights } from '../engine/merge/test-pool.node';

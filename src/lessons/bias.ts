@@ -4,7 +4,7 @@
  * measured layer by layer in the bias explorer. No deviation from METHODS.md.
  */
 import { getTrainedMethod } from '../engine/correct/registry';
-import { formatPct } from '../ui/format';
+import { formatPct } from '../format/format';
 import type { Lesson } from './types';
 
 const HIDE = 'hide=models,train,runs,sweep,analytics';

@@ -4,7 +4,7 @@
  * The numbers quoted in "what to notice" are the learner's own.
  */
 import type { ParamValue } from '../engine/merge/types';
-import type { MergeRun } from '../state/slices/lab-types';
+import type { MergeRun } from '../state/slices/suite-merge-slices';
 import type { LabState } from '../state/store';
 import { explorerQuestion, explorerRuns } from '../state/slices/explorer';
 import type { BiasReport, EvalReport, TaskVectorAnalytics } from '../worker/api';

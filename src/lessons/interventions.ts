@@ -5,7 +5,7 @@
  * Deviation: the quick teaching schedule (20 iterations) on the first 100 images per task.
  */
 import { getTrainedMethod } from '../engine/correct/registry';
-import { formatCount, formatPct } from '../ui/format';
+import { formatCount, formatPct } from '../format/format';
 import type { Lesson } from './types';
 
 const HIDE = 'hide=models,sweep,analytics';

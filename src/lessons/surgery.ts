@@ -5,7 +5,7 @@
  * iterations instead of 500) on the first 100 images per task.
  */
 import { getTrainedMethod } from '../engine/correct/registry';
-import { formatCount, formatPct } from '../ui/format';
+import { formatCount, formatPct } from '../format/format';
 import type { Lesson } from './types';
 
 const HIDE = 'hide=models,runs,sweep,analytics';

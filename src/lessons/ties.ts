@@ -4,7 +4,7 @@
  * Task Arithmetic on a 2-task subset against the full merge. No deviation from METHODS.md.
  */
 import { getMethod } from '../engine/merge/registry';
-import { formatPct } from '../ui/format';
+import { formatPct } from '../format/format';
 import type { Lesson } from './types';
 
 const HIDE = 'hide=models,train,sweep';

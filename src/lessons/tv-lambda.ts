@@ -4,7 +4,7 @@
  * evaluation at the learner's λ. No deviation from METHODS.md.
  */
 import { getMethod } from '../engine/merge/registry';
-import { formatPct } from '../ui/format';
+import { formatPct } from '../format/format';
 import type { Lesson } from './types';
 
 const HIDE = 'hide=models,train,analytics';

@@ -4,7 +4,7 @@
  * pretrained model, absolute and normalised. No deviation from METHODS.md.
  */
 import { getMethod } from '../engine/merge/registry';
-import { formatPct } from '../ui/format';
+import { formatPct } from '../format/format';
 import type { Lesson } from './types';
 import { worstTask } from './notice';
 

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
-import type { FeatureStore } from '../engine/io/opfs-features';
+import type { FeatureStore } from '../engine/eval/opfs-features';
 import {
   type CacheEntry, type CacheIndex, type CacheKind, type CachedFile, ContentHasher, HASH_CHUNK, QuotaError, emptyIndex, entryHash, withEntry, withoutEntry,
 } from '../engine/io/opfs-index';
@@ -15,7 +15,7 @@ import { fixturePath } from '../engine/testing/fixtures.node';
 import type { EngineFile } from '../worker/api';
 import { createInProcessEngine } from '../worker/in-process';
 import { pickedFolder } from '../worker/lab-files.node';
-import type { CacheStore, CacheUsage } from '../worker/opfs-store';
+import type { CacheStore, CacheUsage } from '../browser/opfs-store';
 import { groupFiles } from './group-files';
 import { createLabStore } from './store';
 

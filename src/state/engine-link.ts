@@ -4,7 +4,7 @@
  * the store drop answers that arrive from an engine that has since been replaced.
  */
 import type { BackendChoice, BackendName, EngineApi, ErrorInfo } from '../worker/api';
-import type { EngineHandle } from '../worker/client';
+import type { EngineHandle } from '../browser/client';
 
 export type StartEngine = (onCrash: (info: ErrorInfo) => void) => EngineHandle;
 

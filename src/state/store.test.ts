@@ -10,7 +10,7 @@ import { fixturePath } from '../engine/testing/fixtures.node';
 import type { EngineApi } from '../worker/api';
 import { createInProcessEngine } from '../worker/in-process';
 import { groupFiles, type PickedFile } from './group-files';
-import { pretrainedKey } from './selectors';
+import { pretrainedKey } from './checkpoint-selectors';
 import { createLabStore, type LabStore } from './store';
 import type { KeyValueStorage } from './settings';
 

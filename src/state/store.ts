@@ -10,7 +10,7 @@ import { createPoolSlice } from './slices/pool';
 import { createAnalyticsSlice } from './slices/analytics';
 import { createCacheSlice } from './slices/cache';
 import { createMemorySlice } from './slices/memory';
-import type { CacheStore } from '../worker/opfs-store';
+import type { CacheStore } from '../browser/opfs-store';
 import { createMergeSlice } from './slices/merge';
 import { createSuiteSlice } from './slices/suite';
 import { createSweepSlice } from './slices/sweep';
@@ -21,10 +21,10 @@ import { createLessonSlice } from './slices/lesson';
 import { createExplorerViewSlice } from './slices/explorer-view';
 import { createRunsSlice, watchRuns } from './slices/runs';
 import type { RunsDb } from './runs/db';
-import type { LabContext, LabState } from './slices/types';
+import type { LabContext, LabState } from './slices/lab-state';
 import type { KeyValueStorage } from './settings';
 
-export type { LabState } from './slices/types';
+export type { LabState } from './slices/lab-state';
 export type LabStore = StoreApi<LabState>;
 
 export interface LabStoreOptions {

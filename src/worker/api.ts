@@ -1,6 +1,6 @@
 /**
  * EngineApi: the one typed contract between the page and the engine. The same implementation
- * (engine-api.ts) runs in the Web Worker behind Comlink (client.ts) and in-process (in-process.ts,
+ * (engine-api.ts) runs in the Web Worker behind Comlink (browser/client.ts) and in-process (in-process.ts,
  * for Node and tests). Everything here is plain, structured-cloneable data; big arrays are
  * transferred, progress arrives through callbacks. A failing call rejects with a plain ErrorInfo
  * ({code, message, hint}), never an Error instance, so it looks the same on both sides.
@@ -13,11 +13,15 @@ import type { CheckpointSummary } from '../engine/model/clip-vit/summary';
 import type { ClassExample } from '../engine/data/examples';
 import type { EvalReport, Score } from '../engine/eval/evaluate';
 import type { TaskVectorAnalytics } from '../engine/eval/task-vectors';
-import type { BiasReport } from '../engine/eval/bias';
+import type { BiasMetric, BiasReport } from '../engine/eval/bias';
 import type { EmbeddingSets } from '../engine/embed/suite-sets';
-import type { MergeParams, MethodId, ParamValue } from '../engine/merge/types';
+import type { SharedLayout } from '../engine/embed/embed';
+import type { MergeParams, MethodId, ParamField, ParamValue } from '../engine/merge/types';
 
-export type { BackendChoice, BackendName, BiasReport, CheckpointSummary, ClassExample, EmbeddingSets, ErrorInfo, EvalReport, MergeParams, MethodId, ParamValue, Score, TaskVectorAnalytics };
+export type {
+  BackendChoice, BackendName, BiasMetric, BiasReport, CheckpointSummary, ClassExample, CoefficientsJson, EmbeddingSets, ErrorInfo, EvalReport,
+  MergeParams, MethodId, ParamField, ParamValue, Score, SharedLayout, TaskVectorAnalytics,
+};
 
 /** A file of a checkpoint folder: a lazily read Blob (browser File, Node `fs.openAsBlob`). */
 export interface EngineFile {

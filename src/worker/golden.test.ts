@@ -3,7 +3,7 @@ import { memorySink, openSafetensors, writeSafetensors } from '../engine/io/safe
 import { memorySource } from '../engine/io/byte-source';
 import { createRng } from '../engine/random';
 import { compareWithGolden, maxAbsDiff } from './golden';
-import type { NamedOutput } from './outputs';
+import type { NamedOutput } from './forward-outputs';
 
 async function goldenStore(tensors: Record<string, { shape: number[]; values: Float32Array }>) {
   const sink = memorySink();

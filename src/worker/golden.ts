@@ -5,7 +5,7 @@
  */
 import type { TensorStore } from '../engine/io/safetensors';
 import type { GoldenRow } from './api';
-import type { NamedOutput } from './outputs';
+import type { NamedOutput } from './forward-outputs';
 
 /** max |a − b| over two equally long arrays (NaN anywhere gives NaN). */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -15,7 +15,7 @@ import { mergeStream } from '../engine/merge/stream';
 import type { MergeProgress } from '../engine/merge/task-vector-merge';
 import type { Checkpoint } from '../engine/model/clip-vit/checkpoint';
 import { loadParams } from '../engine/model/clip-vit/load';
-import { openCheckpoint } from '../engine/model/clip-vit/recognise';
+import { openCheckpoint } from '../engine/model/clip-vit/open-checkpoint';
 import { disposeParams } from '../engine/params/param-map';
 import type { EngineApi, MergedModel, PoolRef, ProgressFn } from './api';
 import type { Jobs } from './jobs';

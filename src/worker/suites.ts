@@ -14,7 +14,7 @@ import { MergelabError, toErrorInfo } from '../engine/errors';
 import { SuiteEvaluator } from '../engine/eval/evaluate';
 import { knownFingerprint, seedFingerprint } from '../engine/eval/fingerprint';
 import { blobSource } from '../engine/io/byte-source';
-import { type FeatureStore, PersistentFeatureCache } from '../engine/io/opfs-features';
+import { type FeatureStore, PersistentFeatureCache } from '../engine/eval/opfs-features';
 import { suiteHash } from '../engine/io/opfs-index';
 import type { FetchLike } from '../engine/io/fetch-source';
 import { summarize } from '../engine/model/clip-vit/summary';

@@ -1,6 +1,6 @@
 /** Fuzz target: config.json beside tiny-a's valid weights (checkpoint recognition with that config). */
 import { memorySource } from '../../../src/engine/io/byte-source';
-import { openCheckpoint } from '../../../src/engine/model/clip-vit/recognise';
+import { openCheckpoint } from '../../../src/engine/model/clip-vit/open-checkpoint';
 import type { FuzzTarget } from '../types';
 import { fixtureBytes } from './seeds';
 

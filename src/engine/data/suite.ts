@@ -12,7 +12,7 @@ import type { ByteSource } from '../io/byte-source';
 import { openSafetensors } from '../io/safetensors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { assertPool, checkPool } from '../model/clip-vit/pool';
-import { openCheckpoint } from '../model/clip-vit/recognise';
+import { openCheckpoint } from '../model/clip-vit/open-checkpoint';
 import { type ClassificationHead, readHeads } from '../model/heads';
 import { readPickledHeads } from '../model/pickled-heads';
 import { SuiteError } from './errors';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { memorySource } from '../io/byte-source';
-import { openCheckpointPath } from '../io/folder.node';
+import { openCheckpointPath } from '../model/clip-vit/open-checkpoint-path.node';
 import { memorySink, writeSafetensors } from '../io/safetensors';
-import { openCheckpoint } from '../model/clip-vit/recognise';
+import { openCheckpoint } from '../model/clip-vit/open-checkpoint';
 import { fixturePath, loadFixtureTensors } from '../testing/fixtures.node';
 import { contentFingerprint } from './fingerprint';
 

@@ -1,8 +1,8 @@
 /**
- * The input cache's pure parts (issue 7 item 5): content hashes of files, the JSON index of cached
+ * The input cache's pure parts: content hashes of files, the JSON index of cached
  * entries (a checkpoint folder or a suite folder, each a list of files stored once under their own
  * hash), which stored files removing an entry frees, and the typed errors. No DOM and no OPFS:
- * the browser side is src/worker/opfs-store.ts.
+ * the browser side is src/browser/opfs-store.ts.
  *
  * Hash: SHA-256 of every 8 MiB chunk (crypto.subtle, native), then SHA-256 of the concatenated
  * chunk digests. crypto.subtle has no incremental digest, so a file is hashed chunk by chunk as it

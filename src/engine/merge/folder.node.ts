@@ -7,7 +7,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { nodeFileSink } from '../io/file-sink.node.js';
+import { nodeFileSink } from './file-sink.node.js';
 import { checkOutputDir, describeFsError } from '../io/fs-guard.node.js';
 import { resolveRequest, type MergeRequest } from './request';
 import { mergeStream, type MergeResult } from './stream';

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openCheckpointPath } from '../io/folder.node';
+import { openCheckpointPath } from '../model/clip-vit/open-checkpoint-path.node';
 import { clipVisionForward, disposeOutput } from '../model/clip-vit/forward';
 import { loadFixtureTensors, fixturePath } from '../testing/fixtures.node';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';

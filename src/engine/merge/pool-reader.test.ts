@@ -4,7 +4,7 @@ import { memorySource, type ByteSource } from '../io/byte-source';
 import { memorySink, writeSafetensors } from '../io/safetensors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { toHfConfigJson } from '../model/clip-vit/config';
-import { openCheckpoint } from '../model/clip-vit/recognise';
+import { openCheckpoint } from '../model/clip-vit/open-checkpoint';
 import { PoolReader } from './pool-reader';
 import { TINY, type Weights, syntheticPool } from './test-pool.node';
 

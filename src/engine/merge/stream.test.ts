@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, CheckpointMismatchError, MergelabError } from '../errors';
 import { memorySource } from '../io/byte-source';
-import { openCheckpointPath } from '../io/folder.node';
+import { openCheckpointPath } from '../model/clip-vit/open-checkpoint-path.node';
 import { nodeFileSource } from '../io/node-source.node';
 import { openSafetensors, readAll } from '../io/safetensors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';

@@ -3,12 +3,12 @@
  * model.safetensors) and opened with the real checkpoint recogniser, and the merge fixtures.
  */
 import { memorySource } from '../io/byte-source';
-import { openCheckpointPath } from '../io/folder.node.js';
+import { openCheckpointPath } from '../model/clip-vit/open-checkpoint-path.node.js';
 import { memorySink, numel, writeSafetensors } from '../io/safetensors';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { toHfConfigJson, type ClipVisionConfig } from '../model/clip-vit/config';
 import { canonicalParams } from '../model/clip-vit/names';
-import { openCheckpoint } from '../model/clip-vit/recognise';
+import { openCheckpoint } from '../model/clip-vit/open-checkpoint';
 import { createRng } from '../random';
 import { fixturePath } from '../testing/fixtures.node.js';
 

@@ -3,9 +3,9 @@
  * of the current pool, computed in the worker in one streaming pass, with progress and cancel.
  */
 import { asErrorInfo } from '../../worker/api';
-import { labPool } from '../lab-selectors';
-import type { SliceCreator } from './types';
-import type { AnalyticsSlice } from './lab-types';
+import { labPool } from '../pool-selectors';
+import type { SliceCreator } from './lab-state';
+import type { AnalyticsSlice } from './suite-merge-slices';
 
 export const createAnalyticsSlice: SliceCreator<AnalyticsSlice> = (set, get, ctx) => {
   let next = 1;

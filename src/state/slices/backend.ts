@@ -7,7 +7,7 @@
 import { asErrorInfo, type ErrorInfo } from '../../worker/api';
 import { backendFromUrl, loadBackendSetting, saveBackendSetting } from '../settings';
 import { lostWork, mayRestart, restoreLab } from './recovery';
-import type { BackendSlice, SliceCreator } from './types';
+import type { BackendSlice, SliceCreator } from './lab-state';
 
 export const createBackendSlice: SliceCreator<BackendSlice> = (set, get, ctx) => {
   const url = backendFromUrl(ctx.search);

@@ -9,8 +9,8 @@
  */
 import type { CacheEntry, CacheKind } from '../../engine/io/opfs-index';
 import { asErrorInfo, type EngineFile, type ErrorInfo, type FeatureCacheStats, type Progress } from '../../worker/api';
-import type { CacheStore, CacheUsage } from '../../worker/opfs-store';
-import type { SliceCreator } from './types';
+import type { CacheStore, CacheUsage } from '../../browser/opfs-store';
+import type { SliceCreator } from './lab-state';
 
 export interface CacheSlice {
   cache: {

@@ -5,7 +5,7 @@
  * (backend restart) or for a removed checkpoint are dropped.
  */
 import { asErrorInfo, type ForwardReport, type Progress } from '../../worker/api';
-import type { CheckpointEntry, CheckpointsSlice, ForwardView, LabState, SliceCreator, Task } from './types';
+import type { CheckpointEntry, CheckpointsSlice, ForwardView, LabState, SliceCreator, Task } from './lab-state';
 
 const PREVIEW = 4;
 

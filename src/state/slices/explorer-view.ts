@@ -3,7 +3,7 @@
  * task of the line chart (a task name or the all-tasks mean), the UMAP colouring and side by side —
  * kept in the store so a link restores them (URL keys xm, xt, xc, xp).
  */
-import type { SliceCreator } from './types';
+import type { SliceCreator } from './lab-state';
 
 export type BiasMetricView = 'l1' | 'cosine';
 export type ColorByView = 'task' | 'class' | 'correct';

@@ -11,10 +11,10 @@ import { DEFAULT_BUDGET } from '../../engine/embed/constants';
 import type { EmbedProgress, SharedLayout } from '../../engine/embed/embed';
 import { CancelledError } from '../../engine/errors';
 import { asErrorInfo, type BiasReport, EXPLORER_IMAGES, type ErrorInfo, type ExplorerFeatures, type ExplorerModel, type Progress, type Thumbnail } from '../../worker/api';
-import type { EmbedHandle } from '../../worker/embed-client';
-import type { MergeRun } from './lab-types';
+import type { EmbedHandle } from '../../browser/embed-client';
+import type { MergeRun } from './suite-merge-slices';
 import type { TrainRun } from './train';
-import type { LabState, SliceCreator, Task } from './types';
+import type { LabState, SliceCreator, Task } from './lab-state';
 
 export interface ExplorerLayout {
   /** Look the layout and its features up with explorerScatter(key). */

@@ -9,7 +9,7 @@ import { LESSONS, getLesson } from '../../lessons';
 import type { HideableId } from '../url/codec';
 import { decodeUrlState } from '../url/codec';
 import { applyUrlState } from '../url/apply';
-import type { SliceCreator } from './types';
+import type { SliceCreator } from './lab-state';
 
 const STORAGE_KEY = 'mergelab.lessons';
 

@@ -4,7 +4,7 @@
  * still waiting (the worker is busy between awaits) is skipped, so polls never pile up.
  */
 import type { EngineMemory } from '../../worker/api';
-import type { SliceCreator } from './types';
+import type { SliceCreator } from './lab-state';
 
 export interface MemorySlice {
   memory: EngineMemory | null;

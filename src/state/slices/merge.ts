@@ -6,9 +6,9 @@
  */
 import { resolveParams } from '../../engine/merge/params';
 import { asErrorInfo, type ErrorInfo } from '../../worker/api';
-import { labPool, runLabel } from '../lab-selectors';
-import type { SliceCreator } from './types';
-import type { MergeJob, MergeRun, MergeSlice } from './lab-types';
+import { labPool, runLabel } from '../pool-selectors';
+import type { SliceCreator } from './lab-state';
+import type { MergeJob, MergeRun, MergeSlice } from './suite-merge-slices';
 import { IDLE_SWEEP } from './sweep';
 
 export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {

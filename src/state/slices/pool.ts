@@ -3,8 +3,8 @@
  * architecture, tensors and shapes) of the other ready checkpoints against it.
  */
 import { asErrorInfo } from '../../worker/api';
-import { pretrainedKey, readyCheckpoints } from '../selectors';
-import type { PoolSlice, SliceCreator } from './types';
+import { pretrainedKey, readyCheckpoints } from '../checkpoint-selectors';
+import type { PoolSlice, SliceCreator } from './lab-state';
 
 export const createPoolSlice: SliceCreator<PoolSlice> = (set, get, ctx) => {
   let latest = 0;

@@ -10,7 +10,7 @@
  * not restarted again by itself: the notice offers a button.
  */
 import type { ErrorInfo } from '../../worker/api';
-import type { LabState } from './types';
+import type { LabState } from './lab-state';
 
 export interface EngineCrash {
   /** What happened, in plain words (crash.ts crashInfo). */

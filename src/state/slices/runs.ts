@@ -15,7 +15,7 @@ import { asErrorInfo, type ErrorInfo } from '../../worker/api';
 import type { RecordProblem, RunsDb } from '../runs/db';
 import { mergeRecord, trainRecord, type RunInput, type RunRecord } from '../runs/record';
 import type { SortDir } from '../runs/table';
-import type { LabState, SliceCreator } from './types';
+import type { LabState, SliceCreator } from './lab-state';
 
 export interface RunsSlice {
   runs: {

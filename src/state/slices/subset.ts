@@ -4,7 +4,7 @@
  * clears the λ curve and the analytics (they were measured on other tasks); merge runs stay, each
  * scored on its own tasks. A new suite starts again from all tasks (merge slice's resetLab).
  */
-import type { SliceCreator } from './types';
+import type { SliceCreator } from './lab-state';
 import { IDLE_SWEEP } from './sweep';
 
 export interface SubsetSlice {

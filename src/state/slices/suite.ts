@@ -4,8 +4,8 @@
  * opened. A new suite replaces the old one (and the merges evaluated on it).
  */
 import { asErrorInfo } from '../../worker/api';
-import type { SliceCreator } from './types';
-import type { SuiteSlice, SuiteSource } from './lab-types';
+import type { SliceCreator } from './lab-state';
+import type { SuiteSlice, SuiteSource } from './suite-merge-slices';
 
 /** The picked folder's name: the first path segment shared by the files ("mini8/manifest.json" → "mini8"). */
 const folderName = (paths: string[]) => paths[0]?.split('/').find((p) => p !== '' && p !== '.') ?? 'suite';

@@ -5,9 +5,9 @@
  * merge is closed right after scoring: the sweep keeps only its report.
  */
 import { asErrorInfo, type Progress } from '../../worker/api';
-import { suitePool } from '../lab-selectors';
-import type { SliceCreator } from './types';
-import type { SweepSlice } from './lab-types';
+import { suitePool } from '../pool-selectors';
+import type { SliceCreator } from './lab-state';
+import type { SweepSlice } from './suite-merge-slices';
 
 const SWEEP_LIMIT = 64;
 export const IDLE_SWEEP: SweepSlice['sweep'] = { lambda: 0.3, limit: SWEEP_LIMIT, status: 'idle', progress: null, scoredLambda: null, report: null, error: null, history: [] };

@@ -16,8 +16,8 @@ import { type LossSeries, addLoss, emptyLossSeries } from '../../engine/train/lo
 import { canonicalParams } from '../../engine/model/clip-vit/names';
 import { resolveParams } from '../../engine/merge/params';
 import { asErrorInfo, type ErrorInfo, type OpenedSuite, type ParamValue, type TrainResult, type TrainSpec, type TrainUpdate } from '../../worker/api';
-import { runLabel } from '../lab-selectors';
-import type { SliceCreator } from './types';
+import { runLabel } from '../pool-selectors';
+import type { SliceCreator } from './lab-state';
 
 export type Preset = 'paper' | 'quick';
 

@@ -5,7 +5,7 @@
  * (names the suite lacks are reported). Only the groups given are applied (a lesson step's setup
  * names the few it changes, and always replaces the hidden controls).
  */
-import type { LabState } from '../slices/types';
+import type { LabState } from '../slices/lab-state';
 import type { UrlGroup, UrlState } from './codec';
 
 type Get = () => LabState;

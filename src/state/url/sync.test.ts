@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeImageDecoder } from '../../engine/data/png-decoder.node';
 import { fixturePath } from '../../engine/testing/fixtures.node';
 import { createInProcessEngine } from '../../worker/in-process';
-import { labPool } from '../lab-selectors';
+import { labPool } from '../pool-selectors';
 import { createLabStore } from '../store';
 import { urlStateOf } from './apply';
 import { DEFAULT_URL_STATE, encodeUrlState } from './codec';

@@ -3,7 +3,7 @@
  * series the train slice keeps (at most 500 points: each bucket's extremes, first and latest).
  */
 import { useRef } from 'react';
-import { type LossSeries, lossPoints } from '../../engine/train/loss-series';
+import { type LossSeries, lossPoints } from '../../state/engine-view';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { COLORS } from './AccuracyBars';
 import { ChartExport } from '../export/ChartExport';

@@ -3,7 +3,7 @@
  * absolute and normalised (÷ individual) side by side, with the average over tasks.
  */
 import type { EvalReport, Score } from '../../worker/api';
-import { formatPct } from '../format';
+import { formatPct } from '../../format/format';
 
 export interface MergedColumn {
   key: string;

@@ -3,7 +3,7 @@
  * the page restarts it, then what came back, what is kept and what was lost; or, when it was not
  * restarted, why, with a button to try again.
  */
-import { backendLabel } from '../format';
+import { backendLabel } from '../../format/format';
 import { useLab } from '../store-context';
 
 export function EngineCrashNotice() {

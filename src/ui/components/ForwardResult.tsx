@@ -1,6 +1,6 @@
 /** The result of "Run forward": time, backend, and the shape of every output. */
-import type { ForwardView } from '../../state/slices/types';
-import { backendLabel, formatMs, formatShape } from '../format';
+import type { ForwardView } from '../../state/slices/lab-state';
+import { backendLabel, formatMs, formatShape } from '../../format/format';
 
 export function ForwardResult({ r }: { r: ForwardView }) {
   return (

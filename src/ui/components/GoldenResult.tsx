@@ -1,6 +1,6 @@
 /** The result of "Check against golden": per output, the max absolute difference and pass/fail. */
 import type { GoldenReport } from '../../worker/api';
-import { backendLabel, formatDiff, formatMs, formatShape } from '../format';
+import { backendLabel, formatDiff, formatMs, formatShape } from '../../format/format';
 
 export function GoldenResult({ r }: { r: GoldenReport }) {
   const failed = r.rows.filter((row) => !row.pass).length;

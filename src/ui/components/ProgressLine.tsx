@@ -4,7 +4,7 @@
  * screen reader hears the stage names; the bar carries the label as its accessible name.
  */
 import type { Progress } from '../../worker/api';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../format/format';
 
 function amount(p: Progress): string {
   if (p.unit === 'bytes') return `${formatBytes(p.done)} of ${formatBytes(p.total)}`;

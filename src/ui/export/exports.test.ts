@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeImageDecoder } from '../../engine/data/png-decoder.node';
 import { blobSource } from '../../engine/io/byte-source';
 import { openSafetensors, readAll } from '../../engine/io/safetensors';
-import { openCheckpoint } from '../../engine/model/clip-vit/recognise';
+import { openCheckpoint } from '../../engine/model/clip-vit/open-checkpoint';
 import { fixturePath } from '../../engine/testing/fixtures.node';
 import { inputsOf, type RunRecord } from '../../state/runs/record';
 import { sampleRecord } from '../../state/runs/sample.node';

@@ -1,10 +1,10 @@
 /**
- * A method's parameter form, generated from its schema (engine/merge/types.ts ParamField): number
+ * A method's parameter form, generated from its schema (ParamField): number
  * and integer fields with their ranges and steps, booleans, enums; help text and dependent
  * defaults ("1 when aggregate = mean") under each field. Values shown are resolveParams of what
  * the user set, so a dependent default follows the field it depends on.
  */
-import type { MergeParams, ParamField, ParamValue } from '../../engine/merge/types';
+import type { MergeParams, ParamField, ParamValue } from '../../worker/api';
 
 function defaultText(f: ParamField): string {
   const rules = (f.defaultWhen ?? []).map((r) => `${String(r.value)} when ${Object.entries(r.if).map(([k, v]) => `${k} = ${String(v)}`).join(' and ')}`);

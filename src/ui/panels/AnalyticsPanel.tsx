@@ -3,7 +3,7 @@
  * streaming pass in the worker: cosine similarities (heatmap), norms and the per-layer rate of
  * entries whose task vectors disagree in sign (bars).
  */
-import { labPool } from '../../state/lab-selectors';
+import { labPool } from '../../state/pool-selectors';
 import { SimpleBars } from '../charts/SimpleBars';
 import { CosineHeatmap } from '../charts/CosineHeatmap';
 import { ErrorBox } from '../components/ErrorBox';

@@ -4,7 +4,7 @@
  * storage that takes, and Restore / Open / Delete / Clear cache. Restoring is on request, not
  * automatic: a reload shows the entries and the Restore button.
  */
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount } from '../../format/format';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';
 import { useLab } from '../store-context';

@@ -2,13 +2,13 @@
  * One loaded checkpoint: what was recognised (format, layout, architecture, parameters, dtypes,
  * size, notes) or why it could not be, the pretrained choice, and its two checks.
  */
-import type { CheckpointEntry } from '../../state/slices/types';
+import type { CheckpointEntry } from '../../state/slices/lab-state';
 import type { CheckpointSummary } from '../../worker/api';
 import { ErrorBox } from '../components/ErrorBox';
 import { ForwardResult } from '../components/ForwardResult';
 import { GoldenResult } from '../components/GoldenResult';
 import { ProgressLine } from '../components/ProgressLine';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount } from '../../format/format';
 import { useLab } from '../store-context';
 
 export function architecture(s: CheckpointSummary): string {

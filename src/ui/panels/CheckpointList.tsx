@@ -1,5 +1,5 @@
 /** Every loaded checkpoint as a card; failures stay listed beside the models that loaded. */
-import { pretrainedKey } from '../../state/selectors';
+import { pretrainedKey } from '../../state/checkpoint-selectors';
 import { useLab } from '../store-context';
 import { CheckpointCard } from './CheckpointCard';
 

@@ -10,7 +10,8 @@
  * Train panel, the CLI (merge.coefficients) and MergeCoefficients.load read back.
  */
 import { useRef } from 'react';
-import { type CoefficientsJson, tensorGroups } from '../../engine/correct/coefficients-json';
+import { tensorGroups } from '../../state/engine-view';
+import type { CoefficientsJson } from '../../worker/api';
 import { ChartExport } from '../export/ChartExport';
 import { saveBlob } from '../export/download';
 import { sequentialColor } from '../plots/colors';

@@ -3,7 +3,7 @@
  * corrected; a task picker with the all-tasks mean; L1 or cosine), the same numbers as a table
  * (readable without the chart), and a task × layer heatmap per model on one shared colour range.
  */
-import type { BiasMetric, BiasReport } from '../../engine/eval/bias';
+import type { BiasMetric, BiasReport } from '../../worker/api';
 import { BiasHeatmap } from '../plots/BiasHeatmap';
 import { BiasLines } from '../plots/BiasLines';
 import { type BiasTask, heatmap, lineRows, seriesKeys } from '../plots/bias-data';

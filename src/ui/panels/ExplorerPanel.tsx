@@ -7,8 +7,7 @@
  * stage, progress and Cancel. A result computed for another choice is not shown.
  */
 import { useMemo } from 'react';
-import { DEFAULT_BUDGET } from '../../engine/embed/constants';
-import { estimateLayoutSeconds } from '../../engine/embed/estimate';
+import { DEFAULT_BUDGET, estimateLayoutSeconds } from '../../state/engine-view';
 import { explorerQuestion, explorerRuns } from '../../state/slices/explorer';
 import type { LabState } from '../../state/store';
 import { ErrorBox } from '../components/ErrorBox';

@@ -6,7 +6,7 @@
  */
 import { BACKEND_SETTINGS, type BackendSetting } from '../../state/settings';
 import { ErrorBox } from '../components/ErrorBox';
-import { backendLabel, formatBytes, formatCount } from '../format';
+import { backendLabel, formatBytes, formatCount } from '../../format/format';
 import { useLab } from '../store-context';
 import { ThemeSelect } from '../theme/ThemeSelect';
 import { useVisibleInterval } from '../theme/visible-interval';

@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { resolveParams } from '../../engine/merge/params';
 import { METHODS, getMethod } from '../../engine/merge/registry';
 import type { MethodId } from '../../engine/merge/types';
-import { hasPoolChoice, labPool } from '../../state/lab-selectors';
+import { hasPoolChoice, labPool } from '../../state/pool-selectors';
 import { asErrorInfo } from '../../worker/api';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';

@@ -1,5 +1,5 @@
 /** The model pool: which model is pretrained, and every mismatch of the experts against it. */
-import { pretrainedKey } from '../../state/selectors';
+import { pretrainedKey } from '../../state/checkpoint-selectors';
 import { ErrorBox } from '../components/ErrorBox';
 import { useLab } from '../store-context';
 

@@ -4,12 +4,12 @@
  * card), for a consensus merge each task's TALL-mask retrieved model, and remove.
  */
 import { useState } from 'react';
-import type { MergeRun } from '../../state/slices/lab-types';
+import type { MergeRun } from '../../state/slices/suite-merge-slices';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';
 import { saveBlob as save } from '../export/download';
 import { hfFolderZip, modelCard } from '../export/hf-zip';
-import { formatBytes, formatMs } from '../format';
+import { formatBytes, formatMs } from '../../format/format';
 import { useLab } from '../store-context';
 
 /** Consensus: a task's retrieved model θ0 + mt ⊙ τ_MTL (its TALL mask over the merged vector, no α), streamed again by the engine. */

@@ -6,7 +6,7 @@
 import { SweepCurve } from '../charts/SweepCurve';
 import { AccuracyTable } from '../components/AccuracyTable';
 import { ProgressLine } from '../components/ProgressLine';
-import { formatPct } from '../format';
+import { formatPct } from '../../format/format';
 import { useLab } from '../store-context';
 
 export function SweepPanel() {

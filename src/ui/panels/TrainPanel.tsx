@@ -16,7 +16,7 @@ import { LossCurve } from '../charts/LossCurve';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';
 import { ParamForm } from '../forms/ParamForm';
-import { formatCount, formatPct } from '../format';
+import { formatCount, formatPct } from '../../format/format';
 import { useLab } from '../store-context';
 import { CoefficientLoader } from './CoefficientLoader';
 import { TrainRuns } from './TrainRuns';

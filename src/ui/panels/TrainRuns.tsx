@@ -10,7 +10,7 @@ import type { TrainRun } from '../../state/slices/train';
 import { asErrorInfo, type ErrorInfo } from '../../worker/api';
 import { ErrorBox } from '../components/ErrorBox';
 import { fileSlug, saveBlob } from '../export/download';
-import { formatCount, formatPct } from '../format';
+import { formatCount, formatPct } from '../../format/format';
 import { useLab } from '../store-context';
 import { CoefficientHeatmap } from './CoefficientHeatmap';
 

@@ -1,6 +1,6 @@
 /** Task × layer heatmap of one model's bias (a small SVG grid: 9 tasks × ~14 layers), the all-tasks mean as the last row. */
 import { useRef } from 'react';
-import type { BiasMetric, BiasReport } from '../../engine/eval/bias';
+import type { BiasMetric, BiasReport } from '../../worker/api';
 import { ChartExport } from '../export/ChartExport';
 import { heatmap } from './bias-data';
 import { sequentialColor } from './colors';

@@ -1,7 +1,7 @@
 /** Representation bias over layers, one line per model (recharts), for a task or the all-tasks mean. */
 import { useRef } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { BiasMetric, BiasReport } from '../../engine/eval/bias';
+import type { BiasMetric, BiasReport } from '../../worker/api';
 import { type BiasTask, lineRows, seriesKeys } from './bias-data';
 import { ChartExport } from '../export/ChartExport';
 import { categoricalColor } from './colors';

@@ -3,7 +3,7 @@
  * over layers (one key per model) for one task or the all-tasks mean, and the task × layer grid
  * (tasks, then the mean) of one model for the heatmap, with its value range.
  */
-import type { BiasMetric, BiasReport } from '../../engine/eval/bias';
+import type { BiasMetric, BiasReport } from '../../worker/api';
 
 export type BiasTask = number | 'all';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BiasReport } from '../../engine/eval/bias';
+import type { BiasReport } from '../../worker/api';
 import { heatmap, lineRows, seriesKeys } from './bias-data';
 import { categoricalColor, CORRECT_COLOR, INCORRECT_COLOR, legendEntries, pointColor, sequentialColor } from './colors';
 import { GridIndex } from './grid-index';

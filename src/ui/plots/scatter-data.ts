@@ -4,8 +4,7 @@
  * per row (kept image) its task, label, each set's prediction and each set's original features,
  * all restricted to layout.images in the same order.
  */
-import type { SharedLayout } from '../../engine/embed/embed';
-import type { EmbeddingSets } from '../../engine/embed/suite-sets';
+import type { EmbeddingSets, SharedLayout } from '../../worker/api';
 import type { PointInfo } from './colors';
 
 export interface ScatterLayout {

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MergelabError } from '../../errors';
-import { openCheckpoint } from '../../model/clip-vit/recognise';
+import { openCheckpoint } from '../../model/clip-vit/open-checkpoint';
 import { memorySource } from '../byte-source';
 import { op, pickle, storedZip, tensorDictPickle, tensorZip } from '../../testing/pickle-craft';
 import { PickleError, UnsafePickleError } from './errors';

@@ -2,7 +2,9 @@
  * The CLIP vision tower's configuration, in the Hugging Face `CLIPVisionConfig` vocabulary
  * (camelCased). `projectionDim` is null when the checkpoint has no `visual_projection`.
  */
-export type HiddenAct = 'quick_gelu' | 'gelu';
+import type { HiddenAct } from '../transformer/layers';
+
+export type { HiddenAct };
 
 export interface ClipVisionConfig {
   hiddenSize: number; // D

@@ -7,10 +7,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { MergelabError } from '../../errors';
 import type { ParamMap } from '../../params/param-map';
-import { selfAttention } from './attention';
+import { selfAttention } from '../transformer/attention';
 import type { ClipVisionConfig } from './config';
 import { numTokens } from './config';
-import { activation, layerNorm, linear, param } from './layers';
+import { activation, layerNorm, linear, param } from '../transformer/layers';
 
 export interface ForwardHooks {
   /** Output of block `layer`'s attention sub-layer, attn(LN1 x), BEFORE the residual add: h [B,S,D] → h' [B,S,D]. (IntervMerge edits the CLS row here later.) */

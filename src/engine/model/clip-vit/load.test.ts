@@ -8,7 +8,7 @@ import { nodeFileSource } from '../../io/node-source.node';
 import { disposeParams } from '../../params/param-map';
 import { fixturePath, loadFixtureTensors } from '../../testing/fixtures.node';
 import { loadParams } from './load';
-import { openCheckpoint } from './recognise';
+import { openCheckpoint } from './open-checkpoint';
 
 const open = async (name: string, wrap = (s: ByteSource) => s) =>
   openCheckpoint(name, [await nodeFileSource(fixturePath(name, 'config.json')), wrap(await nodeFileSource(fixturePath(name, 'model.safetensors')))]);

@@ -10,7 +10,7 @@ import { disposeParams } from '../../params/param-map';
 import { fixturePath, loadFixtureTensors } from '../../testing/fixtures.node';
 import { clipVisionForward, disposeOutput } from './forward';
 import { loadParams } from './load';
-import { openCheckpoint } from './recognise';
+import { openCheckpoint } from './open-checkpoint';
 
 const open = async (folder: string) => {
   const dir = fixturePath('pickle', folder);

@@ -6,7 +6,7 @@ import { nodeFileSource } from '../../io/node-source.node';
 import { fixturePath, loadFixtureTensors } from '../../testing/fixtures.node';
 import type { Checkpoint } from './checkpoint';
 import { assertPool, checkPool } from './pool';
-import { openCheckpoint } from './recognise';
+import { openCheckpoint } from './open-checkpoint';
 import { type Tensors, jsonFile, safetensorsFile } from './variants.node';
 
 const open = async (...dir: string[]) =>

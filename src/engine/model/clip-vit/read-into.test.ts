@@ -8,7 +8,7 @@ import type { ByteSource } from '../../io/byte-source';
 import { nodeFileSource } from '../../io/node-source.node';
 import { fixturePath, loadFixtureTensors } from '../../testing/fixtures.node';
 import type { Checkpoint } from './checkpoint';
-import { openCheckpoint } from './recognise';
+import { openCheckpoint } from './open-checkpoint';
 import { type Tensors, jsonFile, safetensorsFile, toOpenClip } from './variants.node';
 
 let tinyA: Tensors;

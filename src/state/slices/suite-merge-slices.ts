@@ -8,7 +8,7 @@ import type {
   EngineFile, ErrorInfo, EvalReport, MergedModel, MergeFiles, OpenedSuite, ParamValue, Progress, TaskVectorAnalytics,
 } from '../../worker/api';
 import type { PickedFile } from '../group-files';
-import type { Task } from './types';
+import type { Task } from './lab-state';
 import type { CacheSlice } from './cache';
 import type { MemorySlice } from './memory';
 

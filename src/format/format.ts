@@ -1,5 +1,5 @@
-/** Formatting for the page: counts, bytes, milliseconds, shapes, differences, backends. */
-import type { BackendName } from '../engine/backend';
+/** Formatting for the page and the lessons: counts, bytes, milliseconds, shapes, differences, backends. */
+import type { BackendName } from '../worker/api';
 
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
 

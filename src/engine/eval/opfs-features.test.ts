@@ -2,11 +2,11 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { openSuiteDir } from '../data/suite-dir.node';
-import { SuiteEvaluator } from '../eval/evaluate';
-import { type Features, featureKey } from '../eval/features';
+import { SuiteEvaluator } from './evaluate';
+import { type Features, featureKey } from './features';
 import { createRng } from '../random';
 import { type FeatureStore, PersistentFeatureCache, decodeFeatures, encodeFeatures, featureFileName } from './opfs-features';
-import { CacheError } from './opfs-index';
+import { CacheError } from '../io/opfs-index';
 
 const SUITE = fileURLToPath(new URL('../../../e2e/fixtures/suite-tiny/', import.meta.url));
 

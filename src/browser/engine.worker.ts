@@ -1,11 +1,11 @@
 /**
  * The Web Worker that runs the engine: exposes createEngineApi() with Comlink. It imports the
  * WebGPU backend (browser only) and hands the wasm backend the absolute URLs of its three
- * binaries, bundled by Vite (TOOLCHAIN gotcha 4). Progress callbacks arrive as Comlink proxies
+ * binaries, bundled by Vite as assets. Progress callbacks arrive as Comlink proxies
  * and are released here once their call settles.
  *
  * Its death is made visible to the page (client.ts): it holds a Web Lock named in its `name` for
- * its whole life, and when an error leaves it unusable (crash.ts fatalCause: a WebAssembly
+ * its whole life, and when an error leaves it unusable (worker/crash.ts fatalCause: a WebAssembly
  * abort, out of memory, a lost WebGPU device, or any error nothing caught) it tells the page in
  * plain words and closes itself instead of answering later calls from a broken backend. In an
  * automated browser (its name ends in "#debug") a test can make it die the same ways.
@@ -16,10 +16,10 @@ import '@tensorflow/tfjs-backend-webgpu';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { EngineApi } from './api';
+import type { EngineApi } from '../worker/api';
 import type { DebugCrash, LifelineMessage } from './client';
-import { fatalCause } from './crash';
-import { createEngineApi } from './engine-api';
+import { fatalCause } from '../worker/crash';
+import { createEngineApi } from '../worker/engine-api';
 import { browserImageDecoder } from './image-decoder';
 import { openOpfsFeatureStore } from './opfs-store';
 

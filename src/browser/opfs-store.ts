@@ -1,7 +1,7 @@
 /**
- * The input cache in the Origin Private File System (issue 7 item 5). Browser only (the page for
+ * The input cache in the Origin Private File System. Browser only (the page for
  * copying and the index, the worker for features); the pure parts are engine/io/opfs-index.ts and
- * engine/io/opfs-features.ts. Layout under the origin's OPFS root:
+ * engine/eval/opfs-features.ts. Layout under the origin's OPFS root:
  *
  *   mergelab-cache/index.json                       the entries (checkpoint and suite folders)
  *   mergelab-cache/files/<content hash>             each distinct file once
@@ -13,11 +13,11 @@
  * a loaded machine, against 0.24 GB/s for crypto.subtle SHA-256, scripts/bench-cache.ts); cached files
  * come back as OPFS File objects (lazy Blobs), so the engine reads them tensor by tensor as before.
  */
-import { type FeatureStore } from '../engine/io/opfs-features';
+import { type FeatureStore } from '../engine/eval/opfs-features';
 import {
   type CacheEntry, type CacheIndex, type CacheKind, type CachedFile, CacheError, ContentHasher, HASH_CHUNK, QuotaError, entryHash, parseIndex, withEntry, withoutEntry,
 } from '../engine/io/opfs-index';
-import type { EngineFile, Progress } from './api';
+import type { EngineFile, Progress } from '../worker/api';
 
 const ROOT = 'mergelab-cache';
 

@@ -5,7 +5,7 @@
  *
  * It also notices the worker's death, however it happens, and reports it once through onCrash:
  * - the worker says it cannot go on (a WebAssembly abort, out of memory, a lost WebGPU device:
- *   see crash.ts) and closes itself;
+ *   see worker/crash.ts) and closes itself;
  * - the worker's script fails to load or throws where nothing catches it (an `error` event);
  * - the worker is simply gone (the browser ended it, e.g. out of memory): a dead worker fires no
  *   event, so it holds a Web Lock for its whole life, and the page asks for the same lock, which
@@ -13,8 +13,8 @@
  * Every call still waiting then rejects with crashInfo (no call waits forever on a dead worker).
  */
 import * as Comlink from 'comlink';
-import type { EngineApi, ErrorInfo } from './api';
-import { crashInfo, engineLife } from './crash';
+import type { EngineApi, ErrorInfo } from '../worker/api';
+import { crashInfo, engineLife } from '../worker/crash';
 
 export interface EngineHandle {
   api: EngineApi;

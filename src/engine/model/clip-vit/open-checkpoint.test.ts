@@ -7,7 +7,7 @@ import { memorySource, type ByteSource } from '../../io/byte-source';
 import { nodeFileSource } from '../../io/node-source.node';
 import { fixturePath, loadFixtureTensors } from '../../testing/fixtures.node';
 import type { Checkpoint } from './checkpoint';
-import { openCheckpoint } from './recognise';
+import { openCheckpoint } from './open-checkpoint';
 import { PickleError } from '../../io/pickle/errors';
 import { type Tensors, asFullClipModel, jsonFile, safetensorsFile, toOpenClip, withoutPrefix } from './variants.node';
 

@@ -1,11 +1,14 @@
 /**
- * The CLIP ViT building blocks as plain tfjs ops (differentiable, no kernels of our own):
+ * Transformer building blocks as plain tfjs ops (differentiable, no kernels of our own):
  * PyTorch-layout linear layers, layer norm, the two MLP activations, and checked parameter access.
+ * Shared by every tower built on them (the CLIP vision tower today).
  */
 import * as tf from '@tensorflow/tfjs';
 import { MergelabError } from '../../errors';
 import type { ParamMap } from '../../params/param-map';
-import type { HiddenAct } from './config';
+
+/** The MLP activations a transformer block may use (Hugging Face's `hidden_act`). */
+export type HiddenAct = 'quick_gelu' | 'gelu';
 
 /** Fetches a parameter and checks its shape, naming the tensor and both shapes when they differ. */
 export function param<T extends tf.Tensor>(params: ParamMap, name: string, shape: readonly number[]): T {

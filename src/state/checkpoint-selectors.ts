@@ -1,5 +1,5 @@
-/** Derived views of the lab state (pure functions, usable in components and tests). */
-import type { CheckpointEntry, LabState } from './slices/types';
+/** Derived views of the loaded checkpoints (pure): the ready ones and which is the pretrained model. */
+import type { CheckpointEntry, LabState } from './slices/lab-state';
 
 /** Folder names that suggest the pretrained model of a pool. */
 const PRETRAINED_NAME = /pretrain|zero-?shot|(^|\/)base($|[-_])|(^|\/)tiny-a$/i;

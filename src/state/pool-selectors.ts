@@ -1,13 +1,12 @@
 /**
- * Derived views of the merge lab (pure): which pool a merge or an analysis uses, and short labels
- * of method settings. The merge registry and parameter resolution are plain data and functions
- * (no tfjs), so the page reads the methods' schemas directly.
+ * Derived views of the merge lab (pure): which pool (pretrained + experts) a merge or an analysis
+ * uses — the suite's or the Models panel's — and short labels of method settings.
  */
 import { getMethod } from '../engine/merge/registry';
 import type { MergeParams } from '../engine/merge/types';
 import type { PoolRef } from '../worker/api';
-import { pretrainedKey, readyCheckpoints } from './selectors';
-import type { LabState } from './slices/types';
+import { pretrainedKey, readyCheckpoints } from './checkpoint-selectors';
+import type { LabState } from './slices/lab-state';
 
 export interface LabPool {
   ref: PoolRef;

@@ -1,6 +1,6 @@
 /**
- * Computed features that outlive a reload (issue 7 item 5): a FeatureCache whose misses first look
- * in a persistent FeatureStore (the browser's OPFS, src/worker/opfs-store.ts) and whose computed
+ * Computed features that outlive a reload: a FeatureCache whose misses first look
+ * in a persistent FeatureStore (the browser's OPFS, src/browser/opfs-store.ts) and whose computed
  * entries are written there, plus the binary form of one entry. Only the suite's own checkpoints
  * (the pretrained/individual references, keyed by their content fingerprint) are persisted; a
  * merge is gone after a reload, so its features stay in memory.
@@ -11,9 +11,9 @@
  * Layout: "MLF1", u32 header length, header JSON {key, n, dim, layers, clsDim}, zero padding to 4
  * bytes, then z f32 [n, dim], labels i32 [n], and `layers` CLS arrays f32 [n, clsDim].
  */
-import { Hasher } from '../eval/fingerprint';
-import { FeatureCache, type Features } from '../eval/features';
-import { CacheError } from './opfs-index';
+import { Hasher } from './fingerprint';
+import { FeatureCache, type Features } from './features';
+import { CacheError } from '../io/opfs-index';
 
 const MAGIC = 'MLF1';
 

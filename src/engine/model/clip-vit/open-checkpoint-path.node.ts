@@ -4,9 +4,9 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { CheckpointError } from '../errors';
-import { openCheckpoint, type RecognisedCheckpoint } from '../model/clip-vit/recognise';
-import { nodeFileSource } from './node-source.node.js';
+import { CheckpointError } from '../../errors';
+import { openCheckpoint, type RecognisedCheckpoint } from './open-checkpoint';
+import { nodeFileSource } from '../../io/node-source.node.js';
 
 export async function openCheckpointPath(path: string): Promise<RecognisedCheckpoint> {
   const full = resolve(path);

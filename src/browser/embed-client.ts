@@ -7,7 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import type { ErrorInfo } from '../engine/errors';
-import type { EmbedApi } from './embed-api';
+import type { EmbedApi } from '../worker/embed-api';
 
 export interface EmbedHandle {
   api: EmbedApi;

@@ -5,7 +5,7 @@
  */
 import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { AbortableSink } from '../merge/stream';
+import type { AbortableSink } from './stream';
 
 const BATCH = 8 << 20;
 

@@ -1,14 +1,14 @@
 /**
  * The embedding worker: createEmbedApi() exposed with Comlink, on its own thread so a UMAP layout
  * (seconds) never blocks the page or the engine worker. tfjs gets the absolute URLs of its wasm
- * binaries (TOOLCHAIN gotcha 4); a layout's arrays are transferred back, not copied, and progress
+ * binaries, bundled by Vite as assets; a layout's arrays are transferred back, not copied, and progress
  * callbacks (Comlink proxies) are released when their call settles.
  */
 import * as Comlink from 'comlink';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import simdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import threadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { createEmbedApi, type EmbedApi } from './embed-api';
+import { createEmbedApi, type EmbedApi } from '../worker/embed-api';
 
 const absolute = (url: string) => new URL(url, self.location.href).href;
 
