@@ -1,14 +1,14 @@
 /**
  * `mergelab run <experiment.json> [--json <results.json>] [--quick] [--eval-every N]`
- * Runs one experiment (engine/correct/experiment.ts): a suite, a base merge (closed form or
+ * Runs one experiment (engine/trained/experiment.ts): a suite, a base merge (closed form or
  * AdaMerging), an optional trained correction (surgery, intervmerge, tinting), a seed and an
  * image limit. Prints per-task accuracy (absolute and normalised), averages, extra parameters and
  * seconds; progress to stderr. The suite path is relative to the current directory.
  */
 import { writeFile } from 'node:fs/promises';
 import { initBackend } from '../engine/backend';
-import { type ExperimentResult, parseExperiment, runExperiment } from '../engine/correct/experiment';
-import { TRAINED_METHODS } from '../engine/correct/registry';
+import { type ExperimentResult, parseExperiment, runExperiment } from '../engine/trained/experiment';
+import { TRAINED_METHODS } from '../engine/trained/registry';
 import { openSuiteDir } from '../engine/data/suite-dir.node.js';
 import { MergelabError } from '../engine/errors';
 import { quote, readJsonCapped } from '../engine/io/bounded';

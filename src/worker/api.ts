@@ -7,7 +7,7 @@
  * Types only: no DOM, no tfjs.
  */
 import type { BackendChoice, BackendName } from '../engine/backend';
-import type { CoefficientsJson } from '../engine/correct/coefficients-json';
+import type { CoefficientsJson } from '../engine/trained/coefficients-json';
 import type { ErrorInfo } from '../engine/errors';
 import type { CheckpointSummary } from '../engine/model/clip-vit/summary';
 import type { ClassExample } from '../engine/data/examples';
@@ -192,7 +192,7 @@ export interface MergeFiles {
 /** A training run on a loaded suite: a base merge (any merge id, or adamerging) and an optional correction. */
 export interface TrainSpec {
   suiteId: string;
-  /** coefficients (AdaMerging only): use these (exported or published, engine/correct/coefficients-json.ts) instead of training them. */
+  /** coefficients (AdaMerging only): use these (exported or published, engine/trained/coefficients-json.ts) instead of training them. */
   merge: { method: string; params?: Record<string, ParamValue>; coefficients?: CoefficientsJson };
   correction?: { method: string; params?: Record<string, ParamValue> } | null;
   /** Defaults of the trained methods: the papers' schedules, or the short teaching one (default quick). */
@@ -306,7 +306,7 @@ export interface EngineApi {
   stopTraining(jobId: string): Promise<void>;
   /**
    * One safetensors file of every tensor a kept run trained (names in each method's file), with a
-   * `__metadata__` of format "mergelab-trained-v1", method ids, resolved params (JSON), seed, suite, tasks (engine/correct/modules.ts).
+   * `__metadata__` of format "mergelab-trained-v1", method ids, resolved params (JSON), seed, suite, tasks (engine/trained/modules.ts).
    */
   trainedModules(trainedId: string): Promise<Blob>;
   /** Forgets a kept run's artefacts (idempotent; closing its suite also drops them). */

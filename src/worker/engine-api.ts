@@ -23,8 +23,8 @@ import { engineMemory } from './memory';
 import { createMergeMethods } from './merges';
 import { runCheckpoint } from './outputs';
 import { SuiteStore, type SuiteStoreOptions } from './suites';
-import { TrainedStore } from './trained';
-import { createTrainingMethods } from './training';
+import { TrainedStore } from './trained-store';
+import { createTrainingMethods } from './train-jobs';
 
 export interface EngineApiOptions extends SuiteStoreOptions {
   /** Absolute URLs of the three tfjs wasm binaries (the worker passes them; Node finds its own). */

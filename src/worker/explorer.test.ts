@@ -17,7 +17,7 @@ import { fixturePath } from '../engine/testing/fixtures.node';
 import type { EngineApi, ExplorerFeatures, ExplorerModel } from './api';
 import { createInProcessEngine } from './in-process';
 import { pickedFolder } from './lab-files.node';
-import { TrainedStore } from './trained';
+import { TrainedStore } from './trained-store';
 
 const SUITE = fixturePath('suite-tiny');
 const LIMIT = 12;

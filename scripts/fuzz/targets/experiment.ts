@@ -1,5 +1,5 @@
 /** Fuzz target: an experiment file for `mergelab run` (validated before any file is opened). */
-import { parseExperiment } from '../../../src/engine/correct/experiment';
+import { parseExperiment } from '../../../src/engine/trained/experiment';
 import type { FuzzTarget } from '../types';
 import { json, text } from './seeds';
 

@@ -9,8 +9,8 @@
  * run with given coefficients (exported by the lab or published, picked or pasted): they are
  * checked against the suite before anything runs, and the text stays as given when they do not fit.
  */
-import { type CoefficientsJson, parseCoefficientsText } from '../../engine/correct/coefficients-json';
-import { getTrainedMethod, resolveTrainedParams } from '../../engine/correct/registry';
+import { type CoefficientsJson, parseCoefficientsText } from '../../engine/trained/coefficients-json';
+import { getTrainedMethod, resolveTrainedParams } from '../../engine/trained/registry';
 import { MergelabError } from '../../engine/errors';
 import { type LossSeries, addLoss, emptyLossSeries } from '../../engine/train/loss-series';
 import { canonicalParams } from '../../engine/model/clip-vit/names';
@@ -85,7 +85,7 @@ export interface TrainSlice {
   resumeTraining(): Promise<void>;
   stopTraining(): Promise<void>;
   cancelTraining(): Promise<void>;
-  /** The run's trained tensors as one safetensors file (engine/correct/modules.ts). */
+  /** The run's trained tensors as one safetensors file (engine/trained/modules.ts). */
   trainedModules(key: string): Promise<Blob>;
   /** Forgets a finished run here and its kept artefacts in the engine. */
   removeTrainRun(key: string): Promise<void>;

@@ -22,7 +22,7 @@
  * links keep working; a link from a newer version than this build knows is refused as a whole
  * with a notice (its keys may mean something else), and the defaults stay.
  */
-import { getTrainedMethod, type Preset } from '../../engine/correct/registry';
+import { getTrainedMethod, type Preset } from '../../engine/trained/registry';
 import { listed, quote } from '../../engine/io/bounded';
 import { parseParamArgs, type ParamSchema } from '../../engine/merge/params';
 import { METHODS, getMethod } from '../../engine/merge/registry';

@@ -10,7 +10,7 @@
  * Train panel, the CLI (merge.coefficients) and MergeCoefficients.load read back.
  */
 import { useRef } from 'react';
-import { type CoefficientsJson, tensorGroups } from '../../engine/correct/coefficients-json';
+import { type CoefficientsJson, tensorGroups } from '../../engine/trained/coefficients-json';
 import { ChartExport } from '../export/ChartExport';
 import { saveBlob } from '../export/download';
 import { sequentialColor } from '../plots/colors';

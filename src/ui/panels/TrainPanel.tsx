@@ -8,7 +8,7 @@
  * (TrainRuns); AdaMerging can also use given coefficients instead of training (CoefficientLoader).
  */
 import { useMemo } from 'react';
-import { TRAINED_METHODS, extraParamCount, getTrainedMethod } from '../../engine/correct/registry';
+import { TRAINED_METHODS, extraParamCount, getTrainedMethod } from '../../engine/trained/registry';
 import { METHODS, getMethod } from '../../engine/merge/registry';
 import { type Preset, trainParams } from '../../state/slices/train';
 import { asErrorInfo } from '../../worker/api';

@@ -1,5 +1,5 @@
 /**
- * The worker's training jobs (issue 5 item 9): runExperiment (engine/correct/experiment.ts) on a
+ * The worker's training jobs (issue 5 item 9): runExperiment (engine/trained/experiment.ts) on a
  * loaded suite — a base merge (any merge id, or AdaMerging) plus an optional correction — driven
  * step by step by the shared TrainingLoop, with plain-data updates (step, loss, steps/s, ETA, and
  * per-task accuracy every N steps), pause/resume, stop early (the schedule ends, what was learnt is
@@ -11,14 +11,14 @@
  * under TrainResult.trainedId: trainedModules(id) downloads its trained tensors, closeTrained(id)
  * forgets them.
  */
-import { runExperiment } from '../engine/correct/experiment';
+import { runExperiment } from '../engine/trained/experiment';
 import { CancelledError, MergelabError } from '../engine/errors';
 import { buildReport } from '../engine/eval/evaluate';
 import type { TrainingLoop } from '../engine/train/loop';
 import type { EngineApi, TrainUpdate } from './api';
 import type { JobSignal, Jobs } from './jobs';
 import type { SuiteStore } from './suites';
-import { KEPT_HIDDEN_IMAGES, type TrainedStore } from './trained';
+import { KEPT_HIDDEN_IMAGES, type TrainedStore } from './trained-store';
 
 type TrainMethods = Pick<EngineApi, 'train' | 'pauseTraining' | 'resumeTraining' | 'stopTraining' | 'trainedModules' | 'closeTrained'>;
 

@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runExperiment } from '../engine/correct/experiment';
-import { getTrainedMethod } from '../engine/correct/registry';
+import { runExperiment } from '../engine/trained/experiment';
+import { getTrainedMethod } from '../engine/trained/registry';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
 import { openSuiteDir } from '../engine/data/suite-dir.node';
 import { fixturePath } from '../engine/testing/fixtures.node';

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getTrainedMethod } from '../engine/correct/registry';
+import { getTrainedMethod } from '../engine/trained/registry';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
 import type { Suite } from '../engine/data/suite';
 import { openSuiteDir } from '../engine/data/suite-dir.node';
@@ -20,7 +20,7 @@ import { fixturePath } from '../engine/testing/fixtures.node';
 import type { EngineApi, TrainResult, TrainSpec } from './api';
 import { createInProcessEngine } from './in-process';
 import { pickedFolder } from './lab-files.node';
-import { TrainedStore } from './trained';
+import { TrainedStore } from './trained-store';
 
 const SUITE = fixturePath('suite-tiny');
 const LIMIT = 16;
