@@ -22,7 +22,7 @@ import { AdaMergingModel } from '../src/engine/trained/adamerging';
 import { MergeCoefficients } from '../src/engine/trained/coefficients';
 import { runExperiment } from '../src/engine/trained/experiment';
 import { IntervMergeModel } from '../src/engine/trained/intervmerge';
-import { resolveTrainedParams } from '../src/engine/trained/registry';
+import { resolveTrainedParams } from '../src/engine/catalogue';
 import { SurgeryModel } from '../src/engine/trained/surgery';
 import { TintingModel } from '../src/engine/trained/tinting';
 import type { TrainedModel } from '../src/engine/trained/types';

@@ -8,7 +8,7 @@ import { type BackendName, initBackend } from '../../src/engine/backend';
 import { AdaMergingModel } from '../../src/engine/trained/adamerging';
 import { MergeCoefficients } from '../../src/engine/trained/coefficients';
 import { IntervMergeModel } from '../../src/engine/trained/intervmerge';
-import { resolveTrainedParams } from '../../src/engine/trained/registry';
+import { resolveTrainedParams } from '../../src/engine/catalogue';
 import { SurgeryModel } from '../../src/engine/trained/surgery';
 import { TintingModel } from '../../src/engine/trained/tinting';
 import type { TrainedModel } from '../../src/engine/trained/types';

@@ -7,8 +7,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { initBackend } from '../engine/backend';
-import { type ExperimentResult, parseExperiment, runExperiment } from '../engine/trained/experiment';
-import { TRAINED_METHODS } from '../engine/trained/registry';
+import { type ExperimentResult, runExperiment } from '../engine/trained/experiment';
+import { resolveTrainRequest } from '../engine/trained/request';
+import { TRAINED_METHODS } from '../engine/catalogue';
 import { openSuiteDir } from '../engine/data/suite-dir.node.js';
 import { MergelabError } from '../engine/errors';
 import { quote, readJsonCapped } from '../engine/io/bounded';
@@ -83,7 +84,7 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
   // The request first (the experiment's fields, then the --json target), then the files it names.
   let experiment = await readExperiment(a.file);
   if (a.quick && experiment && typeof experiment === 'object' && !Array.isArray(experiment) && !('preset' in experiment)) experiment = { ...experiment, preset: 'quick' };
-  const parsed = parseExperiment(experiment);
+  const parsed = resolveTrainRequest(experiment);
   if (a.json) await checkOutputFile(a.json);
   await initBackend();
   patchWasmTransposedMatMul();

@@ -160,7 +160,7 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
     explorerBias: guarded(explorer.explorerBias),
     explorerFeatures: guarded(explorer.explorerFeatures),
     testImageThumbnail: guarded(explorer.testImageThumbnail),
-    cancel: guarded(async (jobId) => jobs.cancel(jobId)),
+    cancel: guarded(async (jobId) => { jobs.cancel(jobId); training.cancelTraining(jobId); }),
     memory: guarded(async () => engineMemory()),
     persistFeatures: guarded((suiteId, suiteHash) => suites.persistFeatures(suiteId, suiteHash)),
     featureCacheStats: guarded(async (suiteId) => suites.featureCacheStats(suiteId)),

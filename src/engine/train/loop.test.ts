@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { SurgeryModel, type SurgeryTask } from '../trained/surgery';
-import { resolveTrainedParams } from '../trained/registry';
+import { resolveTrainedParams } from '../catalogue';
 import { head, randomRows } from '../trained/testing.node';
 import { CancelledError, MergelabError } from '../errors';
 import { createRng } from '../random';

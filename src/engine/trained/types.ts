@@ -1,43 +1,67 @@
 /**
- * The vocabulary of the trained methods (METHODS.md §6–9): each describes itself like a merge
- * method (id, label, paper, a parameter schema in merge/types.ts's ParamField format so the same
- * form generator and parser serve both, a "quick" teaching preset, trainableParamCount and the
- * schedule length) and builds a TrainedModel: a Trainer for the shared loop (train/loop.ts) that
- * can also predict. All descriptors are plain data apart from their functions.
+ * The trained methods' implementation contract. Each method (its descriptor in
+ * catalogue/trained/) builds itself from one BuildContext, the suite's data and the run's base
+ * merge, into a TrainedModel: a Trainer for the shared loop (train/loop.ts) that can also predict.
+ * "Base merge" is one concept: closed-form weights, or a trained base (AdaMerging) whose merge
+ * coefficients a correction may continue or train further.
  */
+import type { Suite } from '../data/suite';
 import type { Representations } from '../eval/bias';
+import type { ModelInput } from '../eval/evaluate';
+import type { Features } from '../eval/features';
+import type { TrainedDescriptor, TrainedParams } from '../catalogue/types';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
-import type { Paper, ParamField, ParamValue } from '../merge/types';
+import type { ClassificationHead } from '../model/heads';
+import type { ParamMap } from '../params/param-map';
+import type { Rng } from '../random';
+import type { PixelBank } from '../train/data';
 import type { Trainer } from '../train/loop';
+import type { MergeCoefficients } from './coefficients';
 
-export type TrainedMethodId = 'adamerging' | 'surgery' | 'intervmerge' | 'tinting';
-export type TrainedParams = Record<string, ParamValue>;
+export type { TaskShape, TrainedParams } from '../catalogue/types';
 
-/** What a parameter count needs to know about a task. */
-export interface TaskShape {
-  name: string;
-  numClasses: number;
+/** The base merge a correction sits on: its weights, their cache key, and a trained base's coefficients. */
+export interface BaseMerge {
+  method: string;
+  params: TrainedParams;
+  /** The merged weights (owned by the run). */
+  weights: ParamMap;
+  /** Identifies the weights for the evaluator's feature cache. */
+  key: string;
+  /** The merge coefficients a trained base learnt (AdaMerging), or null for a closed-form merge. */
+  coefficients: MergeCoefficients | null;
 }
 
-export interface TrainedMethod {
-  id: TrainedMethodId;
-  /** 'merge': produces merged weights (AdaMerging); 'correction': sits on top of a merge. */
-  kind: 'merge' | 'correction';
-  label: string;
-  paper: Paper;
-  summary: string;
-  /** Defaults are the papers' schedules (METHODS.md). */
-  params: readonly ParamField[];
-  /** Overrides for the short "quick" schedule meant for teaching (seconds, not hours). */
-  quick: Readonly<Record<string, ParamValue>>;
-  /**
-   * Parameters the method trains for this architecture and these tasks. `coefficientTensors`: how
-   * many parameter tensors carry a merge coefficient (default: every tensor of the architecture;
-   * fewer when some tensor's task vectors are all zero, coefficients.ts liveTensors).
-   */
-  trainableParamCount(params: TrainedParams, config: ClipVisionConfig, tasks: readonly TaskShape[], coefficientTensors?: number): number;
-  /** Optimiser steps of the schedule for T tasks. */
-  totalSteps(params: TrainedParams, tasks: number): number;
+/** Everything a trained method builds itself from. */
+export interface BuildContext {
+  suite: Suite;
+  /** Task names, in the suite's order. */
+  names: readonly string[];
+  config: ClipVisionConfig;
+  heads: readonly ClassificationHead[];
+  logitScale: number;
+  /** This method's own random stream (forked from the run's seed). */
+  rng: Rng;
+  /** Images of each task whose representations the final model keeps (0: none). */
+  hiddenImages: number;
+  /** The unlabeled test images of every task as pixel banks (loaded once per run). */
+  pixelBanks(): Promise<PixelBank[]>;
+  /** The experts' (individual models') cached features of every task. */
+  individual(): Promise<Features[]>;
+  /** A frozen model's features of task t (with every image's hidden states when they are kept anyway). */
+  frozenFeatures(model: ModelInput, t: number): Promise<Features>;
+  /** A frozen model's representations of task t's first hiddenImages images. */
+  frozenHidden(model: ModelInput, t: number): Promise<Features>;
+  /** A note for the user (e.g. a base merge the method does not use). */
+  note(text: string): void;
+  /** The run's base merge, for a correction; null while a trained base builds itself. */
+  base: BaseMerge | null;
+}
+
+/** A trained method's implementation: its catalogue entry and how it builds. */
+export interface TrainedImplementation {
+  descriptor: TrainedDescriptor;
+  build(ctx: BuildContext, params: TrainedParams): Promise<TrainedModel>;
 }
 
 /** A trainable tensor of a run, as it goes into the kept modules file (modules.ts). */
@@ -64,6 +88,12 @@ export interface FinalOutputs {
 
 /** A trained method bound to its data: trains through the loop, then predicts. */
 export interface TrainedModel extends Trainer {
+  /**
+   * The merge coefficients it trains, or null: a trained base's own (required for kind 'merge':
+   * the base's weights come from them), Tinting's layer-wise set, IntervMerge's base λ when it
+   * trains them jointly (the same object as the base's).
+   */
+  readonly coefficients?: MergeCoefficients | null;
   /** Top-1 class per evaluation image of `task` (the same test images it trained on, unlabelled). */
   predict(task: string): Promise<Int32Array>;
   /** The final model's outputs on `task`'s images (see FinalOutputs): the scoring pass of a run, which also feeds its kept artefacts. */
