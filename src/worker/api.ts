@@ -217,7 +217,7 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** AdaMerging's final coefficients (raw λ), when the base was AdaMerging. */
   coefficients?: CoefficientsJson;
-  /** Handle of the run's kept artefacts in the engine (trainedModules, closeTrained; worker-side TrainedStore in trained.ts). */
+  /** Handle of the run's kept artefacts in the engine (trainedModules, closeTrained; worker-side TrainedStore in trained-store.ts). */
   trainedId: string;
   /** High-water of the worker's tfjs bytes in use during the job (see JobMemory). */
   peakBytes: number;

@@ -1,5 +1,5 @@
 /**
- * The engine worker's kept training runs (contract of issue 5 leftovers): each finished train()
+ * The engine worker's kept training runs: each finished train()
  * keeps its artefacts under TrainResult.trainedId until closeTrained(id) or until its suite
  * closes. Other worker code (the bias explorer) reads them with `trained.get(id)`:
  *   suiteId, limit (images per task, null = all), tasks (suite order);

@@ -1,6 +1,6 @@
 /**
  * AdaMerging — "AdaMerging: Adaptive Model Merging for Multi-Task Learning" (Yang et al., ICLR
- * 2024), METHODS.md §6. Learns the merge coefficients of θ = θ0 + Σt clamp(λt(l), 0, 1)·τt(l),
+ * 2024, arXiv:2310.02575). Learns the merge coefficients of θ = θ0 + Σt clamp(λt(l), 0, 1)·τt(l),
  * task-wise (T scalars) or layer-wise (one per parameter tensor: every tensor of the checkpoint,
  * the projection included when the pretrained model has one — see coefficients.ts), λ init 0.3,
  * by minimising the Shannon entropy of each task's predictions on its unlabeled test images,

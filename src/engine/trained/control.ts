@@ -29,10 +29,6 @@ export class RunControl {
     return this.stopped;
   }
 
-  get isCancelled(): boolean {
-    return this.cancelled;
-  }
-
   /** Pauses the running stage after its current step (ignored once stopped). */
   pause(): void {
     if (this.stopped) return;

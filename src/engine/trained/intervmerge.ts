@@ -1,6 +1,6 @@
 /**
  * IntervMerge — "Parameter-Efficient Interventions for Enhanced Model Merging" (Osial, Marczak,
- * Zieliński, SDM 2025), METHODS.md §8; the intervention has the LoReFT form of "ReFT" (Wu et al.
+ * Zieliński, SDM 2025, arXiv:2412.17023); the intervention has the LoReFT form of "ReFT" (Wu et al.
  * 2024). Task-specific interventions on a merged model, inside every block, on the attention
  * sub-layer's output attn(LN1 x) BEFORE the residual add, at the CLS position only (the forward's
  * attentionOutput hook, no model copy):
@@ -13,7 +13,7 @@
  * individual z (the teacher, no expert forward). Adam; Surgery's schedule (tasks in order, 2
  * batches of 16 each, a step per batch). trainCoefficients: with an AdaMerging base, its λ keep
  * training on the same loss (gradient by the coefficients' shortcut, one backward for both).
- * Interpretation (METHODS.md is terse): "tiled" has only R and b, (s + 1)·r per block per task.
+ * Interpretation (the paper is terse here): "tiled" has only R and b, (s + 1)·r per block per task.
  * Kept tensors (modules()), per task, stacked over the L blocks: full/mini "intervmerge.<task>.w1"
  * [L, r, d], ".b1" [L, r], ".w2" [L, r, d], ".b2" [L, r] (d = D, or s for mini); tiled
  * "intervmerge.<task>.R" [L, r, s], ".b" [L, r]; with trainCoefficients also "adamerging.lambda".

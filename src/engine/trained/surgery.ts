@@ -1,12 +1,12 @@
 /**
  * Representation Surgery — "Representation Surgery for Multi-Task Model Merging" (Yang et al.,
- * ICML 2024), METHODS.md §7. Per task a module on the final feature z (unnormalised):
+ * ICML 2024, arXiv:2402.02705). Per task a module on the final feature z (unnormalised):
  * ẑ = z − Ut·ReLU(Dt·z), Dt [r, P] kaiming-uniform (a = √5, i.e. U(±1/√P)), Ut [P, r] = 0, so it
  * starts as the identity. Loss: L1 between ẑt and the individual model's feature (detached) on
  * task t's test images. Adam, each iteration visits the tasks in order with 2 shuffled batches of
  * 16 and steps after each batch (2·T steps per iteration).
  * Merge and inputs are frozen, so it trains on CACHED pairs (z_merged, z_individual): no forward
- * pass of any tower while training. No deviation from METHODS.md.
+ * pass of any tower while training. No deviation from the paper.
  * Kept tensors (modules()): "surgery.<task>.down" [r, P] and "surgery.<task>.up" [P, r] per task.
  * Its representations (outputs()) are the base merge's CLS tokens (Surgery edits only z) with ẑ.
  */

@@ -1,6 +1,6 @@
 /**
  * Model Tinting — "Tint Your Models Task-wise for Improved Multi-task Model Merging" (Jung, Lee,
- * Han, Hong, 2024; v2 "Why Train Everything? Tint a Single Layer…"), METHODS.md §9. Jointly trains
+ * Han, Hong, 2024, arXiv:2412.19098; v2 "Why Train Everything? Tint a Single Layer…"). Jointly trains
  * the layer-wise merge coefficients (init 0.3, clamp [0, 1]; coefficients.ts, gradient by its
  * shortcut) and ONE task-specific layer per task:
  *   head (default): W [C, P] = logit_scale × the zero-shot head, b [C] = 0, logits = normalize(z)·Wᵀ + b;
@@ -11,7 +11,7 @@
  * individual argmax agree, or when they disagree and max p_ind ≥ max p_merged; a step that keeps
  * nothing is skipped. Adam lr 1e-2 for everything; each epoch shuffles the task order and takes
  * one batch of 32 per task, one step per task (T steps per epoch).
- * The coefficients are always layer-wise (METHODS.md §9): with an AdaMerging base they start from
+ * The coefficients are always layer-wise (arXiv:2412.19098 §3): with an AdaMerging base they start from
  * the base's trained λ (a task-wise λt broadcast to every tensor, MergeCoefficients.layerWise);
  * otherwise from fresh λ = 0.3 (the paper's start), whatever the base merge.
  * Kept tensors (modules()): "tinting.lambda" [T, L] (raw λ, checkpoint tensor order) and per task
