@@ -6,7 +6,7 @@
  * data instead of by id. Plain data apart from pure arithmetic functions: no tfjs here.
  */
 import type { ClipVisionConfig } from '../model/clip-vit/config';
-import type { Paper, ParamField, ParamValue } from '../merge/types';
+import type { FusionBenchMapping, Paper, ParamField, ParamValue } from '../merge/types';
 
 export type TrainedParams = Record<string, ParamValue>;
 
@@ -40,6 +40,8 @@ export interface TrainedDescriptor {
    * so a run counts them once, under the correction.
    */
   continuesBaseCoefficients?: boolean;
+  /** FusionBench's config for a run of this method alone with these parameters; absent where FusionBench has none. */
+  fusionBench?(params: TrainedParams): FusionBenchMapping;
   /** A short label of a base merge run with these parameters (`loaded`: with given coefficients). */
   runLabel?(params: TrainedParams, loaded: boolean): string;
   /**

@@ -25,6 +25,11 @@ export const adamerging: TrainedDescriptor = {
     lrField(1e-3),
   ],
   quick: { iterations: 60 },
+  fusionBench: (p) => {
+    if (p.plus) return { unsupported: 'AdaMerging++ (TIES-trimmed task vectors) has no FusionBench config.' };
+    const name = p.granularity === 'task' ? 'clip_task_wise_adamerging' : 'clip_layer_wise_adamerging';
+    return { method: 'adamerging/clip', overrides: [['name', name], ['lr', String(p.lr)]], notes: ['FusionBench counts AdaMerging in its own steps (max_steps, default 1000), not mergelab iterations: set method.max_steps for a shorter schedule.'] };
+  },
   runLabel: (p, loaded) => `AdaMerging · ${String(p.granularity)}-wise${p.plus ? '++' : ''}${loaded ? ' · loaded coefficients' : ''}`,
   trainableParamCount: (p, config, tasks, tensors = canonicalParams(config).length) => (p.granularity === 'task' ? 1 : tensors) * tasks.length,
   totalSteps: (p) => p.iterations as number,
