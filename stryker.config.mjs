@@ -37,16 +37,16 @@ const slices = {
   },
   losses: {
     // The losses (up to l1); the batched forward below them is exercised by the trained slice.
-    mutate: ['src/engine/correct/losses.ts:1-51', 'src/engine/train/adam.ts'],
-    testFiles: ['src/engine/correct/losses.test.ts', 'src/engine/train/adam.test.ts', 'src/engine/train/adam-state.test.ts'],
+    mutate: ['src/engine/trained/losses.ts:1-51', 'src/engine/train/adam.ts'],
+    testFiles: ['src/engine/trained/losses.test.ts', 'src/engine/train/adam.test.ts', 'src/engine/train/adam-state.test.ts'],
   },
   coefficients: {
-    mutate: ['src/engine/correct/coefficients.ts'],
-    testFiles: ['src/engine/correct/coefficients.test.ts', 'src/engine/correct/adamerging.test.ts'],
+    mutate: ['src/engine/trained/coefficients.ts'],
+    testFiles: ['src/engine/trained/coefficients.test.ts', 'src/engine/trained/adamerging.test.ts'],
   },
   trained: {
-    mutate: ['src/engine/correct/surgery.ts', 'src/engine/correct/adamerging.ts', 'src/engine/correct/intervmerge.ts', 'src/engine/correct/tinting.ts'],
-    testFiles: ['src/engine/correct/surgery.test.ts', 'src/engine/correct/adamerging.test.ts', 'src/engine/correct/intervmerge.test.ts', 'src/engine/correct/tinting.test.ts'],
+    mutate: ['src/engine/trained/surgery.ts', 'src/engine/trained/adamerging.ts', 'src/engine/trained/intervmerge.ts', 'src/engine/trained/tinting.ts'],
+    testFiles: ['src/engine/trained/surgery.test.ts', 'src/engine/trained/adamerging.test.ts', 'src/engine/trained/intervmerge.test.ts', 'src/engine/trained/tinting.test.ts'],
   },
 };
 

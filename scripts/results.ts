@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../src/engine/backend';
-import { type ExperimentResult, runExperiment } from '../src/engine/correct/experiment';
+import { type ExperimentResult, runExperiment } from '../src/engine/trained/experiment';
 import { openSuiteDir } from '../src/engine/data/suite-dir.node.js';
 import { SuiteEvaluator } from '../src/engine/eval/evaluate';
 import { patchWasmTransposedMatMul } from '../src/engine/train/wasm-matmul';

@@ -6,8 +6,8 @@
  * λ = 0.3 has nothing to follow.
  */
 import * as tf from '@tensorflow/tfjs';
-import { MergeCoefficients } from '../../src/engine/correct/coefficients';
-import { bankFeatures } from '../../src/engine/correct/losses';
+import { MergeCoefficients } from '../../src/engine/trained/coefficients';
+import { bankFeatures } from '../../src/engine/trained/losses';
 import type { Suite } from '../../src/engine/data/suite';
 import { argmaxRows, top1Accuracy } from '../../src/engine/eval/accuracy';
 import { headLogits } from '../../src/engine/model/heads';

@@ -109,7 +109,7 @@ export function renderResults(rows: Row[], names: string[], individual: Record<s
 *Written by \`${meta.command}\` (scripts/results.ts); do not edit by hand.* Suite \`${meta.suite}\`,
 backend ${meta.backend} in Node, seed 0, all test images of every task; the whole run took
 ${(meta.seconds / 60).toFixed(1)} min on the shared 2-core machine. Each row is one experiment of
-\`mergelab run\` (src/engine/correct/experiment.ts); the trained methods adapt on the unlabeled test
+\`mergelab run\` (src/engine/trained/experiment.ts); the trained methods adapt on the unlabeled test
 images and are scored on the same images (transductive, as in the papers).
 
 ## Schedules

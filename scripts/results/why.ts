@@ -99,7 +99,7 @@ CLIP ViT-B/32 for comparison (METHODS.md §11): pretrained 48.0, TA 69.1, TIES 7
 - **Not a bug.** AdaMerging runs METHODS.md §6 as written (λ init 0.3, clamp to [0, 1], Adam lr
   1e-3, 2 batches of 16 unlabeled test images per task, one step per iteration); its gradient is
   checked against autodiff and finite differences and its init reproduces Task Arithmetic
-  (\`src/engine/correct/adamerging.test.ts\`). It does what its surrogate asks: along uniform λ the
+  (\`src/engine/trained/adamerging.test.ts\`). It does what its surrogate asks: along uniform λ the
   summed entropy is lowest at λ ${minE.lambda} (${minE.entropy.toFixed(2)} nats${minE.lambda === 0 ? ', the pretrained model itself, whose heads are its own class means' : ''}), while the
   accuracy peaks at λ ${maxA.lambda} (${f1(maxA.accuracy)} %).${learned ? ` ${learned}.` : ''}
 - **The zoo, but not its step size.** The shipped experts' task vectors are ${f1(mean(Object.values(shipped.diagnosis.relativeNorm)) * 100)} % of the

@@ -16,7 +16,7 @@ import { initBackend } from '../../src/engine/backend';
 import { openSuiteDir } from '../../src/engine/data/suite-dir.node.js';
 import { paramGroup, taskVectorAnalytics } from '../../src/engine/eval/task-vectors';
 import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
-import { runExperiment } from '../../src/engine/correct/experiment';
+import { runExperiment } from '../../src/engine/trained/experiment';
 import { coefficientSweep, entropySweep } from '../results/entropy';
 import type { ZooResults } from './pipeline';
 

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getTrainedMethod, resolveTrainedParams } from '../engine/correct/registry';
+import { getTrainedMethod, resolveTrainedParams } from '../engine/catalogue';
 import { openSuiteDir } from '../engine/data/suite-dir.node';
 import { type TinyTask, randomHead, randomImages, writeTinySuite } from '../engine/data/tiny-suite.node';
 import { MergelabError } from '../engine/errors';

@@ -1,14 +1,15 @@
 /**
  * `mergelab run <experiment.json> [--json <results.json>] [--quick] [--eval-every N]`
- * Runs one experiment (engine/correct/experiment.ts): a suite, a base merge (closed form or
+ * Runs one experiment (engine/trained/experiment.ts): a suite, a base merge (closed form or
  * AdaMerging), an optional trained correction (surgery, intervmerge, tinting), a seed and an
  * image limit. Prints per-task accuracy (absolute and normalised), averages, extra parameters and
  * seconds; progress to stderr. The suite path is relative to the current directory.
  */
 import { writeFile } from 'node:fs/promises';
 import { initBackend } from '../engine/backend';
-import { type ExperimentResult, parseExperiment, runExperiment } from '../engine/correct/experiment';
-import { TRAINED_METHODS } from '../engine/correct/registry';
+import { type ExperimentResult, runExperiment } from '../engine/trained/experiment';
+import { resolveTrainRequest } from '../engine/trained/request';
+import { TRAINED_METHODS } from '../engine/catalogue';
 import { openSuiteDir } from '../engine/data/suite-dir.node.js';
 import { MergelabError } from '../engine/errors';
 import { quote, readJsonCapped } from '../engine/io/bounded';
@@ -83,7 +84,7 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
   // The request first (the experiment's fields, then the --json target), then the files it names.
   let experiment = await readExperiment(a.file);
   if (a.quick && experiment && typeof experiment === 'object' && !Array.isArray(experiment) && !('preset' in experiment)) experiment = { ...experiment, preset: 'quick' };
-  const parsed = parseExperiment(experiment);
+  const parsed = resolveTrainRequest(experiment);
   if (a.json) await checkOutputFile(a.json);
   await initBackend();
   patchWasmTransposedMatMul();

@@ -3,7 +3,7 @@
  * §10): what a Task Arithmetic merge's accuracy loses per task, then its bias to each expert
  * measured layer by layer in the bias explorer. No deviation from METHODS.md.
  */
-import { getTrainedMethod } from '../engine/correct/registry';
+import { getTrainedMethod } from '../engine/catalogue';
 import { formatPct } from '../format/format';
 import type { Lesson } from './types';
 

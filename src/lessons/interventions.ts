@@ -4,7 +4,7 @@
  * trained with L1 to the expert's z; then the mini variant on a slice of s = D/12 coordinates.
  * Deviation: the quick teaching schedule (20 iterations) on the first 100 images per task.
  */
-import { getTrainedMethod } from '../engine/correct/registry';
+import { getTrainedMethod } from '../engine/catalogue';
 import { formatCount, formatPct } from '../format/format';
 import type { Lesson } from './types';
 

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getTrainedMethod } from '../engine/correct/registry';
+import { getTrainedMethod } from '../engine/catalogue';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
 import { getMethod } from '../engine/merge/registry';
 import { fixturePath } from '../engine/testing/fixtures.node';

@@ -4,7 +4,7 @@
  * expert's features on unlabelled test images. Deviation: the quick teaching schedule (50
  * iterations instead of 500) on the first 100 images per task.
  */
-import { getTrainedMethod } from '../engine/correct/registry';
+import { getTrainedMethod } from '../engine/catalogue';
 import { formatCount, formatPct } from '../format/format';
 import type { Lesson } from './types';
 

@@ -4,7 +4,7 @@
  * with and without the confidence filter (Tinting++). Deviation: the quick teaching schedule
  * (40 iterations) on the first 100 images per task.
  */
-import { getTrainedMethod } from '../engine/correct/registry';
+import { getTrainedMethod } from '../engine/catalogue';
 import { formatCount, formatPct } from '../format/format';
 import type { Lesson } from './types';
 

@@ -7,4 +7,4 @@
 export { DEFAULT_BUDGET } from '../engine/embed/constants';
 export { estimateLayoutSeconds } from '../engine/embed/estimate';
 export { type LossSeries, lossPoints } from '../engine/train/loss-series';
-export { tensorGroups } from '../engine/correct/coefficients-json';
+export { tensorGroups } from '../engine/trained/coefficients-json';

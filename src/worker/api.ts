@@ -7,7 +7,8 @@
  * Types only: no DOM, no tfjs.
  */
 import type { BackendChoice, BackendName } from '../engine/backend';
-import type { CoefficientsJson } from '../engine/correct/coefficients-json';
+import type { CoefficientsJson } from '../engine/trained/coefficients-json';
+import type { TrainRequest } from '../engine/trained/request';
 import type { ErrorInfo } from '../engine/errors';
 import type { CheckpointSummary } from '../engine/model/clip-vit/summary';
 import type { ClassExample } from '../engine/data/examples';
@@ -193,18 +194,11 @@ export interface MergeFiles {
   model: Blob;
 }
 
-/** A training run on a loaded suite: a base merge (any merge id, or adamerging) and an optional correction. */
-export interface TrainSpec {
-  suiteId: string;
-  /** coefficients (AdaMerging only): use these (exported or published, engine/correct/coefficients-json.ts) instead of training them. */
-  merge: { method: string; params?: Record<string, ParamValue>; coefficients?: CoefficientsJson };
-  correction?: { method: string; params?: Record<string, ParamValue> } | null;
-  /** Defaults of the trained methods: the papers' schedules, or the short teaching one (default quick). */
-  preset?: 'paper' | 'quick';
-  seed?: number;
-  /** Trains on and scores the first N test images of each task (null: all). */
-  limit?: number | null;
-  /** Per-task accuracy of the model in training every N steps (0: never). */
+/** A training run on a loaded suite (the engine's one TrainRequest, engine/trained/request.ts): `suite` is the loaded suite's id. */
+export type { TrainRequest } from '../engine/trained/request';
+
+/** Options of a training job: its cancellation id and per-task accuracy of the model in training every N steps (0: never). */
+export interface TrainJobOptions extends JobOptions {
   evalEvery?: number;
 }
 
@@ -227,7 +221,7 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** AdaMerging's final coefficients (raw λ), when the base was AdaMerging. */
   coefficients?: CoefficientsJson;
-  /** Handle of the run's kept artefacts in the engine (trainedModules, closeTrained; worker-side TrainedStore in trained.ts). */
+  /** Handle of the run's kept artefacts in the engine (trainedModules, closeTrained; worker-side TrainedStore in trained-store.ts). */
   trainedId: string;
   /** High-water of the worker's tfjs bytes in use during the job (see JobMemory). */
   peakBytes: number;
@@ -302,7 +296,7 @@ export interface EngineApi {
   /** Cosine similarities, norms and per-layer sign conflicts of the task vectors. */
   analyzeTaskVectors(pool: PoolRef, opts?: JobOptions, onProgress?: ProgressFn): Promise<TaskVectorAnalytics>;
   /** Trains a base merge and a correction on a suite step by step; cancel(jobId) discards it. */
-  train(spec: TrainSpec, opts?: JobOptions, onUpdate?: (u: TrainUpdate) => void): Promise<TrainResult>;
+  train(request: TrainRequest, opts?: TrainJobOptions, onUpdate?: (u: TrainUpdate) => void): Promise<TrainResult>;
   /** Pauses / resumes the training job after its current step. */
   pauseTraining(jobId: string): Promise<void>;
   resumeTraining(jobId: string): Promise<void>;
@@ -310,7 +304,7 @@ export interface EngineApi {
   stopTraining(jobId: string): Promise<void>;
   /**
    * One safetensors file of every tensor a kept run trained (names in each method's file), with a
-   * `__metadata__` of format "mergelab-trained-v1", method ids, resolved params (JSON), seed, suite, tasks (engine/correct/modules.ts).
+   * `__metadata__` of format "mergelab-trained-v1", method ids, resolved params (JSON), seed, suite, tasks (engine/trained/modules.ts).
    */
   trainedModules(trainedId: string): Promise<Blob>;
   /** Forgets a kept run's artefacts (idempotent; closing its suite also drops them). */

@@ -23,8 +23,8 @@ import { engineMemory } from './memory';
 import { createMergeMethods } from './merges';
 import { runCheckpoint } from './forward-outputs';
 import { SuiteStore, type SuiteStoreOptions } from './suites';
-import { TrainedStore } from './trained';
-import { createTrainingMethods } from './training';
+import { TrainedStore } from './trained-store';
+import { createTrainingMethods } from './train-jobs';
 
 export interface EngineApiOptions extends SuiteStoreOptions {
   /** Absolute URLs of the three tfjs wasm binaries (the worker passes them; Node finds its own). */
@@ -160,7 +160,7 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
     explorerBias: guarded(explorer.explorerBias),
     explorerFeatures: guarded(explorer.explorerFeatures),
     testImageThumbnail: guarded(explorer.testImageThumbnail),
-    cancel: guarded(async (jobId) => jobs.cancel(jobId)),
+    cancel: guarded(async (jobId) => { jobs.cancel(jobId); training.cancelTraining(jobId); }),
     memory: guarded(async () => engineMemory()),
     persistFeatures: guarded((suiteId, suiteHash) => suites.persistFeatures(suiteId, suiteHash)),
     featureCacheStats: guarded(async (suiteId) => suites.featureCacheStats(suiteId)),

@@ -17,7 +17,7 @@ import { fixturePath } from '../engine/testing/fixtures.node';
 import type { EngineApi, ExplorerFeatures, ExplorerModel } from './api';
 import { createInProcessEngine } from './in-process';
 import { pickedFolder } from './lab-files.node';
-import { TrainedStore } from './trained';
+import { TrainedStore } from './trained-store';
 
 const SUITE = fixturePath('suite-tiny');
 const LIMIT = 12;
@@ -98,7 +98,7 @@ describe('engine API: the bias explorer', () => {
 
   it('a training run: its kept representations and predictions, on at most the images it kept', async () => {
     const KEPT = 8;
-    const r = await api.train({ suiteId, merge: { method: 'task_arithmetic', params: { lambda: 0.3 } }, correction: { method: 'surgery', params: { iterations: 3, rank: 4 } }, limit: KEPT });
+    const r = await api.train({ suite: suiteId, merge: { method: 'task_arithmetic', params: { lambda: 0.3 } }, correction: { method: 'surgery', params: { iterations: 3, rank: 4 } }, limit: KEPT });
     const surgery: ExplorerModel = { ref: { kind: 'trained', id: r.trainedId }, label: 'TA + Surgery' };
     const before = tf.memory().numTensors;
     const b = await api.explorerBias(suiteId, [ta, surgery], { limit: LIMIT });

@@ -23,7 +23,7 @@ import { disposeParams, type ParamMap } from '../engine/params/param-map';
 import { type EngineApi, EXPLORER_IMAGES, type ExplorerModel, type ExplorerOptions, type ProgressFn } from './api';
 import type { JobSignal, Jobs } from './jobs';
 import type { SuiteStore } from './suites';
-import type { TrainedStore } from './trained';
+import type { TrainedStore } from './trained-store';
 
 type ExplorerMethods = Pick<EngineApi, 'explorerBias' | 'explorerFeatures' | 'testImageThumbnail'>;
 

@@ -5,7 +5,7 @@
  * suite keeps one SuiteEvaluator, whose FeatureCache holds the features of the pretrained and
  * individual models (the references) and of recent merges.
  */
-import { coefficientTensorCount } from '../engine/correct/coefficients';
+import { coefficientTensorCount } from '../engine/trained/coefficients';
 import { classExamples } from '../engine/data/examples';
 import type { ImageDecoder } from '../engine/data/image-decoder';
 import { type Suite, openSuite, suiteFiles } from '../engine/data/suite';

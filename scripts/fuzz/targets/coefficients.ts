@@ -1,5 +1,5 @@
 /** Fuzz target: AdaMerging coefficients JSON (pasted or picked), checked against a 3-task, 4-tensor model. */
-import { parseCoefficientsText } from '../../../src/engine/correct/coefficients-json';
+import { parseCoefficientsText } from '../../../src/engine/trained/coefficients-json';
 import type { FuzzTarget } from '../types';
 import { json, text } from './seeds';
 

@@ -1,5 +1,5 @@
 /** Fuzz target: an experiment file for `mergelab run` (validated before any file is opened). */
-import { parseExperiment } from '../../../src/engine/correct/experiment';
+import { resolveTrainRequest } from '../../../src/engine/trained/request';
 import type { FuzzTarget } from '../types';
 import { json, text } from './seeds';
 
@@ -16,6 +16,6 @@ export const experimentTarget: FuzzTarget = {
     } catch {
       return; // the CLI reports invalid JSON itself (readJsonCapped); this target checks the fields
     }
-    parseExperiment(value);
+    resolveTrainRequest(value);
   },
 };

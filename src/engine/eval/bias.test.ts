@@ -6,8 +6,8 @@ import { loadParams } from '../model/clip-vit/load';
 import { mergeToParamMap } from '../merge/in-memory';
 import { disposeParams, type ParamMap } from '../params/param-map';
 import { createRng } from '../random';
-import { resolveTrainedParams } from '../correct/registry';
-import { SurgeryModel } from '../correct/surgery';
+import { resolveTrainedParams } from '../catalogue';
+import { SurgeryModel } from '../trained/surgery';
 import { type BiasInput, type BiasProgress, type BiasReport, biasReport, collectBiasFeatures, layerBias, type Representations } from './bias';
 import { SuiteEvaluator } from './evaluate';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckpointError, MergelabError, SafetensorsError } from '../errors';
 import { parseManifest } from '../data/manifest';
 import { SuiteError } from '../data/errors';
-import { parseCoefficientsText } from '../correct/coefficients-json';
+import { parseCoefficientsText } from '../trained/coefficients-json';
 import { openCheckpoint } from '../model/clip-vit/open-checkpoint';
 import { fixturePath } from '../testing/fixtures.node';
 import { MAX_JSON_BYTES, clip, jsonTokensOver, listed, quote } from './bounded';

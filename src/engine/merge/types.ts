@@ -38,6 +38,12 @@ export interface Paper {
 }
 
 /**
+ * How FusionBench (tanganke/fusion_bench, its Hydra config tree config/method/…) runs a method
+ * with these parameters: its `method=` config and overrides, plus notes; or why it cannot.
+ */
+export type FusionBenchMapping = { method: string; overrides: [string, string][]; notes: string[] } | { unsupported: string };
+
+/**
  * Settings of the generalised task-arithmetic routine. Per task: optional DARE drop/rescale →
  * optional trim (global top-k per task) → combine (sum, or sign election + disjoint merge) →
  * optional TALL/consensus mask → θ0 + scale · merged.
@@ -65,4 +71,6 @@ export interface MergeMethod {
   trainableParamCount(config: ClipVisionConfig): number;
   /** The generalised routine's settings for resolved parameters. */
   plan(params: MergeParams): MergePlan;
+  /** FusionBench's config for resolved parameters; absent where FusionBench has none. */
+  fusionBench?(params: MergeParams): FusionBenchMapping;
 }

@@ -3,9 +3,9 @@
 // steps, pause/resume equals an uninterrupted run, cancel keeps the model usable and leaks nothing.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { SurgeryModel, type SurgeryTask } from '../correct/surgery';
-import { resolveTrainedParams } from '../correct/registry';
-import { head, randomRows } from '../correct/testing.node';
+import { SurgeryModel, type SurgeryTask } from '../trained/surgery';
+import { resolveTrainedParams } from '../catalogue';
+import { head, randomRows } from '../trained/testing.node';
 import { CancelledError, MergelabError } from '../errors';
 import { createRng } from '../random';
 import { TrainingLoop } from './loop';

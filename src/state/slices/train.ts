@@ -1,5 +1,5 @@
 /**
- * Train slice (issue 5 item 9): the base merge (a merge method or AdaMerging) and the optional
+ * Train slice: the base merge (a closed-form merge or a trained base such as AdaMerging) and the optional
  * correction with their parameters (resolved from the trained registry's schema and the preset,
  * quick by default in the page), the image cap and the evaluation interval; one training job at a
  * time in the worker with its live loss points and per-task evaluations, pause/resume, stop early
@@ -9,17 +9,16 @@
  * run with given coefficients (exported by the lab or published, picked or pasted): they are
  * checked against the suite before anything runs, and the text stays as given when they do not fit.
  */
-import { type CoefficientsJson, parseCoefficientsText } from '../../engine/correct/coefficients-json';
-import { getTrainedMethod, resolveTrainedParams } from '../../engine/correct/registry';
+import { type CoefficientsJson, parseCoefficientsText } from '../../engine/trained/coefficients-json';
+import { TRAINED_BASES, type Preset, getTrainedMethod, resolveBaseParams, resolveTrainedParams, trainedBase } from '../../engine/catalogue';
 import { MergelabError } from '../../engine/errors';
 import { type LossSeries, addLoss, emptyLossSeries } from '../../engine/train/loss-series';
 import { canonicalParams } from '../../engine/model/clip-vit/names';
-import { resolveParams } from '../../engine/merge/params';
-import { asErrorInfo, type ErrorInfo, type OpenedSuite, type ParamValue, type TrainResult, type TrainSpec, type TrainUpdate } from '../../worker/api';
+import { asErrorInfo, type ErrorInfo, type OpenedSuite, type ParamValue, type TrainRequest, type TrainResult, type TrainUpdate } from '../../worker/api';
 import { runLabel } from '../pool-selectors';
 import type { SliceCreator } from './lab-state';
 
-export type Preset = 'paper' | 'quick';
+export type { Preset };
 
 /** One finished training run, scored on `limit` images per task of suite `suiteId`. */
 export interface TrainRun {
@@ -57,7 +56,7 @@ export type TrainJob =
 
 export interface TrainSlice {
   train: {
-    /** A merge-registry id or "adamerging". */
+    /** A base merge: a closed-form merge id or a trained base's (catalogue TRAINED_BASES). */
     base: string;
     baseGiven: Record<string, ParamValue>;
     /** A correction id, or null for the base alone. */
@@ -85,7 +84,7 @@ export interface TrainSlice {
   resumeTraining(): Promise<void>;
   stopTraining(): Promise<void>;
   cancelTraining(): Promise<void>;
-  /** The run's trained tensors as one safetensors file (engine/correct/modules.ts). */
+  /** The run's trained tensors as one safetensors file (engine/trained/modules.ts). */
   trainedModules(key: string): Promise<Blob>;
   /** Forgets a finished run here and its kept artefacts in the engine. */
   removeTrainRun(key: string): Promise<void>;
@@ -102,13 +101,20 @@ export function suiteCoefficients(text: string, info: OpenedSuite | null): Coeff
 
 /** The base's and the correction's full parameters (throws a usage error for a bad value). */
 export function trainParams(t: TrainSlice['train']) {
-  const base = t.base === 'adamerging' ? resolveTrainedParams('adamerging', t.baseGiven, t.preset) : resolveParams(t.base, t.baseGiven);
+  const base = resolveBaseParams(t.base, t.baseGiven, t.preset);
   const correction = t.correction ? resolveTrainedParams(t.correction, t.given, t.preset) : null;
   return { base, correction };
 }
 
-const baseLabelOf = (id: string, params: Record<string, ParamValue>, loaded = false) =>
-  id === 'adamerging' ? `AdaMerging · ${String(params.granularity)}-wise${params.plus ? '++' : ''}${loaded ? ' · loaded coefficients' : ''}` : runLabel(id, params);
+const baseLabelOf = (id: string, params: Record<string, ParamValue>, loaded = false) => {
+  const trained = trainedBase(id);
+  return trained?.runLabel ? trained.runLabel(params, loaded) : runLabel(id, params);
+};
+
+/** Whether a base merge can run with given coefficients instead of training them. */
+export const importsCoefficients = (id: string) => !!trainedBase(id)?.importsCoefficients;
+/** The base merge that given coefficients select. */
+const COEFFICIENTS_BASE = TRAINED_BASES.find((m) => m.importsCoefficients)!.id;
 
 export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
   let nextJob = 1;
@@ -142,7 +148,7 @@ export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
       let coefficients: CoefficientsJson | undefined;
       try {
         params = trainParams(t);
-        if (t.base === 'adamerging' && t.coefficients) {
+        if (importsCoefficients(t.base) && t.coefficients) {
           coefficients = suiteCoefficients(t.coefficients.text, state.suite.info);
           params.base = { ...params.base, granularity: coefficients.granularity, plus: coefficients.plus };
         }
@@ -168,13 +174,13 @@ export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
         if (u.kind === 'note') return { notes: [...j.notes, u.note] };
         return { paused: u.kind === 'paused' };
       });
-      const spec: TrainSpec = {
-        suiteId, merge: { method: t.base, params: params.base, ...(coefficients ? { coefficients } : {}) }, correction: t.correction ? { method: t.correction, params: params.correction! } : null,
-        preset: t.preset, limit: t.limit, evalEvery: t.evalEvery,
+      const request: TrainRequest = {
+        suite: suiteId, merge: { method: t.base, params: params.base, ...(coefficients ? { coefficients } : {}) }, correction: t.correction ? { method: t.correction, params: params.correction! } : null,
+        preset: t.preset, limit: t.limit,
       };
       try {
         const api = await ctx.engine.api();
-        const result = await api.train(spec, { jobId }, onUpdate);
+        const result = await api.train(request, { jobId, evalEvery: t.evalEvery }, onUpdate);
         if (!live()) return;
         const baseLabel = baseLabelOf(t.base, result.merge.params, !!coefficients);
         const corr = result.correction ? ` + ${getTrainedMethod(result.correction.method).label} · ${result.correction.steps} steps${result.stoppedEarly ? ' (stopped early)' : ''}` : '';
@@ -203,7 +209,7 @@ export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
       try {
         const json = suiteCoefficients(text, get().suite.info);
         const t = get().train;
-        patch({ coefficients: { source, text, json, error: null }, base: 'adamerging', baseGiven: { ...(t.base === 'adamerging' ? t.baseGiven : {}), granularity: json.granularity, plus: json.plus } });
+        patch({ coefficients: { source, text, json, error: null }, base: COEFFICIENTS_BASE, baseGiven: { ...(t.base === COEFFICIENTS_BASE ? t.baseGiven : {}), granularity: json.granularity, plus: json.plus } });
       } catch (e) {
         patch({ coefficients: { source, text, json: null, error: asErrorInfo(e) } });
       }

@@ -3,7 +3,7 @@
  * fields ignored with a notice, every bad value named and the rest kept, future versions refused.
  */
 import { describe, expect, it } from 'vitest';
-import { TRAINED_METHODS, getTrainedMethod } from '../../engine/correct/registry';
+import { TRAINED_METHODS, getTrainedMethod } from '../../engine/catalogue';
 import { METHODS, getMethod } from '../../engine/merge/registry';
 import type { ParamField, ParamValue } from '../../engine/merge/types';
 import { createRng, type Rng } from '../../engine/random';

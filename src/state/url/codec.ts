@@ -22,10 +22,9 @@
  * links keep working; a link from a newer version than this build knows is refused as a whole
  * with a notice (its keys may mean something else), and the defaults stay.
  */
-import { getTrainedMethod, type Preset } from '../../engine/correct/registry';
 import { listed, quote } from '../../engine/io/bounded';
 import { parseParamArgs, type ParamSchema } from '../../engine/merge/params';
-import { METHODS, getMethod } from '../../engine/merge/registry';
+import { CORRECTIONS as CORRECTION_METHODS, MERGE_METHODS as METHODS, type Preset, TRAINED_BASES, baseSchema as trainBaseSchema, getMergeMethod as getMethod, getTrainedMethod } from '../../engine/catalogue';
 import type { MethodId, ParamValue } from '../../engine/merge/types';
 import { DEFAULT_BUDGET } from '../../engine/embed/constants';
 import { EXPLORER_IMAGES } from '../../worker/api';
@@ -92,8 +91,8 @@ export interface Decoded {
   present: UrlGroup[];
 }
 
-const TRAIN_BASES = ['adamerging', ...METHODS.map((m) => m.id)];
-const CORRECTIONS = ['surgery', 'intervmerge', 'tinting'];
+const TRAIN_BASES = [...TRAINED_BASES.map((m) => m.id), ...METHODS.map((m) => m.id)];
+const CORRECTIONS = CORRECTION_METHODS.map((m) => m.id);
 
 /** Like encodeURIComponent but keeps `,` and `:` readable (they are safe in a fragment). */
 const enc = (s: string) => encodeURIComponent(s).replace(/%2C/g, ',').replace(/%3A/g, ':');
@@ -173,7 +172,7 @@ export function decodeUrlState(hash: string, opts: DecodeOptions = {}): Decoded 
   else if (tasks.length > 1) state.tasks = [...new Set(tasks)];
   one('lam', (raw) => { const x = Number(raw); if (raw.trim() === '' || !(x >= 0 && x <= 1.5)) return false; state.lambda = x; return true; }, 'a number from 0 to 1.5', `λ ${d.lambda}`);
   one('tb', (raw) => TRAIN_BASES.includes(raw) && !!(state.train.base = raw), `a training base (${TRAIN_BASES.join(', ')})`, 'Task Arithmetic');
-  const baseSchema: ParamSchema = state.train.base === 'adamerging' ? getTrainedMethod('adamerging') : getMethod(state.train.base);
+  const baseSchema: ParamSchema = trainBaseSchema(state.train.base);
   state.train.baseGiven = readParams(q, 'bp.', baseSchema, notices, seen);
   one('tc', (raw) => {
     if (raw === 'none') return (state.train.correction = null) === null;

@@ -1,6 +1,8 @@
 /**
  * The FusionBench (tanganke/fusion_bench, Hydra CLI `fusion_bench`) command line and config that
- * reproduce a run in Python, where FusionBench has the method. Every name below was checked
+ * reproduce a run in Python, where FusionBench has the method: each method's catalogue entry
+ * gives its own mapping (fusionBench), and this file adds the pool, the task pool and the one
+ * pair FusionBench runs as a unit (AdaMerging + Surgery). Every name below was checked
  * against FusionBench's config tree (config/method/…, config/modelpool/CLIPVisionModelPool/…,
  * config/taskpool/CLIPVisionModelTaskPool/…):
  *   average          → method=simple_average (SimpleAverageAlgorithm; no parameters)
@@ -18,6 +20,7 @@
  * datasets). DARE's drop masks come from a different random generator in PyTorch, so a DARE run
  * reproduces in distribution, not bit for bit.
  */
+import { type FusionBenchMapping, MERGE_METHODS, TRAINED_METHODS } from '../../engine/catalogue';
 import type { RunRecord, RunStage } from '../../state/runs/record';
 
 export interface FusionBenchExport {
@@ -33,30 +36,13 @@ export interface FusionBenchExport {
 const TA8 = ['sun397', 'stanford-cars', 'resisc45', 'eurosat', 'svhn', 'gtsrb', 'mnist', 'dtd'];
 const num = (v: unknown) => String(v);
 
-type Mapped = { method: string; overrides: [string, string][]; notes: string[] } | { unsupported: string };
-
-function mapMerge(s: RunStage): Mapped {
-  const p = s.params;
-  switch (s.method) {
-    case 'average': return { method: 'simple_average', overrides: [], notes: [] };
-    case 'task_arithmetic': return { method: 'task_arithmetic', overrides: [['scaling_factor', num(p.lambda)]], notes: [] };
-    case 'ties': return { method: 'ties_merging', overrides: [['scaling_factor', num(p.lambda)], ['threshold', num(p.k)], ['merge_func', String(p.aggregate)]], notes: [] };
-    case 'dare': {
-      const dare: [string, string][] = [['scaling_factor', num(p.lambda)], ['sparsity_ratio', num(p.p)], ['only_on_linear_weights', String(p.scope === 'linear')], ['rescale', String(p.rescale)]];
-      const notes = [`DARE seed ${num(p.seed)} → seed=${num(p.seed)}: PyTorch draws other masks, so the result matches in distribution, not bit for bit.`];
-      if (p.base === 'ties') return { method: 'dare/ties_merging', overrides: [...dare, ['threshold', num(p.k)], ['merge_func', String(p.aggregate)]], notes };
-      return { method: 'dare/task_arithmetic', overrides: dare, notes };
-    }
-    case 'adamerging': {
-      if (p.plus) return { unsupported: 'AdaMerging++ (TIES-trimmed task vectors) has no FusionBench config.' };
-      const name = p.granularity === 'task' ? 'clip_task_wise_adamerging' : 'clip_layer_wise_adamerging';
-      return { method: 'adamerging/clip', overrides: [['name', name], ['lr', num(p.lr)]], notes: ['FusionBench counts AdaMerging in its own steps (max_steps, default 1000), not mergelab iterations: set method.max_steps for a shorter schedule.'] };
-    }
-    default: return { unsupported: `FusionBench has no ${s.method} method config (none is invented here).` };
-  }
+/** A stage's mapping, from its catalogue entry (merge or trained method). */
+function mapMerge(s: RunStage): FusionBenchMapping {
+  const d = MERGE_METHODS.find((m) => m.id === s.method) ?? TRAINED_METHODS.find((m) => m.id === s.method);
+  return d?.fusionBench?.(s.params) ?? { unsupported: `FusionBench has no ${s.method} method config (none is invented here).` };
 }
 
-function mapRun(r: RunRecord): Mapped {
+function mapRun(r: RunRecord): FusionBenchMapping {
   const [merge, correction] = r.stages;
   if (!correction) return mapMerge(merge);
   if (correction.method === 'surgery' && merge.method === 'adamerging' && merge.params.granularity !== 'task' && !merge.params.plus) {

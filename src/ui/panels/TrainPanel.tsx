@@ -1,5 +1,5 @@
 /**
- * Training (issue 5 item 9): a base merge (any merge method, or AdaMerging) and an optional
+ * Training: a base merge (any merge method, or a trained base such as AdaMerging) and an optional
  * correction, each with its schema-generated form, the preset (quick by default: the demo trains
  * in seconds), the image cap and the evaluation interval; the extra trainable parameters for the
  * loaded architecture; then in the worker a live loss curve, steps/s and ETA, per-task accuracy
@@ -8,9 +8,8 @@
  * (TrainRuns); AdaMerging can also use given coefficients instead of training (CoefficientLoader).
  */
 import { useMemo } from 'react';
-import { TRAINED_METHODS, extraParamCount, getTrainedMethod } from '../../engine/correct/registry';
-import { METHODS, getMethod } from '../../engine/merge/registry';
-import { type Preset, trainParams } from '../../state/slices/train';
+import { CORRECTIONS, MERGE_METHODS, TRAINED_BASES, baseSchema, extraParamCount, getTrainedMethod } from '../../engine/catalogue';
+import { type Preset, importsCoefficients, trainParams } from '../../state/slices/train';
 import { asErrorInfo } from '../../worker/api';
 import { LossCurve } from '../charts/LossCurve';
 import { ErrorBox } from '../components/ErrorBox';
@@ -22,13 +21,12 @@ import { CoefficientLoader } from './CoefficientLoader';
 import { TrainRuns } from './TrainRuns';
 
 const LIMITS = [null, 300, 100, 50] as const;
-const CORRECTIONS = TRAINED_METHODS.filter((m) => m.kind === 'correction');
 
 function useTrainForm() {
   const t = useLab((s) => s.train);
   const info = useLab((s) => s.suite.info);
   return useMemo(() => {
-    const baseFields = t.base === 'adamerging' ? getTrainedMethod('adamerging').params : getMethod(t.base).params;
+    const baseFields = baseSchema(t.base).params;
     const corrFields = t.correction ? getTrainedMethod(t.correction).params : [];
     try {
       const p = trainParams(t);
@@ -99,13 +97,13 @@ export function TrainPanel() {
       <div className="method-row">
         <label>Base merge{' '}
           <select data-testid="train-base" value={t.base} disabled={running} onChange={(e) => setBase(e.currentTarget.value)}>
-            {METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
-            <option value="adamerging">{getTrainedMethod('adamerging').label} (trained)</option>
+            {MERGE_METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+            {TRAINED_BASES.map((m) => <option key={m.id} value={m.id}>{m.label} (trained)</option>)}
           </select>
         </label>
       </div>
       <ParamForm fields={form.baseFields} values={form.base} onChange={setBaseParam} prefix="train-base" />
-      {t.base === 'adamerging' && <CoefficientLoader disabled={running || !onSuite} />}
+      {importsCoefficients(t.base) && <CoefficientLoader disabled={running || !onSuite} />}
       <div className="method-row">
         <label>Correction{' '}
           <select data-testid="train-correction" value={t.correction ?? 'none'} disabled={running} onChange={(e) => setCorrection(e.currentTarget.value === 'none' ? null : e.currentTarget.value)}>
@@ -135,7 +133,7 @@ export function TrainPanel() {
       {form.extra !== null && <p data-testid="train-extra-params">Extra trainable parameters for this architecture: <strong>{formatCount(form.extra)}</strong></p>}
       {form.error && <ErrorBox error={form.error} title="Parameter:" />}
       <div className="actions">
-        <button data-testid="train-start" disabled={running || !onSuite || !!form.error || (t.base === 'adamerging' && !!t.coefficients?.error)} onClick={() => void start()}>Train and evaluate</button>
+        <button data-testid="train-start" disabled={running || !onSuite || !!form.error || (importsCoefficients(t.base) && !!t.coefficients?.error)} onClick={() => void start()}>Train and evaluate</button>
         {running && !job.paused && <button data-testid="train-pause" className="secondary-button" onClick={() => void pause()}>Pause</button>}
         {running && job.paused && <button data-testid="train-resume" className="secondary-button" onClick={() => void resume()}>Resume</button>}
         {running && <button data-testid="train-stop" className="secondary-button" onClick={() => void stop()}>Stop early</button>}

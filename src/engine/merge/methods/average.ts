@@ -13,5 +13,6 @@ export const average: MergeMethod = {
   summary: 'The mean of the experts\' weights (a uniform model soup). No parameters.',
   params: [],
   trainableParamCount: () => 0,
+  fusionBench: () => ({ method: 'simple_average', overrides: [], notes: [] }),
   plan: () => ({ combine: { kind: 'sum' }, scale: 'mean' }),
 };

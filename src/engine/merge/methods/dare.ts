@@ -24,6 +24,12 @@ export const dare: MergeMethod = {
     { name: 'seed', label: 'Seed', type: 'integer', default: 0, min: 0, max: 2147483647, step: 1, help: 'Seed of the random drop masks (same seed, same merge).' },
   ],
   trainableParamCount: () => 0,
+  fusionBench: (p) => {
+    const dare: [string, string][] = [['scaling_factor', String(p.lambda)], ['sparsity_ratio', String(p.p)], ['only_on_linear_weights', String(p.scope === 'linear')], ['rescale', String(p.rescale)]];
+    const notes = [`DARE seed ${String(p.seed)} → seed=${String(p.seed)}: PyTorch draws other masks, so the result matches in distribution, not bit for bit.`];
+    if (p.base === 'ties') return { method: 'dare/ties_merging', overrides: [...dare, ['threshold', String(p.k)], ['merge_func', String(p.aggregate)]], notes };
+    return { method: 'dare/task_arithmetic', overrides: dare, notes };
+  },
   plan: (p) => ({
     dare: { p: p.p as number, rescale: p.rescale as boolean, scope: p.scope as 'all' | 'linear', seed: p.seed as number },
     ...(p.base === 'ties' ? { trim: { k: p.k as number }, combine: { kind: 'ties', aggregate: 'sum' } as const } : { combine: { kind: 'sum' } as const }),

@@ -13,5 +13,6 @@ export const taskArithmetic: MergeMethod = {
   summary: 'Adds the scaled sum of the task vectors (expert − pretrained) to the pretrained weights.',
   params: [lambdaField(0.3)],
   trainableParamCount: () => 0,
+  fusionBench: (p) => ({ method: 'task_arithmetic', overrides: [['scaling_factor', String(p.lambda)]], notes: [] }),
   plan: (p) => ({ combine: { kind: 'sum' }, scale: p.lambda as number }),
 };

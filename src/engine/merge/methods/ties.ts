@@ -24,6 +24,7 @@ export const ties: MergeMethod = {
     },
   ],
   trainableParamCount: () => 0,
+  fusionBench: (p) => ({ method: 'ties_merging', overrides: [['scaling_factor', String(p.lambda)], ['threshold', String(p.k)], ['merge_func', String(p.aggregate)]], notes: [] }),
   plan: (p) => ({
     trim: { k: p.k as number },
     combine: { kind: 'ties', aggregate: p.aggregate as 'sum' | 'mean' },

@@ -16,9 +16,10 @@ import { PixelBank } from '../train/data';
 import { TrainingLoop } from '../train/loop';
 import { MergeCoefficients } from './coefficients';
 import { bankFeatures, predictFrozen } from './losses';
-import { resolveTrainedParams } from './registry';
+import { resolveTrainedParams } from '../catalogue';
 import { finiteDifference, head, randomRows } from './testing.node';
-import { type TintingTask, TintingModel, tintedLayerParams, tinting } from './tinting';
+import { tintedLayerParams, tinting } from '../catalogue/trained/tinting';
+import { type TintingTask, TintingModel } from './tinting';
 
 let pool: { pretrained: Checkpoint; experts: Checkpoint[] };
 let tasks: TintingTask[];

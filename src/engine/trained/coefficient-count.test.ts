@@ -14,7 +14,7 @@ import { VIT_B_32 } from '../model/clip-vit/config';
 import { fixturePath } from '../testing/fixtures.node';
 import { MergeCoefficients, coefficientTensorCount } from './coefficients';
 import { runExperiment } from './experiment';
-import { extraParamCount, resolveTrainedParams } from './registry';
+import { extraParamCount, resolveTrainedParams } from '../catalogue';
 
 const SUITE = fixturePath('suite-tiny');
 

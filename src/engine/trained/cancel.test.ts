@@ -7,6 +7,7 @@ import type { Suite } from '../data/suite';
 import { openSuiteDir } from '../data/suite-dir.node';
 import { CancelledError } from '../errors';
 import { fixturePath } from '../testing/fixtures.node';
+import { RunControl } from './control';
 import { runExperiment } from './experiment';
 
 const SUITE = fixturePath('suite-tiny');
@@ -21,18 +22,19 @@ describe('cancel versus stop early', () => {
   it('a cancelled loop rejects with CancelledError; a stopped one keeps its 3 steps', async () => {
     const before = tf.memory().numTensors;
     let steps = 0;
+    const cancelling = new RunControl();
     const cancelled = runExperiment(suite, experiment, {
-      onLoop: (_, loop) => { const poll = setInterval(() => { if (loop.progress.step >= 3) { loop.cancel(); clearInterval(poll); } }, 0); },
-      onProgress: (_, p) => { steps = p.step; },
+      control: cancelling,
+      onProgress: (_, p) => { steps = p.step; if (p.step >= 3) cancelling.cancel(); },
     });
     await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
     expect(steps).toBeLessThan(24);
     expect(tf.memory().numTensors).toBe(before);
 
-    let loopRef: { stop(): void } | null = null;
+    const stopping = new RunControl();
     const stopped = await runExperiment(suite, experiment, {
-      onLoop: (_, loop) => { loopRef = loop; },
-      onProgress: (_, p) => { if (p.step === 3) loopRef!.stop(); },
+      control: stopping,
+      onProgress: (_, p) => { if (p.step === 3) stopping.stop(); },
     });
     expect(stopped.correction!.steps).toBe(3);
     expect(Number.isFinite(stopped.average)).toBe(true);

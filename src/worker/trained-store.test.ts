@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getTrainedMethod } from '../engine/correct/registry';
+import { getTrainedMethod } from '../engine/catalogue';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
 import type { Suite } from '../engine/data/suite';
 import { openSuiteDir } from '../engine/data/suite-dir.node';
@@ -17,10 +17,10 @@ import { numel, openSafetensors } from '../engine/io/safetensors';
 import { mergeToParamMap } from '../engine/merge/in-memory';
 import { disposeParams } from '../engine/params/param-map';
 import { fixturePath } from '../engine/testing/fixtures.node';
-import type { EngineApi, TrainResult, TrainSpec } from './api';
+import type { EngineApi, TrainResult, TrainRequest } from './api';
 import { createInProcessEngine } from './in-process';
 import { pickedFolder } from './lab-files.node';
-import { TrainedStore } from './trained';
+import { TrainedStore } from './trained-store';
 
 const SUITE = fixturePath('suite-tiny');
 const LIMIT = 16;
@@ -50,7 +50,7 @@ describe('engine API: kept training runs', () => {
 
   it('Surgery stopped before its first step keeps exactly the base merge\'s features and CLS tokens (identity at init)', async () => {
     const before = tf.memory().numTensors;
-    const spec: TrainSpec = { suiteId, merge: { method: 'task_arithmetic' }, correction: { method: 'surgery', params: { rank: 4 } }, limit: LIMIT };
+    const spec: TrainRequest = { suite: suiteId, merge: { method: 'task_arithmetic' }, correction: { method: 'surgery', params: { rank: 4 } }, limit: LIMIT, preset: 'quick' };
     const running = api.train(spec, { jobId: 'init' });
     await api.stopTraining('init');
     const r = await running;
@@ -95,7 +95,7 @@ describe('engine API: kept training runs', () => {
 
   /** What a case's file must hold, from the suite's dimensions. */
   interface Dims { T: number; tasks: string[]; L: number; s: number; tensors: number; P: number; C: (task: string) => number }
-  const cases: [string, TrainSpec['merge'], TrainSpec['correction'], (d: Dims) => [string, number[]][]][] = [
+  const cases: [string, TrainRequest['merge'], TrainRequest['correction'], (d: Dims) => [string, number[]][]][] = [
     ['adamerging task-wise', { method: 'adamerging', params: { granularity: 'task', iterations: 1 } }, null, (d) => [['adamerging.lambda', [d.T, 1]]]],
     ['TA + IntervMerge mini', { method: 'task_arithmetic' }, { method: 'intervmerge', params: { variant: 'mini', iterations: 1 } },
       (d) => d.tasks.flatMap((n): [string, number[]][] => [[`intervmerge.${n}.w1`, [d.L, 1, d.s]], [`intervmerge.${n}.b1`, [d.L, 1]], [`intervmerge.${n}.w2`, [d.L, 1, d.s]], [`intervmerge.${n}.b2`, [d.L, 1]]])],
@@ -105,7 +105,7 @@ describe('engine API: kept training runs', () => {
 
   it.each(cases)('%s: the modules file holds the documented tensors and the trainable parameter count, and leaks nothing', async (_label, merge, correction, expected) => {
     const before = tf.memory().numTensors;
-    const r = await api.train({ suiteId, merge, correction, limit: LIMIT, preset: 'quick' });
+    const r = await api.train({ suite: suiteId, merge, correction, limit: LIMIT, preset: 'quick' });
     const file = await readModules(r);
     const c = suite.pretrained.config;
     const C = (n: string) => suite.manifest.tasks.find((t) => t.name === n)!.classes.length;
@@ -122,7 +122,7 @@ describe('engine API: kept training runs', () => {
   });
 
   it('closeTrained is idempotent; an unknown or closed id is a typed error naming it; closing the suite drops its runs', async () => {
-    const r = await api.train({ suiteId, merge: { method: 'task_arithmetic' }, correction: { method: 'surgery', params: { iterations: 1, rank: 2 } }, limit: LIMIT });
+    const r = await api.train({ suite: suiteId, merge: { method: 'task_arithmetic' }, correction: { method: 'surgery', params: { iterations: 1, rank: 2 } }, limit: LIMIT });
     await api.closeTrained(r.trainedId);
     await api.closeTrained(r.trainedId);
     const e = await rejection(api.trainedModules(r.trainedId));
@@ -130,7 +130,7 @@ describe('engine API: kept training runs', () => {
     expect(e.message).toContain(r.trainedId);
     expect(() => trained.get('nope')).toThrow(/No kept training run with id "nope"/);
 
-    const again = await api.train({ suiteId, merge: { method: 'task_arithmetic' }, limit: LIMIT });
+    const again = await api.train({ suite: suiteId, merge: { method: 'task_arithmetic' }, limit: LIMIT });
     expect(trained.get(again.trainedId).features.size).toBe(names.length);
     await api.closeSuite(suiteId);
     expect((await rejection(api.trainedModules(again.trainedId))).code).toBe('engine');

@@ -7,12 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runExperiment } from '../engine/correct/experiment';
-import { getTrainedMethod } from '../engine/correct/registry';
+import { runExperiment } from '../engine/trained/experiment';
+import { getTrainedMethod } from '../engine/catalogue';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
 import { openSuiteDir } from '../engine/data/suite-dir.node';
 import { fixturePath } from '../engine/testing/fixtures.node';
-import type { EngineApi, TrainSpec, TrainUpdate } from './api';
+import type { EngineApi, TrainRequest, TrainUpdate } from './api';
 import { createInProcessEngine } from './in-process';
 import { pickedFolder } from './lab-files.node';
 
@@ -27,8 +27,8 @@ async function rejection(p: Promise<unknown>): Promise<{ code: string }> {
 describe('engine API: training jobs', () => {
   let api: EngineApi;
   let suiteId: string;
-  const spec = (iterations: number, evalEvery = 0): TrainSpec => ({
-    suiteId, merge: { method: 'task_arithmetic' }, correction: { method: 'surgery', params: { iterations, rank: 4 } }, limit: LIMIT, evalEvery,
+  const spec = (iterations: number): TrainRequest => ({
+    suite: suiteId, merge: { method: 'task_arithmetic' }, correction: { method: 'surgery', params: { iterations, rank: 4 } }, limit: LIMIT,
   });
   beforeAll(async () => {
     api = createInProcessEngine({ decoder: nodeImageDecoder });
@@ -40,7 +40,7 @@ describe('engine API: training jobs', () => {
     await api.evaluate(suiteId, null, { limit: LIMIT }); // references cached, as after a merge run
     const before = tf.memory().numTensors;
     const updates: TrainUpdate[] = [];
-    const r = await api.train(spec(4, 8), { jobId: 't1' }, (u) => updates.push(u));
+    const r = await api.train(spec(4), { jobId: 't1', evalEvery: 8 }, (u) => updates.push(u));
     expect(tf.memory().numTensors).toBe(before);
     const progress = updates.filter((u) => u.kind === 'progress');
     const total = 4 * 2 * 3; // iterations × 2 batches × 3 tasks
@@ -112,24 +112,24 @@ describe('engine API: training jobs', () => {
 
   it('returns AdaMerging\'s learned coefficients; given back, they merge without training to the same accuracy; misfits are a typed error', async () => {
     const ada = { method: 'adamerging', params: { granularity: 'layer', iterations: 2 } };
-    const trained = await api.train({ suiteId, merge: ada, limit: LIMIT });
+    const trained = await api.train({ suite: suiteId, merge: ada, limit: LIMIT });
     expect(trained.merge.steps).toBe(2);
     const c = trained.coefficients!;
     expect(c).toMatchObject({ format: 'mergelab-coefficients', granularity: 'layer', tasks: ['waves', 'folders', 'scans'] });
     // It learnt something: λ starts at fround(0.3) (≠ 0.3 in float64), so compare with a margin; 2 Adam steps of lr 1e-3 move an entry by up to ~2e-3.
     expect(Math.max(...c.lambda.flat().map((v) => Math.abs(v - 0.3)))).toBeGreaterThan(5e-4);
-    const loaded = await api.train({ suiteId, merge: { ...ada, coefficients: JSON.parse(JSON.stringify(c)) }, limit: LIMIT });
+    const loaded = await api.train({ suite: suiteId, merge: { ...ada, coefficients: JSON.parse(JSON.stringify(c)) }, limit: LIMIT });
     expect(loaded.merge.steps).toBe(0);
     expect(loaded.coefficients).toEqual(c);
     expect(loaded.report.tasks).toEqual(trained.report.tasks);
-    const e = await rejection(api.train({ suiteId, merge: { ...ada, coefficients: { ...c, lambda: c.lambda.slice(1) } }, limit: LIMIT }));
+    const e = await rejection(api.train({ suite: suiteId, merge: { ...ada, coefficients: { ...c, lambda: c.lambda.slice(1) } }, limit: LIMIT }));
     expect(e).toMatchObject({ code: 'coefficients' });
     expect((e as unknown as { message: string }).message).toMatch(/2 rows for 3 tasks/);
     await Promise.all([trained, loaded].map((r) => api.closeTrained(r.trainedId)));
   });
 
   it('refuses an unknown correction with a usage error naming the field', async () => {
-    const e = await rejection(api.train({ suiteId, merge: { method: 'task_arithmetic' }, correction: { method: 'nope' } }));
+    const e = await rejection(api.train({ suite: suiteId, merge: { method: 'task_arithmetic' }, correction: { method: 'nope' } }));
     expect(e).toMatchObject({ code: 'usage' });
     expect((e as unknown as { message: string }).message).toMatch(/correction\.method/);
   });

@@ -1,6 +1,6 @@
 /**
  * Model Tinting — "Tint Your Models Task-wise for Improved Multi-task Model Merging" (Jung, Lee,
- * Han, Hong, 2024; v2 "Why Train Everything? Tint a Single Layer…"), METHODS.md §9. Jointly trains
+ * Han, Hong, 2024, arXiv:2412.19098; v2 "Why Train Everything? Tint a Single Layer…"). Jointly trains
  * the layer-wise merge coefficients (init 0.3, clamp [0, 1]; coefficients.ts, gradient by its
  * shortcut) and ONE task-specific layer per task:
  *   head (default): W [C, P] = logit_scale × the zero-shot head, b [C] = 0, logits = normalize(z)·Wᵀ + b;
@@ -11,7 +11,7 @@
  * individual argmax agree, or when they disagree and max p_ind ≥ max p_merged; a step that keeps
  * nothing is skipped. Adam lr 1e-2 for everything; each epoch shuffles the task order and takes
  * one batch of 32 per task, one step per task (T steps per epoch).
- * The coefficients are always layer-wise (METHODS.md §9): with an AdaMerging base they start from
+ * The coefficients are always layer-wise (arXiv:2412.19098 §3): with an AdaMerging base they start from
  * the base's trained λ (a task-wise λt broadcast to every tensor, MergeCoefficients.layerWise);
  * otherwise from fresh λ = 0.3 (the paper's start), whatever the base merge.
  * Kept tensors (modules()): "tinting.lambda" [T, L] (raw λ, checkpoint tensor order) and per task
@@ -23,45 +23,22 @@ import * as tf from '@tensorflow/tfjs';
 import { MergelabError } from '../errors';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import { clipVisionForward } from '../model/clip-vit/forward';
-import type { ClassificationHead } from '../model/heads';
-import { canonicalParams } from '../model/clip-vit/names';
+import { type ClassificationHead, headLogits } from '../model/heads';
 import type { Rng } from '../random';
 import { Adam } from '../train/adam';
 import { BatchSampler, type PixelBank } from '../train/data';
 import { argmaxRows } from '../eval/accuracy';
-import type { MergeCoefficients } from './coefficients';
-import { iterationsField, lrField } from './fields';
+import { type TintedLayer, tinting } from '../catalogue/trained/tinting';
+import { requireBase } from './base';
+import { MergeCoefficients } from './coefficients';
 import { bankForward, crossEntropyRows, finalOutputs, frozenLogits, normalizeRows } from './losses';
-import type { FinalOutputs, NamedTensor, TrainedMethod, TrainedModel, TrainedParams } from './types';
+import type { FinalOutputs, NamedTensor, TrainedImplementation, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 32;
-export type TintedLayer = 'head' | 'fc2';
 
 const fc2Name = (config: ClipVisionConfig, what: 'weight' | 'bias') => `vision_model.encoder.layers.${config.numLayers - 1}.mlp.fc2.${what}`;
 
-/** Values of the tinted layer of every task: Σt C_t·(P + 1) for heads, T·(D·M + D) for fc2. */
-export function tintedLayerParams(layer: TintedLayer, config: ClipVisionConfig, tasks: readonly { numClasses: number }[]): number {
-  const P = config.projectionDim ?? config.hiddenSize;
-  if (layer === 'head') return tasks.reduce((s, t) => s + t.numClasses * (P + 1), 0);
-  return tasks.length * (config.hiddenSize * config.intermediateSize + config.hiddenSize);
-}
 
-export const tinting: TrainedMethod = {
-  id: 'tinting',
-  kind: 'correction',
-  label: 'Model Tinting',
-  paper: { title: 'Tint Your Models Task-wise for Improved Multi-task Model Merging', url: 'https://arxiv.org/abs/2412.19098' },
-  summary: 'Trains the layer-wise merge coefficients together with one task-specific layer (the head by default) on the experts\' pseudo-labels.',
-  params: [
-    { name: 'layer', label: 'Tinted layer', type: 'enum', default: 'head', options: ['head', 'fc2'], help: 'The one task-specific layer: head (a trainable copy of the zero-shot head per task) or fc2 (a per-task copy of the last block\'s MLP output layer).' },
-    { name: 'filter', label: 'Confidence filter', type: 'boolean', default: true, help: 'Tinting++: drop a sample when merged and expert disagree and the merged model is the more confident one.' },
-    iterationsField(500, 'epochs (each: the tasks in shuffled order, one batch of 32 and one step per task)'),
-    lrField(1e-2),
-  ],
-  quick: { iterations: 40 },
-  trainableParamCount: (p, config, tasks, tensors = canonicalParams(config).length) => tintedLayerParams(p.layer as TintedLayer, config, tasks) + tensors * tasks.length,
-  totalSteps: (p, T) => (p.iterations as number) * T,
-};
 
 /** Task data: frozen head, unlabeled test images, the individual model's cached logits [N, C]. */
 export interface TintingTask {
@@ -216,3 +193,20 @@ function maxSoftmax(logits: Float32Array, C: number): Float32Array {
   }
   return out;
 }
+
+/**
+ * Tinting on the base merge: a trained base's coefficients continue as one layer-wise set (a copy
+ * sharing θ0 and τ; the base's own λ stays its result); any other base is replaced by fresh
+ * layer-wise coefficients at λ = 0.3, the paper's start.
+ */
+export const tintingMethod: TrainedImplementation = {
+  descriptor: tinting,
+  async build(ctx, p) {
+    const base = requireBase(ctx, tinting.id);
+    const inds = await ctx.individual();
+    if (!base.coefficients && !(base.method === 'task_arithmetic' && base.params.lambda === 0.3)) ctx.note(`tinting trains its own layer-wise coefficients from λ = 0.3 (Task Arithmetic's start); the ${base.method} merge is not used.`);
+    const coefficients = base.coefficients ? base.coefficients.layerWise() : await MergeCoefficients.fromPool(ctx.suite.pretrained, [...ctx.suite.experts.values()], ctx.names, { granularity: 'layer' });
+    const tasks = (await ctx.pixelBanks()).map((bank, t) => ({ name: ctx.names[t], head: ctx.heads[t], bank, individualLogits: headLogits(inds[t].z, inds[t].n, ctx.heads[t], ctx.logitScale) }));
+    return new TintingModel(coefficients, ctx.config, tasks, p, ctx.logitScale, ctx.rng);
+  },
+};

@@ -1,6 +1,6 @@
 /**
  * AdaMerging — "AdaMerging: Adaptive Model Merging for Multi-Task Learning" (Yang et al., ICLR
- * 2024), METHODS.md §6. Learns the merge coefficients of θ = θ0 + Σt clamp(λt(l), 0, 1)·τt(l),
+ * 2024, arXiv:2310.02575). Learns the merge coefficients of θ = θ0 + Σt clamp(λt(l), 0, 1)·τt(l),
  * task-wise (T scalars) or layer-wise (one per parameter tensor: every tensor of the checkpoint,
  * the projection included when the pretrained model has one — see coefficients.ts), λ init 0.3,
  * by minimising the Shannon entropy of each task's predictions on its unlabeled test images,
@@ -15,38 +15,17 @@ import * as tf from '@tensorflow/tfjs';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import { clipVisionForward } from '../model/clip-vit/forward';
 import type { ClassificationHead } from '../model/heads';
-import { canonicalParams } from '../model/clip-vit/names';
 import type { Rng } from '../random';
 import { Adam } from '../train/adam';
 import { BatchSampler, type PixelBank } from '../train/data';
-import type { MergeCoefficients } from './coefficients';
-import { iterationsField, lrField } from './fields';
+import { adamerging } from '../catalogue/trained/adamerging';
+import { type Granularity, MergeCoefficients } from './coefficients';
 import { bankForward, finalOutputs, frozenLogits, meanEntropy, predictFrozen } from './losses';
-import type { FinalOutputs, NamedTensor, TrainedMethod, TrainedModel, TrainedParams } from './types';
+import type { FinalOutputs, NamedTensor, TrainedImplementation, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 16;
 const BATCHES = 2;
 
-export const adamerging: TrainedMethod = {
-  id: 'adamerging',
-  kind: 'merge',
-  label: 'AdaMerging',
-  paper: { title: 'AdaMerging: Adaptive Model Merging for Multi-Task Learning', url: 'https://arxiv.org/abs/2310.02575' },
-  summary: 'Learns the task-vector coefficients (per task, or per parameter tensor) by minimising the prediction entropy on unlabeled test images.',
-  params: [
-    {
-      name: 'granularity', label: 'Granularity', type: 'enum', default: 'layer', options: ['task', 'layer'],
-      help: 'task: one coefficient per task. layer: one per task and parameter TENSOR (199 for ViT-B/32 in HF naming without the projection, 200 with it; a tensor no expert changes, like the projection of experts that have none, gets no coefficient), not per transformer block.',
-    },
-    { name: 'plus', label: 'AdaMerging++', type: 'boolean', default: false, help: 'Merge the TIES-selected entries of each task vector (trimmed to the top k %, sign-agreeing) instead of the full task vectors.' },
-    { name: 'k', label: 'k (% kept, ++)', type: 'number', default: 20, min: 1, max: 100, step: 1, help: 'TIES trim for AdaMerging++: the share of each task vector kept (global top-k by magnitude).' },
-    iterationsField(500, 'iterations (each: 2 batches of 16 per task, one Adam step)'),
-    lrField(1e-3),
-  ],
-  quick: { iterations: 60 },
-  trainableParamCount: (p, config, tasks, tensors = canonicalParams(config).length) => (p.granularity === 'task' ? 1 : tensors) * tasks.length,
-  totalSteps: (p) => p.iterations as number,
-};
 
 /** A task to adapt on: its frozen head and its unlabeled test images. */
 export interface AdaMergingTask {
@@ -139,3 +118,13 @@ export class AdaMergingModel implements TrainedModel {
     this.coefficients.dispose();
   }
 }
+
+/** AdaMerging as a trained base merge: fresh coefficients (λ 0.3) over the suite's pool, trained on every task's images. */
+export const adamergingMethod: TrainedImplementation = {
+  descriptor: adamerging,
+  async build(ctx, p) {
+    const coefficients = await MergeCoefficients.fromPool(ctx.suite.pretrained, [...ctx.suite.experts.values()], ctx.names, { granularity: p.granularity as Granularity, plus: p.plus ? { k: p.k as number } : null });
+    const tasks = (await ctx.pixelBanks()).map((bank, t) => ({ name: ctx.names[t], head: ctx.heads[t], bank }));
+    return new AdaMergingModel(coefficients, ctx.config, tasks, p, ctx.logitScale, ctx.rng);
+  },
+};

@@ -1,12 +1,12 @@
 /**
- * The engine worker's kept training runs (contract of issue 5 leftovers): each finished train()
+ * The engine worker's kept training runs: each finished train()
  * keeps its artefacts under TrainResult.trainedId until closeTrained(id) or until its suite
  * closes. Other worker code (the bias explorer) reads them with `trained.get(id)`:
  *   suiteId, limit (images per task, null = all), tasks (suite order);
  *   features: task → { n, z [n, P] final image features, not normalised, predictions [n] };
  *   hidden:   task → Representations (engine/eval/bias.ts) of the first min(n, 512) images:
  *             CLS after every block (L + 1 arrays [m, D]) and z [m, P];
- *   modules:  the safetensors bytes of every trained tensor (engine/correct/modules.ts).
+ *   modules:  the safetensors bytes of every trained tensor (engine/trained/modules.ts).
  * All of it is the FINAL corrected model's: Surgery ẑ with the base's CLS, IntervMerge the CLS
  * after each intervened block, Tinting each task's own model, AdaMerging alone its merged weights.
  * Plain arrays only (no tensors), so dropping a run frees everything.

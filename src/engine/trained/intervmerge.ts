@@ -1,6 +1,6 @@
 /**
  * IntervMerge — "Parameter-Efficient Interventions for Enhanced Model Merging" (Osial, Marczak,
- * Zieliński, SDM 2025), METHODS.md §8; the intervention has the LoReFT form of "ReFT" (Wu et al.
+ * Zieliński, SDM 2025, arXiv:2412.17023); the intervention has the LoReFT form of "ReFT" (Wu et al.
  * 2024). Task-specific interventions on a merged model, inside every block, on the attention
  * sub-layer's output attn(LN1 x) BEFORE the residual add, at the CLS position only (the forward's
  * attentionOutput hook, no model copy):
@@ -13,7 +13,7 @@
  * individual z (the teacher, no expert forward). Adam; Surgery's schedule (tasks in order, 2
  * batches of 16 each, a step per batch). trainCoefficients: with an AdaMerging base, its λ keep
  * training on the same loss (gradient by the coefficients' shortcut, one backward for both).
- * Interpretation (METHODS.md is terse): "tiled" has only R and b, (s + 1)·r per block per task.
+ * Interpretation (the paper is terse here): "tiled" has only R and b, (s + 1)·r per block per task.
  * Kept tensors (modules()), per task, stacked over the L blocks: full/mini "intervmerge.<task>.w1"
  * [L, r, d], ".b1" [L, r], ".w2" [L, r, d], ".b2" [L, r] (d = D, or s for mini); tiled
  * "intervmerge.<task>.R" [L, r, s], ".b" [L, r]; with trainCoefficients also "adamerging.lambda".
@@ -28,42 +28,13 @@ import type { Rng } from '../random';
 import { Adam } from '../train/adam';
 import { BatchSampler, type PixelBank, gatherRows } from '../train/data';
 import type { MergeCoefficients } from './coefficients';
-import { iterationsField, lrField, rankField } from './fields';
+import { type Variant, intervmerge, sliceWidth } from '../catalogue/trained/intervmerge';
+import { requireBase } from './base';
 import { bankForward, finalOutputs, l1, predictFrozen } from './losses';
-import type { FinalOutputs, NamedTensor, TrainedMethod, TrainedModel, TrainedParams } from './types';
+import type { FinalOutputs, NamedTensor, TrainedImplementation, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 16;
-export type Variant = 'full' | 'mini' | 'tiled';
 
-/** The mini/tiled slice width s = ⌊D/12⌋ (64 of 768 for ViT-B/32), at least 1. */
-export const sliceWidth = (D: number) => Math.max(1, Math.floor(D / 12));
-
-/** Trainable values per block and task. */
-function perBlock(variant: Variant, D: number, r: number): number {
-  const s = sliceWidth(D);
-  return variant === 'full' ? (2 * D + 2) * r : variant === 'mini' ? 2 * (s + 1) * r : (s + 1) * r;
-}
-
-export const intervmerge: TrainedMethod = {
-  id: 'intervmerge',
-  kind: 'correction',
-  label: 'IntervMerge',
-  paper: { title: 'Parameter-Efficient Interventions for Enhanced Model Merging', url: 'https://arxiv.org/abs/2412.17023' },
-  summary: 'Adds a tiny learned edit of the CLS attention output in every block, per task, trained so the merged model\'s feature matches the expert\'s.',
-  params: [
-    rankField(1, 'each intervention'),
-    {
-      name: 'variant', label: 'Variant', type: 'enum', default: 'full', options: ['full', 'mini', 'tiled'],
-      help: 'full: edit all D coordinates of the CLS attention output. mini: only the first D/12. tiled: block l adds a learned vector to its own slice [l·D/12, (l+1)·D/12).',
-    },
-    iterationsField(500, 'iterations (each: every task, 2 batches of 16, a step per batch)'),
-    lrField(1e-3),
-    { name: 'trainCoefficients', label: 'Train merge coefficients too', type: 'boolean', default: false, help: 'With an AdaMerging base: keep training its coefficients jointly with the interventions (same L1 loss). Ignored for other bases.' },
-  ],
-  quick: { iterations: 20 },
-  trainableParamCount: (p, config, tasks) => perBlock(p.variant as Variant, config.hiddenSize, p.rank as number) * config.numLayers * tasks.length,
-  totalSteps: (p, T) => (p.iterations as number) * 2 * T,
-};
 
 /** Task data: frozen head, unlabeled test images, cached teacher features z_ind [N, P]. */
 export interface IntervMergeTask {
@@ -105,6 +76,11 @@ export class IntervMergeModel implements TrainedModel {
   private readonly opt: Adam;
   private readonly samplers: BatchSampler[];
   private readonly joint: MergeCoefficients | null;
+
+  /** The base's coefficients when they train jointly (the same object as the base's), else null. */
+  get coefficients(): MergeCoefficients | null {
+    return this.joint;
+  }
 
   constructor(private readonly base: InterventionBase, private readonly config: ClipVisionConfig, private readonly tasks: readonly IntervMergeTask[], readonly params: TrainedParams, private readonly logitScale: number, rng: Rng) {
     const { hiddenSize: D, numLayers: L } = config;
@@ -216,3 +192,16 @@ export class IntervMergeModel implements TrainedModel {
     tf.dispose(this.vars.flat());
   }
 }
+
+/** IntervMerge on the base merge: frozen weights, or a trained base's coefficients when trainCoefficients asks to train them jointly. */
+export const intervmergeMethod: TrainedImplementation = {
+  descriptor: intervmerge,
+  async build(ctx, p) {
+    const base = requireBase(ctx, intervmerge.id);
+    const inds = await ctx.individual();
+    if (p.trainCoefficients && !base.coefficients) ctx.note(`intervmerge: trainCoefficients needs an AdaMerging base; the ${base.method} merge stays frozen.`);
+    const weights: InterventionBase = p.trainCoefficients && base.coefficients ? { coefficients: base.coefficients } : { weights: base.weights };
+    const tasks = (await ctx.pixelBanks()).map((bank, t) => ({ name: ctx.names[t], head: ctx.heads[t], bank, teacher: inds[t].z }));
+    return new IntervMergeModel(weights, ctx.config, tasks, p, ctx.logitScale, ctx.rng);
+  },
+};

@@ -1,8 +1,8 @@
-// The trained-method registry: unique ids, every schema's defaults are the papers' (METHODS.md
+// The catalogue's trained methods: unique ids, every schema's defaults are the papers' (METHODS.md
 // §6–9) and valid, the quick preset is valid and shorter, unknown ids and bad values are usage errors.
 import { describe, expect, it } from 'vitest';
 import { MergelabError } from '../errors';
-import { TRAINED_METHODS, getTrainedMethod, resolveTrainedParams } from './registry';
+import { TRAINED_METHODS, getTrainedMethod, resolveTrainedParams } from '.';
 
 describe('trained-method registry', () => {
   it('lists each method once, each describing itself', () => {

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { VIT_B_32 } from '../model/clip-vit/config';
 import { createRng } from '../random';
 import { TrainingLoop } from '../train/loop';
-import { resolveTrainedParams } from './registry';
-import { type SurgeryTask, SurgeryModel, surgery } from './surgery';
+import { resolveTrainedParams } from '../catalogue';
+import { surgery } from '../catalogue/trained/surgery';
+import { type SurgeryTask, SurgeryModel } from './surgery';
 import { finiteDifference, head, randomRows } from './testing.node';
 import { l1 } from './losses';
 

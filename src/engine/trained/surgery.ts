@@ -1,12 +1,12 @@
 /**
  * Representation Surgery — "Representation Surgery for Multi-Task Model Merging" (Yang et al.,
- * ICML 2024), METHODS.md §7. Per task a module on the final feature z (unnormalised):
+ * ICML 2024, arXiv:2402.02705). Per task a module on the final feature z (unnormalised):
  * ẑ = z − Ut·ReLU(Dt·z), Dt [r, P] kaiming-uniform (a = √5, i.e. U(±1/√P)), Ut [P, r] = 0, so it
  * starts as the identity. Loss: L1 between ẑt and the individual model's feature (detached) on
  * task t's test images. Adam, each iteration visits the tasks in order with 2 shuffled batches of
  * 16 and steps after each batch (2·T steps per iteration).
  * Merge and inputs are frozen, so it trains on CACHED pairs (z_merged, z_individual): no forward
- * pass of any tower while training. No deviation from METHODS.md.
+ * pass of any tower while training. No deviation from the paper.
  * Kept tensors (modules()): "surgery.<task>.down" [r, P] and "surgery.<task>.up" [P, r] per task.
  * Its representations (outputs()) are the base merge's CLS tokens (Surgery edits only z) with ẑ.
  */
@@ -16,23 +16,13 @@ import type { ClassificationHead } from '../model/heads';
 import type { Rng } from '../random';
 import { Adam } from '../train/adam';
 import { BatchSampler, gatherRows } from '../train/data';
-import { iterationsField, lrField, rankField } from './fields';
+import { surgery } from '../catalogue/trained/surgery';
+import { requireBase } from './base';
 import { finalOutputs, l1, predictFrozen } from './losses';
-import type { FinalOutputs, NamedTensor, TrainedMethod, TrainedModel, TrainedParams } from './types';
+import type { FinalOutputs, NamedTensor, TrainedImplementation, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 16;
 
-export const surgery: TrainedMethod = {
-  id: 'surgery',
-  kind: 'correction',
-  label: 'Representation Surgery',
-  paper: { title: 'Representation Surgery for Multi-Task Model Merging', url: 'https://arxiv.org/abs/2402.02705' },
-  summary: 'Learns a small per-task module that subtracts the merged model\'s representation bias from its final feature, trained to match the expert\'s feature.',
-  params: [rankField(16, 'the per-task down/up projection'), iterationsField(500, 'iterations (each: every task, 2 batches of 16, a step per batch)'), lrField(1e-3)],
-  quick: { iterations: 50 },
-  trainableParamCount: (p, config, tasks) => 2 * (config.projectionDim ?? config.hiddenSize) * (p.rank as number) * tasks.length,
-  totalSteps: (p, T) => (p.iterations as number) * 2 * T,
-};
 
 /** A task's cached features: merged z and the individual model's z, [N, P] each. */
 export interface SurgeryTask {
@@ -120,3 +110,17 @@ export class SurgeryModel implements TrainedModel {
     tf.dispose([...this.down, ...this.up]);
   }
 }
+
+/** Surgery on the base merge's cached features (merged z, and the base's representations when kept) against the experts'. */
+export const surgeryMethod: TrainedImplementation = {
+  descriptor: surgery,
+  async build(ctx, p) {
+    const base = requireBase(ctx, surgery.id);
+    const inds = await ctx.individual();
+    const model = { key: base.key, params: base.weights };
+    const merged = await Promise.all(ctx.names.map((_, t) => ctx.frozenFeatures(model, t)));
+    const hidden = ctx.hiddenImages > 0 ? await Promise.all(ctx.names.map((_, t) => ctx.frozenHidden(model, t))) : null;
+    const tasks = ctx.names.map((n, t) => ({ name: n, head: ctx.heads[t], n: merged[t].n, merged: merged[t].z, individual: inds[t].z, baseHidden: hidden?.[t] }));
+    return new SurgeryModel(tasks, p, ctx.logitScale, ctx.rng);
+  },
+};

@@ -1,6 +1,6 @@
 /**
  * The differentiable pieces the trained methods share: the frozen zero-shot head in tf ops
- * (METHODS.md §0, the same formula as model/heads.ts headLogits), log-softmax, entropy, L1, and
+ * (the same formula as model/heads.ts headLogits), log-softmax, entropy, L1, and
  * the forward of a task's images in batches for prediction.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -18,9 +18,10 @@ import { createRng } from '../random';
 import { PixelBank } from '../train/data';
 import { TrainingLoop } from '../train/loop';
 import { MergeCoefficients } from './coefficients';
-import { type InterventionBase, type IntervMergeTask, IntervMergeModel, intervmerge, loreft, orthonormalRows } from './intervmerge';
+import { intervmerge } from '../catalogue/trained/intervmerge';
+import { type InterventionBase, type IntervMergeTask, IntervMergeModel, loreft, orthonormalRows } from './intervmerge';
 import { bankFeatures } from './losses';
-import { resolveTrainedParams } from './registry';
+import { resolveTrainedParams } from '../catalogue';
 import { finiteDifference, head, randomRows } from './testing.node';
 
 const CFG: ClipVisionConfig = { hiddenSize: 24, intermediateSize: 32, numLayers: 2, numHeads: 2, imageSize: 8, patchSize: 4, numChannels: 3, projectionDim: 6, hiddenAct: 'quick_gelu', layerNormEps: 1e-5 };

@@ -4,7 +4,7 @@
  * checkpoint's every stored tensor, visual_projection included when the pretrained model has
  * one (ViT-B/32 HF layout: 199 without, 200 with). Task-wise granularity shares one λt over all l.
  * τt is the full task vector or, for AdaMerging++, its TIES-selected entries (trimmed and
- * sign-agreeing, merge/open-merge.ts). Gradients use the shortcut of METHODS.md §6:
+ * sign-agreeing, merge/open-merge.ts). Gradients use a shortcut (the chain rule through θ = θ0 + Σt λt·τt):
  * ∂L/∂λt(l) = ⟨∂L/∂θ(l), τt(l)⟩ — one backward pass to the merged weights, then dot products —
  * zeroed where λ lies outside [0, 1] (torch.clamp's gradient: 1 on the closed interval).
  * A tensor whose task vectors are all zero (FusionBench experts without visual_projection: the
