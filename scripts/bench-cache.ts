@@ -55,7 +55,7 @@ try {
     let t0 = performance.now();
     for (let i = 0; i < 32; i++) await crypto.subtle.digest('SHA-256', chunk);
     const sha = (32 * chunk.length) / ((performance.now() - t0) / 1000);
-    // The loop of engine/eval/fingerprint.ts's Hasher.words (the 64-bit alternative), on the same bytes.
+    // The loop of engine/hash.ts's Hash64.words (the 64-bit alternative), on the same bytes.
     const w = new Uint32Array(chunk.buffer);
     let a = 0x811c9dc5, b = 0x9747b28c;
     t0 = performance.now();

@@ -13,7 +13,8 @@ import { openSuiteDir } from '../engine/data/suite-dir.node.js';
 import { MergelabError } from '../engine/errors';
 import { type EvalReport, type Score, SuiteEvaluator, type TaskAccuracy, buildReport } from '../engine/eval/evaluate';
 import { mergeToParamMap } from '../engine/merge/in-memory';
-import { parseParamArgs } from '../engine/merge/params';
+import { parseGivenArgs } from '../engine/merge/params';
+import { resolveChoice, type MergeChoice } from '../engine/merge/request';
 import type { MergeParams } from '../engine/merge/types';
 import { disposeParams } from '../engine/params/param-map';
 import type { Output } from './main';
@@ -80,8 +81,10 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
     return 0;
   }
   const a = parseArgs(args);
-  // Resolve the method's parameters before any work, so a typo fails at once (usage error).
-  const params: MergeParams = a.method ? parseParamArgs(a.method, a.params) : {};
+  // Check the method and its parameters before any work, so a typo fails at once (usage error);
+  // the merge resolves them (once) and reports them resolved.
+  const choice: MergeChoice | null = a.method ? { method: a.method, params: parseGivenArgs(a.method, a.params) } : null;
+  if (choice) resolveChoice(choice);
   if (a.json) await checkOutputFile(a.json); // a --json that cannot be written fails now, not after the work
   const t0 = performance.now();
   await initBackend();
@@ -98,9 +101,11 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
   try {
     const refs = await ev.references(opts);
     let merged: TaskAccuracy | undefined;
-    if (a.method) {
-      const m = await mergeToParamMap({ pretrained: suite.pretrained, experts: [...suite.experts.values()], method: a.method, params });
+    let params: MergeParams = {};
+    if (choice) {
+      const m = await mergeToParamMap({ pretrained: suite.pretrained, experts: [...suite.experts.values()], ...choice });
       for (const note of m.notes) err.write(`note: ${note}\n`);
+      params = m.params;
       try {
         merged = await ev.score({ key: JSON.stringify([m.method, m.params]), params: m.weights }, opts);
       } finally {

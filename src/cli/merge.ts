@@ -8,8 +8,9 @@
 import { MergelabError } from '../engine/errors';
 import { openCheckpointPath } from '../engine/model/clip-vit/open-checkpoint-path.node.js';
 import { mergeToFolder } from '../engine/merge/folder.node.js';
-import { parseParamArgs } from '../engine/merge/params';
-import { METHODS, getMethod } from '../engine/merge/registry';
+import { parseGivenArgs } from '../engine/merge/params';
+import { METHODS } from '../engine/merge/registry';
+import { resolveChoice, type MergeChoice } from '../engine/merge/request';
 import type { MergeProgress } from '../engine/merge/task-vector-merge';
 
 const methodHelp = () => METHODS.map((m) => `  ${m.id.padEnd(16)}${m.params.map((f) => `${f.name}=${f.default}`).join(' ') || '(no parameters)'}`).join('\n');
@@ -87,14 +88,14 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
     return 0;
   }
   const a = parseArgs(args);
-  const method = getMethod(a.method);
-  const params = parseParamArgs(method, a.params);
+  const choice: MergeChoice = { method: a.method, params: parseGivenArgs(a.method, a.params) };
+  resolveChoice(choice); // a bad method or parameter fails before any checkpoint is opened
   const t0 = performance.now();
   const pretrained = await openCheckpointPath(a.pretrained);
   const experts = [];
   for (const e of a.experts) experts.push(await openCheckpointPath(e));
   const retrieved = a.retrieved ? expertIndex(a.retrieved, a.experts, experts.map((e) => e.name)) : undefined;
-  const result = await mergeToFolder(a.out, { pretrained, experts, method: method.id, params, retrieved }, { onProgress: progressPrinter(err) });
+  const result = await mergeToFolder(a.out, { pretrained, experts, ...choice, retrieved }, { onProgress: progressPrinter(err) });
   const seconds = (performance.now() - t0) / 1000;
   for (const note of result.notes) err.write(`note: ${note}\n`);
   const summary = {

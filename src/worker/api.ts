@@ -17,6 +17,7 @@ import type { TaskVectorAnalytics } from '../engine/eval/task-vectors';
 import type { BiasMetric, BiasReport } from '../engine/eval/bias';
 import type { EmbeddingSets } from '../engine/embed/suite-sets';
 import type { SharedLayout } from '../engine/embed/embed';
+import type { MergeChoice } from '../engine/merge/request';
 import type { MergeParams, MethodId, ParamField, ParamValue } from '../engine/merge/types';
 
 export type {
@@ -142,12 +143,13 @@ export type PoolRef =
   | { kind: 'suite'; suiteId: string; tasks?: string[] }
   | { kind: 'checkpoints'; pretrainedId: string; expertIds: string[] };
 
-export interface MergeSpec {
+/**
+ * The engine's merge request (engine/merge/request.ts) with its pool by reference: a method id and
+ * the parameters the user gave, unresolved (the engine fills in the defaults once and returns them
+ * resolved in MergedModel.params).
+ */
+export interface MergeSpec extends MergeChoice {
   pool: PoolRef;
-  /** A method id of the merge registry. */
-  method: string;
-  /** Parameters by name; missing ones take the method's defaults. */
-  params?: Readonly<Record<string, ParamValue>>;
 }
 
 /** A long call the page may cancel with cancel(jobId). */
@@ -161,7 +163,7 @@ export interface EvalOptions extends JobOptions {
   batchSize?: number;
 }
 
-/** A merge held in the engine (an HF folder in memory), ready to evaluate or download. */
+/** A merge held in the engine (its merged values in memory), ready to evaluate or download as an HF folder. */
 export interface MergedModel {
   id: string;
   name: string;
@@ -278,7 +280,7 @@ export interface EngineApi {
   /** The same for a suite served over HTTP (e.g. the demo zoo at /zoo/mini8/). */
   openServedSuite(url: string, onProgress?: ProgressFn): Promise<OpenedSuite>;
   closeSuite(id: string): Promise<void>;
-  /** Merges a pool into an in-memory HF folder (streamed tensor by tensor). */
+  /** Merges a pool into memory (the inputs stream tensor by tensor), to evaluate and download. */
   merge(spec: MergeSpec, opts?: JobOptions, onProgress?: ProgressFn): Promise<MergedModel>;
   /** config.json text and model.safetensors of a merge, for download. */
   mergeFiles(id: string): Promise<MergeFiles>;

@@ -17,8 +17,6 @@ import { embeddingSets, selectImages } from '../engine/embed/suite-sets';
 import { DEFAULT_BUDGET } from '../engine/embed/constants';
 import { MergelabError } from '../engine/errors';
 import { type BiasSource, biasReport, collectBiasFeatures, type Representations } from '../engine/eval/bias';
-import type { Checkpoint } from '../engine/model/clip-vit/checkpoint';
-import { loadParams } from '../engine/model/clip-vit/load';
 import { disposeParams, type ParamMap } from '../engine/params/param-map';
 import { type EngineApi, EXPLORER_IMAGES, type ExplorerModel, type ExplorerOptions, type ProgressFn } from './api';
 import type { JobSignal, Jobs } from './jobs';
@@ -31,7 +29,7 @@ export interface ExplorerDeps {
   jobs: Jobs;
   suites: SuiteStore;
   /** A held merge by id (throws a clear error for an unknown id). */
-  mergedModel(id: string): { ck: Checkpoint; key: string; suiteId: string | null };
+  mergedModel(id: string): { params(): ParamMap; key: string; suiteId: string | null };
   trained: Pick<TrainedStore, 'get'>;
 }
 
@@ -81,7 +79,7 @@ export function createExplorerMethods(deps: ExplorerDeps): ExplorerMethods {
         } else if (m.ref.kind === 'merge') {
           const merged = deps.mergedModel(m.ref.id);
           if (merged.suiteId !== suiteId) throw usage(`${m.label} was not merged from this suite's models.`, 'Merge on the loaded suite, then open the explorer.');
-          const params = await loadParams(merged.ck);
+          const params = merged.params();
           loaded.push(params);
           sources.push({ key: merged.key, label: m.label, params });
         } else {

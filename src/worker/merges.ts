@@ -1,35 +1,37 @@
 /**
- * The worker's merges, evaluation and task-vector analytics over EngineApi. A merge streams the
- * pool into an in-memory Hugging Face folder (config.json + model.safetensors with the engine's
- * __metadata__) and is then re-opened as an ordinary checkpoint: the same bytes are evaluated and
- * downloaded. Long calls take a jobId and check its signal between tensors (merge, analytics) and
- * batches (evaluation), so a cancel leaves the worker usable and nothing allocated.
+ * The worker's merges, evaluation and task-vector analytics over EngineApi. A merge request (the
+ * engine's MergeRequest, its pool by reference) is resolved once by the engine and held in memory
+ * (engine/merge/held.ts): its values are scored as a ParamMap, the route training and
+ * `mergelab eval` take, and its Hugging Face folder (config.json + model.safetensors with the
+ * engine's __metadata__) is made from the same values when it is downloaded. Long calls take a
+ * jobId and check its signal between tensors (merge, analytics) and batches (evaluation), so a
+ * cancel leaves the worker usable and nothing allocated.
  */
 import { suiteTaskNames } from '../engine/data/suite';
 import { MergelabError } from '../engine/errors';
 import { buildReport } from '../engine/eval/evaluate';
 import { taskVectorAnalytics } from '../engine/eval/task-vectors';
-import { blobSource } from '../engine/io/byte-source';
+import { heldFileParts, holdMerge, type HeldMerge } from '../engine/merge/held';
+import { toParamMap } from '../engine/merge/in-memory';
+import type { MergeRequest } from '../engine/merge/request';
 import { blobPartsSink } from '../engine/merge/sinks';
 import { mergeStream } from '../engine/merge/stream';
 import type { MergeProgress } from '../engine/merge/task-vector-merge';
 import type { Checkpoint } from '../engine/model/clip-vit/checkpoint';
-import { loadParams } from '../engine/model/clip-vit/load';
-import { openCheckpoint } from '../engine/model/clip-vit/open-checkpoint';
-import { disposeParams } from '../engine/params/param-map';
+import { disposeParams, type ParamMap } from '../engine/params/param-map';
 import type { EngineApi, MergedModel, PoolRef, ProgressFn } from './api';
 import type { Jobs } from './jobs';
 import type { SuiteStore } from './suites';
 
 interface MergeEntry {
   info: MergedModel;
-  ck: Checkpoint;
-  configJson: string;
-  model: Blob;
+  /** The merged values and what its files record. */
+  held: HeldMerge;
   /** FeatureCache key: method, parameters and the inputs' fingerprints. */
   key: string;
-  /** What was merged (retrieved models stream it again). */
-  request: { pretrained: Checkpoint; experts: { task: string; ck: Checkpoint }[] };
+  /** The request as sent (retrieved models stream it again) and its experts' task names. */
+  request: MergeRequest;
+  tasks: string[];
 }
 
 export interface MergeDeps {
@@ -40,8 +42,8 @@ export interface MergeDeps {
 }
 
 type MergeMethods = Pick<EngineApi, 'merge' | 'mergeFiles' | 'retrievedFiles' | 'closeMerge' | 'evaluate' | 'analyzeTaskVectors'> & {
-  /** A held merge's checkpoint, FeatureCache key and suite (for the bias explorer). */
-  mergedModel(id: string): { ck: Checkpoint; key: string; suiteId: string | null };
+  /** A held merge's weights (a new ParamMap: the caller disposes it), FeatureCache key and suite (for the bias explorer). */
+  mergedModel(id: string): { params(): ParamMap; key: string; suiteId: string | null };
 };
 
 function mergeStage(p: MergeProgress): string {
@@ -73,44 +75,42 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
   return {
     mergedModel(id) {
       const m = get(id);
-      return { ck: m.ck, key: m.key, suiteId: m.info.suiteId };
+      return { params: () => toParamMap(m.held.values, m.held.specs), key: m.key, suiteId: m.info.suiteId };
     },
 
     async merge(spec, opts = {}, onProgress?: ProgressFn) {
       const pool = resolvePool(spec.pool);
       return jobs.run(opts.jobId, async (signal) => {
         const t0 = performance.now();
-        const sink = blobPartsSink();
-        const r = await mergeStream({ pretrained: pool.pretrained, experts: pool.experts.map((e) => e.ck), method: spec.method, params: spec.params }, sink, {
+        const request: MergeRequest = { pretrained: pool.pretrained, experts: pool.experts.map((e) => e.ck), method: spec.method, params: spec.params };
+        const r = await holdMerge(request, {
           signal,
           onProgress: (p) => onProgress?.({ stage: mergeStage(p), done: p.bytesRead, total: p.bytesTotal, unit: 'bytes' }),
         });
         const id = `merge${next++}`;
         const name = `merged-${r.method}-${id.slice(5)}`;
-        const model = new Blob(sink.parts as Uint8Array<ArrayBuffer>[]);
-        const ck = await openCheckpoint(name, [blobSource(new Blob([r.configJson]), `${name}/config.json`), blobSource(model, `${name}/model.safetensors`)]);
+        const tasks = pool.experts.map((e) => e.task);
         const info: MergedModel = {
           id, name, method: r.method, params: r.params, notes: r.notes, passes: r.passes, bytesRead: r.bytesRead,
-          bytesWritten: r.bytesWritten, ms: performance.now() - t0, metadata: r.metadata, suiteId: pool.suiteId, tasks: pool.experts.map((e) => e.task), peakBytes: signal.peakBytes,
+          bytesWritten: r.bytesWritten, ms: performance.now() - t0, metadata: r.metadata, suiteId: pool.suiteId, tasks, peakBytes: signal.peakBytes,
         };
-        merges.set(id, { info, ck, configJson: r.configJson, model, key: JSON.stringify([r.method, r.params, r.inputs.map((x) => x.fingerprint)]), request: { pretrained: pool.pretrained, experts: pool.experts } });
+        merges.set(id, { info, held: r, key: JSON.stringify([r.method, r.params, r.inputs.map((x) => x.fingerprint)]), request, tasks });
         return info;
       });
     },
 
     async mergeFiles(id) {
       const m = get(id);
-      return { configJson: m.configJson, model: m.model };
+      return { configJson: m.held.configJson, model: new Blob(heldFileParts(m.held)) };
     },
 
     async retrievedFiles(id, task, opts = {}, onProgress?: ProgressFn) {
       const m = get(id);
-      const { pretrained, experts } = m.request;
-      const t = experts.findIndex((e) => e.task === task);
-      if (t < 0) throw new MergelabError('usage', `${m.info.name} has no task "${task}".`, `Pick one of: ${experts.map((e) => e.task).join(', ')}.`);
+      const t = m.tasks.indexOf(task);
+      if (t < 0) throw new MergelabError('usage', `${m.info.name} has no task "${task}".`, `Pick one of: ${m.tasks.join(', ')}.`);
       return jobs.run(opts.jobId, async (signal) => {
         const sink = blobPartsSink();
-        const r = await mergeStream({ pretrained, experts: experts.map((e) => e.ck), method: m.info.method, params: m.info.params, retrieved: t }, sink, {
+        const r = await mergeStream({ ...m.request, retrieved: t }, sink, {
           signal,
           onProgress: (p) => onProgress?.({ stage: mergeStage(p), done: p.bytesRead, total: p.bytesTotal, unit: 'bytes' }),
         });
@@ -146,7 +146,7 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
         };
         const refs = await evaluator.references(run);
         if (!merged) return { ...buildReport(suite, refs), peakBytes: signal.peakBytes };
-        const params = await loadParams(merged.ck);
+        const params = toParamMap(merged.held.values, merged.held.specs);
         try {
           const report = buildReport(suite, refs, await evaluator.score({ key: merged.key, params }, run));
           return { ...report, peakBytes: signal.peakBytes };

@@ -6,4 +6,4 @@
 export { METHODS as MERGE_METHODS, getMethod as getMergeMethod } from '../merge/registry';
 export { resolveParams as resolveMergeParams } from '../merge/params';
 export type { ParamSchema } from '../merge/params';
-export type { FusionBenchMapping, MergeMethod, ParamField, ParamValue, Paper } from '../merge/types';
+export type { FusionBenchMapping, MergeMethod, MethodId, ParamField, ParamValue, Paper } from '../merge/types';

@@ -1,5 +1,5 @@
 /**
- * Per-task evaluation of a suite (issue 3 item 4): top-1 accuracy of the pretrained model on every
+ * Per-task evaluation of a suite: top-1 accuracy of the pretrained model on every
  * task, of each expert on its own task ("individual") and of any other model (a merge) on every
  * task, with normalised accuracy = accuracy ÷ individual accuracy, side by side, and averages.
  * Features go through a FeatureCache keyed by the model's content, so the references are computed
@@ -136,7 +136,7 @@ export class SuiteEvaluator {
     });
   }
 
-  /** visual_projection.weight [P, D] of the pretrained model, for experts without one (METHODS.md §0). */
+  /** visual_projection.weight [P, D] of the pretrained model, for experts that store none (their projection was not fine-tuned, so it is the pretrained one). */
   private pretrainedProjection(): Promise<tf.Tensor2D | null> {
     this.projection ??= (async () => {
       const spec = this.suite.pretrained.params.find((p) => p.name === 'visual_projection.weight');

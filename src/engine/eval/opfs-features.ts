@@ -11,7 +11,7 @@
  * Layout: "MLF1", u32 header length, header JSON {key, n, dim, layers, clsDim}, zero padding to 4
  * bytes, then z f32 [n, dim], labels i32 [n], and `layers` CLS arrays f32 [n, clsDim].
  */
-import { Hasher } from './fingerprint';
+import { Hash64 } from '../hash';
 import { FeatureCache, type Features } from './features';
 import { CacheError } from '../io/opfs-index';
 
@@ -65,7 +65,7 @@ export interface FeatureStore {
 }
 
 /** The stored file's name for a FeatureCache key. */
-export const featureFileName = (key: string): string => `${new Hasher().text(key).hex()}.mlf`;
+export const featureFileName = (key: string): string => `${new Hash64().utf8(key).hex()}.mlf`;
 
 /** FeatureCache keys whose model is a content fingerprint (16 hex digits): a suite's checkpoints, not a merge. */
 const isReference = (key: string): boolean => /^[0-9a-f]{16}$/.test((JSON.parse(key) as unknown[])[0] as string);

@@ -6,43 +6,20 @@
  * position embeddings; the whole model for tiny ones). It needs to be known before the merged
  * file's header is written, so it reads only those small tensors (~0.5 MB for ViT-B/32).
  * Two checkpoints that differ only inside large weight matrices get the same fingerprint.
+ * Text is hashed by char codes (hash.ts): the fingerprints are stored in merged models' metadata.
  */
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
+import { Hash64 } from '../hash';
 import { numel } from '../io/safetensors';
 
 export const FINGERPRINT_KIND = 'mergelab-small-tensors-v1: 64-bit FNV-style hash of file size, config, every canonical tensor name and shape, and the values of tensors with at most 65536 entries (not a cryptographic hash; large weight matrices are not read)';
 
 const SMALL = 65_536;
 
-class Hash64 {
-  private a = 0x811c9dc5;
-  private b = 0x9747b28c;
-
-  words(u: Uint32Array): this {
-    let a = this.a;
-    let b = this.b;
-    for (let i = 0; i < u.length; i++) {
-      a = Math.imul(a ^ u[i], 0x01000193);
-      b = Math.imul(b ^ u[i], 0x5bd1e995) ^ (b >>> 15);
-    }
-    this.a = a;
-    this.b = b;
-    return this;
-  }
-
-  text(s: string): this {
-    return this.words(Uint32Array.from(s, (c) => c.charCodeAt(0)));
-  }
-
-  hex(): string {
-    return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
-  }
-}
-
 export async function checkpointFingerprint(ck: Checkpoint): Promise<string> {
-  const h = new Hash64().text(`${ck.fileBytes}|${JSON.stringify(ck.config)}`);
+  const h = new Hash64().charCodes(`${ck.fileBytes}|${JSON.stringify(ck.config)}`);
   for (const spec of ck.params) {
-    h.text(`${spec.name}:${spec.shape.join('x')}`);
+    h.charCodes(`${spec.name}:${spec.shape.join('x')}`);
     if (numel(spec.shape) <= SMALL) {
       const v = await ck.readParam(spec.name);
       h.words(new Uint32Array(v.buffer, v.byteOffset, v.length));

@@ -14,12 +14,12 @@ import { mergeStream, type MergeResult } from './stream';
 import type { MergeRunOptions } from './task-vector-merge';
 
 export async function mergeToFolder(dir: string, req: MergeRequest, opts: MergeRunOptions = {}): Promise<MergeResult> {
-  resolveRequest(req); // throws on a bad method, parameter or pool before anything is written
+  const resolved = resolveRequest(req); // throws on a bad method, parameter or pool before anything is written
   await checkOutputDir(dir);
   const configPartial = join(dir, 'config.json.partial');
   try {
     await mkdir(dir, { recursive: true });
-    const result = await mergeStream(req, await nodeFileSink(join(dir, 'model.safetensors')), opts);
+    const result = await mergeStream(resolved, await nodeFileSink(join(dir, 'model.safetensors')), opts);
     await writeFile(configPartial, result.configJson);
     await rename(configPartial, join(dir, 'config.json'));
     return result;

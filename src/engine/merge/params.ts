@@ -74,6 +74,12 @@ function parseValue(m: ParamSchema, f: ParamField, raw: string): ParamValue {
 /** `["lambda=0.3", "k=20"]` → resolved parameters of the method. Repeated names are errors. */
 export function parseParamArgs(method: ParamSchema | string, args: readonly string[]): MergeParams {
   const m = typeof method === 'string' ? getMethod(method) : method;
+  return resolveParams(m, parseGivenArgs(m, args));
+}
+
+/** `["lambda=0.3", "k=20"]` → the parameters as given (typed, names checked), before defaults and ranges. */
+export function parseGivenArgs(method: ParamSchema | string, args: readonly string[]): Record<string, ParamValue> {
+  const m = typeof method === 'string' ? getMethod(method) : method;
   const given: Record<string, ParamValue> = {};
   for (const a of args) {
     const eq = a.indexOf('=');
@@ -84,5 +90,5 @@ export function parseParamArgs(method: ParamSchema | string, args: readonly stri
     if (name in given) throw bad(m, `parameter "${name}" is given twice.`, f);
     given[name] = parseValue(m, f, a.slice(eq + 1));
   }
-  return resolveParams(m, given);
+  return given;
 }

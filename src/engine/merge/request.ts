@@ -1,7 +1,10 @@
 /**
- * A merge request (pretrained + experts + method + parameters) resolved into everything a run
+ * The one merge request every caller sends — the page (through the worker, with the pool by
+ * reference), the CLI and the tests: a method id, the parameters the user gave (the others take
+ * the method's defaults) and the pool. It is resolved here, once per run, into everything the run
  * needs: the method, its full parameters, its plan, the pool check (throws CheckpointMismatchError
- * listing every problem) and the notes the user should see whatever the outcome.
+ * listing every problem) and the notes the user should see whatever the outcome. The resolved
+ * parameters come back in every run's result for display.
  */
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { MergelabError } from '../errors';
@@ -10,13 +13,17 @@ import { resolveParams } from './params';
 import { getMethod } from './registry';
 import type { MergeMethod, MergeParams, MergePlan, ParamValue } from './types';
 
-export interface MergeRequest {
-  pretrained: Checkpoint;
-  experts: readonly Checkpoint[];
+/** The method part of a request: what the user chose, before defaults. */
+export interface MergeChoice {
   /** A method id (registry.ts). */
   method: string;
-  /** Parameters by name; missing ones take the method's defaults. */
+  /** Parameters by name, as the user gave them; missing ones take the method's defaults. */
   params?: Readonly<Record<string, ParamValue>>;
+}
+
+export interface MergeRequest extends MergeChoice {
+  pretrained: Checkpoint;
+  experts: readonly Checkpoint[];
   /**
    * Consensus only: produce expert `retrieved`'s (0-based) TALL-mask retrieved model
    * θ0 + mt ⊙ τ_MTL instead of the merge (arXiv 2405.07813 §3.2: one merged vector plus a binary
@@ -25,17 +32,35 @@ export interface MergeRequest {
   retrieved?: number;
 }
 
-export interface ResolvedRequest {
+/** A choice resolved against the method's schema (no checkpoints needed). */
+export interface ResolvedChoice {
   method: MergeMethod;
   params: MergeParams;
   plan: MergePlan;
+}
+
+export interface ResolvedRequest extends ResolvedChoice {
+  /** The request as it was sent. */
+  request: MergeRequest;
   notes: string[];
 }
 
-export function resolveRequest(req: MergeRequest): ResolvedRequest {
-  const method = getMethod(req.method);
-  const params = resolveParams(method, req.params ?? {});
-  const plan = method.plan(params);
+/**
+ * Validates a method choice and fills in its defaults (usage errors name the parameter). The CLI
+ * calls it before any work so a typo fails at once; runs call it through resolveRequest.
+ */
+export function resolveChoice(choice: MergeChoice): ResolvedChoice {
+  const method = getMethod(choice.method);
+  const params = resolveParams(method, choice.params ?? {});
+  return { method, params, plan: method.plan(params) };
+}
+
+const isResolved = (r: MergeRequest | ResolvedRequest): r is ResolvedRequest => 'request' in r && 'plan' in r;
+
+/** Resolves a request; one resolved already (a caller that checked it before touching its output) passes through. */
+export function resolveRequest(req: MergeRequest | ResolvedRequest): ResolvedRequest {
+  if (isResolved(req)) return req;
+  const { method, params, plan } = resolveChoice(req);
   const pool = checkPool(req.pretrained, [...req.experts]);
   if (!pool.ok) assertPool(req.pretrained, [...req.experts]);
   if (req.retrieved !== undefined) {
@@ -49,7 +74,7 @@ export function resolveRequest(req: MergeRequest): ResolvedRequest {
   if (plan.consensus && plan.consensus.k > req.experts.length) {
     notes.push(`Consensus k = ${plan.consensus.k} is more than the ${req.experts.length} expert(s): no weight can be kept, so the result is the pretrained model. Use k ≤ ${req.experts.length}.`);
   }
-  return { method, params, plan, notes };
+  return { request: req, method, params, plan, notes };
 }
 
 /** Notes known only after a full pass: experts whose task vector is zero. */

@@ -8,9 +8,11 @@
 import type { ByteSink, TensorSpec } from '../io/safetensors';
 import { writeSafetensors } from '../io/safetensors';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
+import type { ParamSpec } from '../model/clip-vit/checkpoint';
 import { configJsonText, describeInputs, mergeMetadata, type InputRecord } from './metadata';
-import { identityNotes, resolveRequest, type MergeRequest } from './request';
-import { TaskVectorMerge, type MergeRunOptions } from './task-vector-merge';
+import { mergeNotes, openMerge } from './open-merge';
+import { resolveRequest, type MergeRequest, type ResolvedRequest } from './request';
+import type { MergeRunOptions } from './task-vector-merge';
 import type { MergeParams, MethodId } from './types';
 
 /** A sink that can discard what it has received (delete the partial file, drop the parts). */
@@ -35,7 +37,12 @@ export interface MergeResult {
   bytesWritten: number;
 }
 
-export async function mergeStream(req: MergeRequest, sink: AbortableSink, opts: MergeRunOptions = {}): Promise<MergeResult> {
+/** The tensors of a merged model.safetensors: every parameter of the pretrained model, in its order, as F32. */
+export function mergedFileSpecs(params: readonly ParamSpec[]): TensorSpec[] {
+  return params.map((s) => ({ name: s.name, dtype: 'F32', shape: [...s.shape] }));
+}
+
+export async function mergeStream(req: MergeRequest | ResolvedRequest, sink: AbortableSink, opts: MergeRunOptions = {}): Promise<MergeResult> {
   let bytesWritten = 0;
   const counting: ByteSink = {
     write: (c) => {
@@ -46,19 +53,16 @@ export async function mergeStream(req: MergeRequest, sink: AbortableSink, opts: 
   };
   try {
     const r = resolveRequest(req);
-    const inputs = await describeInputs(req.pretrained, req.experts);
-    const merge = new TaskVectorMerge(req.pretrained, req.experts, r.plan, opts, true);
-    await merge.prepare({ wholeModel: true });
-    const t = req.retrieved;
-    const metadata = { ...mergeMetadata(r.method.id, r.params, inputs), ...(t !== undefined ? { 'mergelab.retrieved': req.experts[t].name } : {}) };
-    const specs: TensorSpec[] = merge.reader.specs.map((s) => ({ name: s.name, dtype: 'F32', shape: [...s.shape] }));
-    await writeSafetensors(counting, specs, (_, i) => (t === undefined ? merge.merged(i) : merge.retrieved(i, t)), metadata);
-    const p = merge.progressNow('write');
+    const { pretrained, experts, retrieved: t } = r.request;
+    const inputs = await describeInputs(pretrained, experts);
+    const m = await openMerge(r, opts, true);
+    const metadata = { ...mergeMetadata(r.method.id, r.params, inputs), ...(t !== undefined ? { 'mergelab.retrieved': experts[t].name } : {}) };
+    await writeSafetensors(counting, mergedFileSpecs(m.merge.reader.specs), (_, i) => (t === undefined ? m.merge.merged(i) : m.merge.retrieved(i, t)), metadata);
+    const p = m.merge.progressNow('write');
     opts.onProgress?.(p);
     return {
-      method: r.method.id, params: r.params, config: req.pretrained.config, configJson: configJsonText(req.pretrained.config),
-      metadata, inputs, notes: [...r.notes, ...identityNotes(merge.reader.identicalExperts())],
-      passes: p.passes, bytesRead: p.bytesRead, bytesWritten,
+      method: r.method.id, params: r.params, config: pretrained.config, configJson: configJsonText(pretrained.config),
+      metadata, inputs, notes: mergeNotes(m), passes: p.passes, bytesRead: p.bytesRead, bytesWritten,
     };
   } catch (e) {
     await sink.abort?.();

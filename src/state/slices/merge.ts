@@ -1,10 +1,10 @@
 /**
- * Merge slice: the method and its parameters (the form shows resolveParams of what the user set,
- * so dependent defaults follow), one merge job at a time — merge in the worker, then on a suite
+ * Merge slice: the method and the parameters the user set (sent as given: the engine resolves
+ * them once and returns them resolved; the form shows the defaults from the method's schema), one
+ * merge job at a time — merge in the worker, then on a suite
  * the full per-task evaluation — with progress and cancel, and the list of runs for the table,
  * the chart and the downloads. Also resets the whole lab (training included) when the pool changes.
  */
-import { resolveParams } from '../../engine/merge/params';
 import { asErrorInfo, type ErrorInfo } from '../../worker/api';
 import { labPool, runLabel } from '../pool-selectors';
 import type { SliceCreator } from './lab-state';
@@ -67,18 +67,12 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
       const pool = labPool(state);
       if (!pool) return setJob({ status: 'error', error: { name: 'Error', code: 'usage', message: 'There is nothing to merge yet.', hint: 'Load a suite (or Load demo), or load a pretrained model and at least one expert in the Models panel.' } });
       const { method, given } = state.merge;
-      let params;
-      try {
-        params = resolveParams(method, given);
-      } catch (e) {
-        return setJob({ status: 'error', error: asErrorInfo(e) });
-      }
       const limit = pool.suite ? state.merge.evalLimit ?? undefined : undefined;
       const { jobId, live } = startJob('merging');
       let run: MergeRun | null = null;
       try {
         const api = await ctx.engine.api();
-        const merged = await api.merge({ pool: pool.ref, method, params }, { jobId }, (progress) => {
+        const merged = await api.merge({ pool: pool.ref, method, params: given }, { jobId }, (progress) => {
           if (live() && running()?.phase === 'merging') setJob({ status: 'running', phase: 'merging', progress, jobId });
         });
         if (!live()) return void api.closeMerge(merged.id).catch(() => undefined);

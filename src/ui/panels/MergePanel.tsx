@@ -4,9 +4,7 @@
  * then evaluated per task. Works on the suite's models, else on the pool of the Models panel.
  */
 import { useMemo } from 'react';
-import { resolveParams } from '../../engine/merge/params';
-import { METHODS, getMethod } from '../../engine/merge/registry';
-import type { MethodId } from '../../engine/merge/types';
+import { MERGE_METHODS as METHODS, getMergeMethod as getMethod, resolveMergeParams as resolveParams, type MethodId } from '../../engine/catalogue';
 import { hasPoolChoice, labPool } from '../../state/pool-selectors';
 import { asErrorInfo } from '../../worker/api';
 import { ErrorBox } from '../components/ErrorBox';
