@@ -4,7 +4,8 @@
  * Everything named by the manifest is checked up front (all missing files listed at once); a task's
  * images are opened on first use. Data of a split, in `data/<task>/`, in order of preference:
  * `<split>.safetensors`, an ImageFolder `<split>/<class>/*.png|jpg`, or IDX files
- * `<split>-images-idx3-ubyte[.gz]` + `<split>-labels-idx1-ubyte[.gz]` (`t10k-…` also for test).
+ * `<split>-images-idx3-ubyte[.gz]` + `<split>-labels-idx1-ubyte[.gz]` (`t10k-…` also for test), or
+ * Hugging Face parquet files `<split>-00000-of-0000N.parquet` (parquet/files.ts).
  */
 import { MergelabError } from '../errors';
 import { MAX_JSON_BYTES } from '../io/bounded';
@@ -19,6 +20,9 @@ import { SuiteError } from './errors';
 import { idxImages } from './idx';
 import type { ImageDecoder } from './image-decoder';
 import { imageFolderImages } from './imagefolder';
+import { parquetSplitFiles } from './parquet/files';
+import { parquetImages } from './parquet/images';
+import { openParquetSplit } from './parquet/split';
 import { type SuiteManifest, parseManifest } from './manifest';
 import type { TaskImages } from './task-images';
 import { safetensorsImages } from './tensor-images';
@@ -58,7 +62,8 @@ export function suiteFiles(entries: Iterable<{ path: string; source: ByteSource 
 type SplitData =
   | { kind: 'safetensors'; source: ByteSource }
   | { kind: 'imagefolder'; root: string; files: { path: string; source: ByteSource }[] }
-  | { kind: 'idx'; images: ByteSource; labels: ByteSource };
+  | { kind: 'idx'; images: ByteSource; labels: ByteSource }
+  | { kind: 'parquet'; root: string; files: ByteSource[] };
 
 function under(files: SuiteFiles, dir: string): { path: string; source: ByteSource }[] {
   const p = `${dir}/`;
@@ -81,6 +86,9 @@ function locateSplit(files: SuiteFiles, task: string, split: Split, notes: strin
   const images = pick('images');
   const labels = pick('labels');
   if (images && labels) found.push({ kind: 'idx', images, labels });
+  const taskFiles = under(files, dir);
+  const parquet = parquetSplitFiles(taskFiles.map((f) => f.path), split);
+  if (parquet.length) found.push({ kind: 'parquet', root: dir, files: parquet.map((p) => taskFiles.find((f) => f.path === p)!.source) });
   if (found.length > 1) notes.push(`${dir}: ${split} data found as ${found.map((f) => f.kind).join(' and ')}; using ${found[0].kind}.`);
   return found[0] ?? null;
 }
@@ -88,7 +96,7 @@ function locateSplit(files: SuiteFiles, task: string, split: Split, notes: strin
 export interface OpenSuiteOptions {
   /** Suite folder name for messages. */
   root?: string;
-  /** Needed only for ImageFolder data. */
+  /** Needed only for ImageFolder and parquet data. */
   decoder?: ImageDecoder;
 }
 
@@ -114,7 +122,7 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
   const splits = new Map<string, SplitData | null>();
   for (const t of manifest.tasks) {
     for (const split of ['test', 'train'] as const) splits.set(`${t.name}/${split}`, locateSplit(files, t.name, split, notes));
-    if (!splits.get(`${t.name}/test`)) missing.push(`data/${t.name}/test.safetensors (or an ImageFolder data/${t.name}/test/<class>/, or test-images-idx3-ubyte + test-labels-idx1-ubyte)`);
+    if (!splits.get(`${t.name}/test`)) missing.push(`data/${t.name}/test.safetensors (or an ImageFolder data/${t.name}/test/<class>/, or test-images-idx3-ubyte + test-labels-idx1-ubyte, or test-*.parquet)`);
   }
   if (missing.length) {
     throw new SuiteError(`${root}/manifest.json`, `names ${missing.length} missing file${missing.length > 1 ? 's or folders' : ' or folder'}:\n- ${missing.join('\n- ')}`,
@@ -159,6 +167,11 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
       case 'imagefolder':
         if (!opts.decoder) throw new SuiteError(data.root, 'is an ImageFolder but no image decoder was given.', 'This is a bug: pass an ImageDecoder to openSuite.');
         return Promise.resolve(imageFolderImages(task, data.root, data.files, t.classes, opts.decoder));
+      case 'parquet': {
+        const decoder = opts.decoder;
+        if (!decoder) throw new SuiteError(data.root, 'holds parquet data but no image decoder was given.', 'This is a bug: pass an ImageDecoder to openSuite.');
+        return openParquetSplit(data.root, data.files).then((s) => parquetImages(task, s, t.classes.length, decoder));
+      }
     }
   };
   return {

@@ -1,0 +1,13 @@
+/** PCAM: classes and templates from fusion_bench/tasks/clip_classification/pcam.py (tanganke/fusion_bench). */
+import type { StandardTask } from './types';
+
+export const pcam: StandardTask = {
+  name: 'pcam',
+  title: 'PCAM',
+  classes: ['lymph node', 'lymph node containing metastatic tumor tissue'],
+  templates: ['this is a photo of {}'],
+  aliases: ['pcam', 'tanganke/pcam', 'patch_camelyon', 'clip-vit-base-patch32_pcam'],
+  hub: { dataset: 'tanganke/pcam', testSize: 32768 },
+  source: 'fusion_bench/tasks/clip_classification/pcam.py',
+  published: [],
+};
