@@ -1,5 +1,5 @@
 /**
- * The OPFS input cache in Chromium (issue 7 item 5): a picked suite and a picked model folder are
+ * The OPFS input cache in Chromium: a picked suite and a picked model folder are
  * copied into the Origin Private File System; after a reload they are restored from there without
  * picking anything, the merge gives the same table, and the suite's reference features come from
  * the cache (none recomputed); Clear cache empties it and the storage used drops. A quota too

@@ -1,5 +1,5 @@
 /**
- * Exports in Chromium (issue 7.4): a demo merge's HF folder zip unzips (fflate) into a folder the
+ * Exports in Chromium: a demo merge's HF folder zip unzips (fflate) into a folder the
  * Models panel loads back as a ready checkpoint; the runs' CSV and JSON downloads parse with one
  * row per task + average per run; a chart downloads as PNG and SVG with real content (the cosine
  * heatmap as an SVG of its matrix); the FusionBench command of a Task Arithmetic run names the

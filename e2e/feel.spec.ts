@@ -1,5 +1,5 @@
 /**
- * The feel of the lab (issue 7 item 6) in Chromium: the theme follows the emulated colour scheme,
+ * The feel of the lab in Chromium: the theme follows the emulated colour scheme,
  * the header's toggle persists across a reload, text contrasts with the background (computed
  * styles, WCAG ratio); keyboard only: Tab to "Load demo", Enter, Tab to Merge, Enter gives a
  * result, every focused control shows an outline; at 1280×800 the page never scrolls sideways;

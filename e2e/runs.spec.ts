@@ -1,5 +1,5 @@
 /**
- * Runs and comparison in Chromium (issue 7.1): two merges on the demo zoo are recorded in the
+ * Runs and comparison in Chromium: two merges on the demo zoo are recorded in the
  * runs table; sorting by a column (aria-sort) and selecting both draws the comparison charts
  * (per-task bars against the references, accuracy vs extra parameters); the runs survive a reload
  * (IndexedDB); delete one, then clear all through the confirm dialog; a corrupt stored value is

@@ -1,5 +1,5 @@
 /**
- * Training-step benchmark (issue 5 item 10): milliseconds per optimiser step of every trained
+ * Training-step benchmark: milliseconds per optimiser step of every trained
  * method, (1) on the demo zoo through the experiment runner (the loop's own steps/s, evaluation
  * excluded), and (2) at ViT-B/32 shapes on random weights (`npm run gen:vitb32`, reused) with
  * random 224² images, built directly from the method classes. Prints Markdown rows for

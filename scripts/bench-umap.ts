@@ -1,5 +1,5 @@
 /**
- * UMAP benchmark (issue 6 item 5): time to a finished shared layout (PCA → kNN → graph → layout,
+ * UMAP benchmark: time to a finished shared layout (PCA → kNN → graph → layout,
  * everything embedFeatures does) for synthetic, seeded, clustered 512-d features of 3 models, at
  * each point count, in Node (tfjs WASM) and, with --chromium, in headless Debian Chromium (the same
  * code bundled by esbuild, WASM backend, page thread). --umapjs N also times umap-js 1.4 alone

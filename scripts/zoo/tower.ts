@@ -1,7 +1,7 @@
 /**
  * The zoo's mini CLIP vision tower: its config, a seeded initialisation in the Hugging Face
  * layout (canonical names, HF CLIP's init scheme), and image features z = image_embeds of a U8
- * batch through the engine's forward pass (METHODS.md §0).
+ * batch through the engine's forward pass (the CLIP setup of Task Arithmetic, arXiv:2212.04089).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClipVisionConfig } from '../../src/engine/model/clip-vit/config';

@@ -1,5 +1,5 @@
 /**
- * Writes the zoo in the suite format (issue 3, src/engine/data/manifest.ts):
+ * Writes the zoo in the suite format (src/engine/data/manifest.ts):
  *   manifest.json, models/<name>/{config.json, model.safetensors} (HF CLIP vision layout with
  *   projection, F32), heads.safetensors (one F32 [C, P] tensor per task, unit-norm rows) and
  *   data/<task>/{train,test}.safetensors (images U8 [N, H, W, 3], labels I32 [N]).

@@ -57,7 +57,7 @@ async function trySet(name: BackendName): Promise<boolean> {
   try {
     const ok = await tf.setBackend(name);
     await tf.ready();
-    return ok && tf.getBackend() === name; // setBackend may silently fall back (TOOLCHAIN gotcha 1)
+    return ok && tf.getBackend() === name; // tfjs's setBackend may fall back silently
   } catch {
     return false;
   }

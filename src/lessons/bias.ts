@@ -1,7 +1,7 @@
 /**
- * Lesson 4 — representation bias (Yang et al., ICML 2024, "Representation Surgery"; METHODS.md
- * §10): what a Task Arithmetic merge's accuracy loses per task, then its bias to each expert
- * measured layer by layer in the bias explorer. No deviation from METHODS.md.
+ * Lesson 4 — representation bias (Yang et al., ICML 2024, "Representation Surgery",
+ * arXiv:2402.02705): what a Task Arithmetic merge's accuracy loses per task, then its bias to each
+ * expert measured layer by layer in the bias explorer. No deviation from the paper.
  */
 import { getTrainedMethod } from '../engine/catalogue';
 import { formatPct } from '../format/format';

@@ -1,6 +1,6 @@
 /**
- * Lesson 6 — interventions and mini-interventions (IntervMerge, Osial et al., SDM 2025; METHODS.md
- * §8): per task and block, Φ(h) = h + W2ᵀ((W1h + b1) − (W2h + b2)) on the CLS attention output,
+ * Lesson 6 — interventions and mini-interventions (IntervMerge, Osial et al., SDM 2025):
+ * per task and block, Φ(h) = h + W2ᵀ((W1h + b1) − (W2h + b2)) on the CLS attention output,
  * trained with L1 to the expert's z; then the mini variant on a slice of s = D/12 coordinates.
  * Deviation: the quick teaching schedule (20 iterations) on the first 100 images per task.
  */

@@ -1,5 +1,5 @@
 /**
- * Lesson 5 — Representation Surgery (Yang et al., ICML 2024; METHODS.md §7): a frozen Task
+ * Lesson 5 — Representation Surgery (Yang et al., ICML 2024, arXiv:2402.02705): a frozen Task
  * Arithmetic merge, then per task ẑ = z − U·ReLU(D·z) (r 16, U = 0 at init) trained with L1 to the
  * expert's features on unlabelled test images. Deviation: the quick teaching schedule (50
  * iterations instead of 500) on the first 100 images per task.

@@ -1,7 +1,7 @@
 /**
- * Lesson 3 — interference and TIES (Yadav et al., NeurIPS 2023; METHODS.md §3): the task-vector
+ * Lesson 3 — interference and TIES (Yadav et al., NeurIPS 2023, arXiv:2306.01708): the task-vector
  * analytics (cosine, sign conflicts per layer), TIES at k 20 / λ 0.3 / dis-sum, another k, and
- * Task Arithmetic on a 2-task subset against the full merge. No deviation from METHODS.md.
+ * Task Arithmetic on a 2-task subset against the full merge. No deviation from the paper.
  */
 import { getMethod } from '../engine/merge/registry';
 import { formatPct } from '../format/format';

@@ -1,5 +1,6 @@
 /**
- * Lesson 7 — Model Tinting and pseudo-labels (METHODS.md §9): layer-wise merge coefficients plus
+ * Lesson 7 — Model Tinting and pseudo-labels (Jung et al., 2024, arXiv:2412.19098): layer-wise
+ * merge coefficients plus
  * one task-specific layer (the head) trained with cross-entropy on the experts' argmax labels,
  * with and without the confidence filter (Tinting++). Deviation: the quick teaching schedule
  * (40 iterations) on the first 100 images per task.

@@ -1,7 +1,7 @@
 /**
- * Lesson 2 — task vectors and λ: Task Arithmetic (Ilharco et al., ICLR 2023; METHODS.md §2),
+ * Lesson 2 — task vectors and λ: Task Arithmetic (Ilharco et al., ICLR 2023, arXiv:2212.04089),
  * θ = θ0 + λ Σt τt at the lineage's λ = 0.3, then the λ slider (capped scoring) and a full
- * evaluation at the learner's λ. No deviation from METHODS.md.
+ * evaluation at the learner's λ. No deviation from the paper.
  */
 import { getMethod } from '../engine/merge/registry';
 import { formatPct } from '../format/format';

@@ -1,5 +1,5 @@
 /**
- * The vocabulary of the lessons (issue 7 item 3): a lesson is data — a sequence of steps, each
+ * The vocabulary of the lessons: a lesson is data — a sequence of steps, each
  * with a short explanation and its source, the tool's setup as a URL hash (method, parameters,
  * hidden controls; src/state/url/codec.ts), one thing to do, a goal read from the lab's state and
  * what to notice, written from the learner's own numbers.
@@ -31,7 +31,7 @@ export type Goal =
 
 export interface LessonStep {
   title: string;
-  /** Two to four sentences, accurate to METHODS.md and the paper. */
+  /** Two to four sentences, accurate to the paper. */
   explain: string;
   /** The paper (or reference) the explanation follows. */
   source: { title: string; url: string };

@@ -1,7 +1,7 @@
 /**
  * Lesson 1 — why merge: eight experts of one pretrained tower, and the simplest merge (weight
- * averaging, Wortsman et al. 2022, "Model soups"; METHODS.md §1) against the experts and the
- * pretrained model, absolute and normalised. No deviation from METHODS.md.
+ * averaging, Wortsman et al. 2022, "Model soups", arXiv:2203.05482) against the experts and the
+ * pretrained model, absolute and normalised. No deviation from the paper.
  */
 import { getMethod } from '../engine/merge/registry';
 import { formatPct } from '../format/format';

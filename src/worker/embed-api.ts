@@ -1,5 +1,5 @@
 /**
- * The embedding service (issue 6 item 2): shared UMAP layouts of several models' features, cached
+ * The embedding service: shared UMAP layouts of several models' features, cached
  * by feature set, one job at a time. The same object runs in its own Web Worker
  * (embed.worker.ts, separate from the tfjs engine worker so a long layout never blocks a merge)
  * and in-process (Node, tests). tfjs runs on WASM here (PCA and kNN are matrix products); the

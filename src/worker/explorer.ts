@@ -1,5 +1,5 @@
 /**
- * The engine worker's side of the representation-bias explorer (issue 6): for a loaded suite,
+ * The engine worker's side of the representation-bias explorer: for a loaded suite,
  * the bias of chosen models (the pretrained model, merges by id, kept training runs) to the
  * experts per task and layer, the final features of the same images under the experts and each
  * model for one shared UMAP layout (a seeded point budget spread evenly over tasks, or all

@@ -1,5 +1,5 @@
 /**
- * The engine's memory as the header shows it (issue 7 item 6): tfjs's own count of tensors and
+ * The engine's memory as the header shows it: tfjs's own count of tensors and
  * bytes on the backend in use, and the GPU bytes where the backend reports them (WebGPU, WebGL).
  * Read on demand (the page polls about every 2 s while it is visible); no DOM.
  */

@@ -1,5 +1,5 @@
 /**
- * One shared UMAP layout of several models' features of the same images (issue 6 item 2): every
+ * One shared UMAP layout of several models' features of the same images: every
  * row is L2-normalised, the sets are stacked (point s·m + r = image r under set s), PCA reduces
  * the union to ≤ 50 dimensions (axes fitted on ≤ 4,096 seeded rows), exact kNN on the reduced data, UMAP's fuzzy graph, and a layout
  * started from the first two principal coordinates and optimised a few epochs per step. Fitting

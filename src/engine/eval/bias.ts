@@ -1,6 +1,6 @@
 /**
- * Representation bias (METHODS.md §10; Yang et al., "Representation Surgery for Multi-Task Model
- * Merging", ICML 2024, §3): for task t, layer l and the task's images x, how far a model's
+ * Representation bias (Yang et al., "Representation Surgery for Multi-Task Model Merging",
+ * ICML 2024, arXiv:2402.02705, §3): for task t, layer l and the task's images x, how far a model's
  * representation h_l(x) lies from the expert's h_l^t(x). Two distances per (model, task, layer):
  *   l1     = mean over images and dimensions of |h_l(x) − h_l^t(x)|   (the paper's "bias")
  *   cosine = mean over images of 1 − cos(h_l(x), h_l^t(x))            (scale-free companion)

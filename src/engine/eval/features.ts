@@ -1,7 +1,8 @@
 /**
  * Image features of a model on a task's images, computed in batches, and an in-memory cache.
  * z = image_embeds = visual_projection(post_layernorm(CLS of last layer)), not normalised
- * (METHODS.md §0); a model without a projection uses the one passed in (the pretrained model's,
+ * (FusionBench's CLIP evaluation, arXiv:2406.03280); a model without a projection uses the one
+ * passed in (the pretrained model's,
  * FusionBench's convention) or, with none at all, the pooled output. Optionally also the CLS token
  * after every block (HF hidden_states convention: [0] = after pre_layrnorm, [L] = last block).
  */

@@ -1,5 +1,5 @@
 /**
- * Task-vector analytics (issue 3 item 5): for task vectors τt = θt − θ0, the T×T cosine-similarity
+ * Task-vector analytics: for task vectors τt = θt − θ0, the T×T cosine-similarity
  * matrix, the L2 norms, and the sign-conflict rate per parameter group, computed in one streaming
  * pass (one canonical tensor at a time, Float32Array loops, nothing concatenated).
  *

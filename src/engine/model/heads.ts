@@ -1,5 +1,6 @@
 /**
- * Frozen zero-shot classification heads (METHODS.md §0): per task a matrix H [C, P] of unit-norm
+ * Frozen zero-shot classification heads (as in Task Arithmetic, arXiv:2212.04089, and FusionBench,
+ * arXiv:2406.03280): per task a matrix H [C, P] of unit-norm
  * class embeddings; logits = s · normalize(z) · Hᵀ with s = logit_scale (100 for CLIP).
  * Plain Float32Array math: heads are small and scoring cached features needs no tfjs.
  */

@@ -2,7 +2,8 @@
  * Training data shared by the trained methods: a seeded sampler of shuffled batches (like a
  * shuffling DataLoader: epochs of a fresh permutation, the short tail dropped), a task's
  * preprocessed test images held in memory for random access, and rows of cached features.
- * Everything trains on the unlabeled TEST images of each task (transductive, METHODS.md §0).
+ * Everything trains on the unlabeled TEST images of each task (transductive, as in AdaMerging and
+ * FusionBench, arXiv:2406.03280).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TaskImages } from '../data/task-images';

@@ -1,5 +1,5 @@
 /**
- * Run records (issue 7.1): every finished merge or training run as a plain, versioned JSON object
+ * Run records: every finished merge or training run as a plain, versioned JSON object
  * that survives reloads (db.ts), fills the runs table and the comparison charts, and is exported
  * as CSV/JSON. Built from what the merge and train slices already hold: the engine's resolved
  * parameters, the merged file's `__metadata__` (input names, sizes and fingerprints), the

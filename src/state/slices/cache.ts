@@ -1,5 +1,5 @@
 /**
- * Cache slice (issue 7 item 5): the OPFS copy of the folders the user opened. A picked or dropped
+ * Cache slice: the OPFS copy of the folders the user opened. A picked or dropped
  * checkpoint folder or suite folder is copied (and content-hashed) after it opened, one folder at a
  * time, with progress; a copied suite's reference features are then kept in OPFS by the worker
  * (persistFeatures). After a reload the page lists the entries and restores them on request

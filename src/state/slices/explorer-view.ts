@@ -1,5 +1,5 @@
 /**
- * Explorer view slice (issue 7.2): how the bias explorer shows its results — the bias metric, the
+ * Explorer view slice: how the bias explorer shows its results — the bias metric, the
  * task of the line chart (a task name or the all-tasks mean), the UMAP colouring and side by side —
  * kept in the store so a link restores them (URL keys xm, xt, xc, xp).
  */

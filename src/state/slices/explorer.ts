@@ -1,11 +1,11 @@
 /**
- * Explorer slice (issue 6): which base merge run and which corrected (training) run of the loaded
+ * Explorer slice: which base merge run and which corrected (training) run of the loaded
  * suite the bias explorer compares — by default the latest merge and the latest training run on
  * it — on how many images per task; the bias report (pretrained, base, corrected against the
  * experts) from the engine worker; and one shared UMAP layout of the experts', the base's and the
  * corrected model's features, computed in the embedding worker (not the tfjs one) with progress
  * and cancel. The layout's typed arrays (positions, features for neighbour look-ups) are kept
- * outside the state, by key (`explorerScatter`), as DESIGN.md keeps big arrays out of the store.
+ * outside the state, by key (`explorerScatter`), so big arrays stay out of the store.
  */
 import { DEFAULT_BUDGET } from '../../engine/embed/constants';
 import type { EmbedProgress, SharedLayout } from '../../engine/embed/embed';

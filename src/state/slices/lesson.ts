@@ -1,5 +1,5 @@
 /**
- * Lesson slice (issue 7 item 3): the lesson sidebar (open or not), the lesson and step being
+ * Lesson slice: the lesson sidebar (open or not), the lesson and step being
  * taught, the controls its link hides, the steps done per lesson (kept in localStorage under
  * "mergelab.lessons") and the notices of the link that opened the page. Going to a step applies
  * its setup (src/lessons/*.ts) through the URL state: method, parameters, hidden controls, and

@@ -1,5 +1,5 @@
 /**
- * Memory slice (issue 7 item 6): the engine's tfjs memory for the header's indicator, read when
+ * Memory slice: the engine's tfjs memory for the header's indicator, read when
  * the header polls (about every 2 s while the page is visible). A poll while the previous one is
  * still waiting (the worker is busy between awaits) is skipped, so polls never pile up.
  */

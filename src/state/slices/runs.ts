@@ -1,5 +1,5 @@
 /**
- * Runs slice (issue 7.1/7.2): the recorded runs (src/state/runs/record.ts) of this and earlier
+ * Runs slice: the recorded runs (src/state/runs/record.ts) of this and earlier
  * sessions, persisted in IndexedDB when the page has it (ctx.runsDb), with the table's sort and
  * selection. `watchRuns` subscribes to the merge and train slices and records each run once, when
  * it is finished: a merge of a suite once its evaluation is done, a merge of loaded models at once,

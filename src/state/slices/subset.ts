@@ -1,5 +1,5 @@
 /**
- * Subset slice (issue 7): which of the loaded suite's tasks the lab merges, evaluates, sweeps and
+ * Subset slice: which of the loaded suite's tasks the lab merges, evaluates, sweeps and
  * analyses (null: all of them; at least two otherwise). Training stays on all tasks. Changing it
  * clears the λ curve and the analytics (they were measured on other tasks); merge runs stay, each
  * scored on its own tasks. A new suite starts again from all tasks (merge slice's resetLab).

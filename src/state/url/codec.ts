@@ -1,5 +1,5 @@
 /**
- * The experiment configuration as a versioned, readable URL hash (issue 7 item 2): never weights
+ * The experiment configuration as a versioned, readable URL hash: never weights
  * or data, only what the controls hold. Pure functions: `encodeUrlState(state)` writes only what
  * differs from the defaults, `decodeUrlState(hash)` reads it back field by field; a bad value
  * gives a notice naming the field and that field keeps its default (the rest still applies).

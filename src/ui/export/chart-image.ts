@@ -1,5 +1,5 @@
 /**
- * Chart images (issue 7.4): a rendered chart's SVG as a standalone file — every element's
+ * Chart images: a rendered chart's SVG as a standalone file — every element's
  * computed paint and font written inline, so CSS custom properties (dark mode) resolve in the
  * copy, over a background of the page's --panel colour — and as PNG at 2× through a canvas.
  * Canvas charts export their canvas directly.

@@ -1,5 +1,5 @@
 /**
- * A merged checkpoint as one zip of its Hugging Face folder (issue 7.4): config.json,
+ * A merged checkpoint as one zip of its Hugging Face folder: config.json,
  * model.safetensors (stored, not deflated: float weights barely compress), and a README.md model
  * card with the method, resolved parameters and the inputs' names, sizes and fingerprints from
  * the file's own metadata. Zipped with fflate; no DOM, so Node tests read it back.

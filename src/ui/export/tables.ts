@@ -1,5 +1,5 @@
 /**
- * Results of the selected runs as CSV and JSON (issue 7.4). The CSV has one row per run and task
+ * Results of the selected runs as CSV and JSON. The CSV has one row per run and task
  * plus one "average" row per run (a run that was not evaluated has one row with empty scores);
  * RFC 4180 quoting (fields with a comma, quote, CR or LF are quoted, quotes doubled) and text
  * that would start a spreadsheet formula neutralised (csvField). Columns:

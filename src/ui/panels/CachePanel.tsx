@@ -1,5 +1,5 @@
 /**
- * The input cache (issue 7 item 5): what is kept in the browser's Origin Private File System (the
+ * The input cache: what is kept in the browser's Origin Private File System (the
  * checkpoint and suite folders opened here, and a cached suite's reference features), how much
  * storage that takes, and Restore / Open / Delete / Clear cache. Restoring is on request, not
  * automatic: a reload shows the entries and the Restore button.

@@ -1,6 +1,7 @@
 /**
- * AdaMerging's learned coefficients as a heatmap (issue 5 item 2): rows are tasks; layer-wise,
- * one column per parameter tensor in checkpoint order (METHODS.md §6: every stored tensor, the
+ * AdaMerging's learned coefficients as a heatmap: rows are tasks; layer-wise,
+ * one column per parameter tensor in checkpoint order (AdaMerging, Yang et al., arXiv:2310.02575:
+ * every stored tensor, the
  * projection included when the model has one), grouped under their labels (embeddings = class,
  * patch and position embeddings + pre-LayerNorm; each block = its q/k/v/out projections, two
  * LayerNorms, fc1 and fc2, weights and biases; final = post-LayerNorm + projection), a gap between

@@ -1,5 +1,5 @@
 /**
- * Given AdaMerging coefficients (issue 5 item 2): pick a JSON file (this lab's "Export
+ * Given AdaMerging coefficients: pick a JSON file (this lab's "Export
  * coefficients") or paste one — also a published task-wise list such as [0.2202, 0.1413, …]. They
  * are checked against the loaded suite's tasks and the checkpoint's tensors at once
  * (engine/trained/coefficients-json.ts); when they fit, "Train and evaluate" merges with them

@@ -1,5 +1,5 @@
 /**
- * The representation-bias explorer (issue 6), after the results: pick a base merge run and a
+ * The representation-bias explorer, after the results: pick a base merge run and a
  * corrected (training) run of the loaded suite — by default the latest merge and the latest
  * correction trained on it — and the images per task; then the bias layer by layer (computed in
  * the engine worker from cached hidden states) and one shared UMAP layout of the experts', the

@@ -1,5 +1,5 @@
 /**
- * Runs and comparison (issue 7.1/7.4): every recorded run of this and earlier sessions (kept in
+ * Runs and comparison: every recorded run of this and earlier sessions (kept in
  * IndexedDB), the sortable, selectable table, CSV/JSON of the selected runs, delete and clear
  * (with confirm), stored values that could not be read, the FusionBench config of a run, and the
  * comparison charts of the selected runs (per task; accuracy vs extra parameters).

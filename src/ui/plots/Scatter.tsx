@@ -1,5 +1,5 @@
 /**
- * The interactive UMAP scatter (issue 6 item 3), drawn on one canvas: one point per row of a shared
+ * The interactive UMAP scatter, drawn on one canvas: one point per row of a shared
  * layout, coloured by task, class or correct/incorrect; switching the active layout (expert →
  * merged → corrected) animates the points; optional lines from each point to its position in a
  * reference layout (the bias made visible); hover for details (thumbnail, true label, each

@@ -1,5 +1,5 @@
 /**
- * Side-by-side mode (issue 6 item 4): two scatters of the same points (e.g. Task Arithmetic vs
+ * Side-by-side mode: two scatters of the same points (e.g. Task Arithmetic vs
  * TA + Surgery, each in its own shared layout or both in one) with linked hover — pointing at an
  * image in one panel rings it in the other.
  */

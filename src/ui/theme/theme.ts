@@ -1,5 +1,5 @@
 /**
- * Light and dark themes (issue 7 item 6): the choice (system / light / dark) is kept in
+ * Light and dark themes: the choice (system / light / dark) is kept in
  * localStorage; "system" follows prefers-color-scheme, also when it changes while the page is
  * open. The resolved theme is set as data-theme on <html>, where styles.css swaps the palette;
  * useTheme() re-renders what draws colours itself (canvas).

@@ -2,7 +2,8 @@
  * Weight averaging — "Model soups: averaging weights of multiple fine-tuned models improves accuracy
  * without increasing inference time" (Wortsman et al., 2022), the uniform soup.
  * θ = (1/T) Σt θt, computed as θ0 + (1/T) Σt τt (the same number; the routine is shared).
- * No parameters, no data, no training. Deviation: none (every task counts; see METHODS.md §1).
+ * No parameters, no data, no training. Deviation: none (every task counts, as in the paper's
+ * uniform soup, arXiv:2203.05482).
  */
 import type { MergeMethod } from '../types';
 

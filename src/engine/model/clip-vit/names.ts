@@ -85,7 +85,10 @@ const q = { kind: 'chunk', index: 0, of: 3 } as const;
 const k = { kind: 'chunk', index: 1, of: 3 } as const;
 const v = { kind: 'chunk', index: 2, of: 3 } as const;
 
-/** open_clip VisionTransformer state dict (METHODS.md §0); every canonical name has one rule. */
+/**
+ * open_clip VisionTransformer state dict (the task_vectors checkpoints of Ilharco et al.,
+ * arXiv:2212.04089); every canonical name has one rule.
+ */
 export const OPEN_CLIP_ALIASES: readonly AliasRule[] = [
   { from: 'class_embedding', to: 'vision_model.embeddings.class_embedding' },
   { from: 'conv1.weight', to: 'vision_model.embeddings.patch_embedding.weight' },

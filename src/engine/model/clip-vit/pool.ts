@@ -2,7 +2,8 @@
  * Model-pool validation: the experts must share the pretrained model's architecture (every config
  * field) and its canonical tensors and shapes. Every mismatch is listed at once, each naming the
  * model and the tensor or field. Experts without a projection while the pretrained model has one
- * are allowed (FusionBench convention, METHODS.md §0: the pretrained projection is applied to all).
+ * are allowed (FusionBench's convention, arXiv:2406.03280: the pretrained projection is applied
+ * to all).
  */
 import { CheckpointMismatchError } from '../../errors';
 import type { Checkpoint } from './checkpoint';
