@@ -31,7 +31,7 @@ function realms(zoo: ClipVisionConfig, quick: boolean): Realm[] {
   const z = (method: Method, steps: number): Job => ({ config: zoo, tasks: 8, method, images: 32, steps: quick ? 1 : steps });
   const v = (method: Method, steps: number, images = 16): Job => ({ config: VIT_B_32, tasks: 1, method, images, steps });
   const heap = 'skipped: θ0, the task vector, the merged weights and their gradient (≥ 4 × 351 MB) plus activations exceed the 4 GB wasm heap, as in Node';
-  const slow = 'skipped: a ViT-B/32 block of 8 images takes 15–22 s on SwiftShader WebGPU (TOOLCHAIN.md), so one step of 16 would take many minutes';
+  const slow = 'skipped: a ViT-B/32 block of 8 images takes 15–22 s on SwiftShader WebGPU, so one step of 16 would take many minutes';
   const zooAll = [z('adamerging', 2), z('surgery', 20), z('intervmerge', 3), z('intervmerge-mini', 3), z('tinting', 3)];
   // 16 images of 224² through a backward pass abort the 4 GB wasm heap (RuntimeError: Aborted(), measured), so ViT-B/32 IntervMerge steps take 8, as in Node.
   return [
