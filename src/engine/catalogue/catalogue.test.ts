@@ -1,5 +1,5 @@
-// The catalogue's trained methods: unique ids, every schema's defaults are the papers' (METHODS.md
-// §6–9) and valid, the quick preset is valid and shorter, unknown ids and bad values are usage errors.
+// The catalogue's trained methods: unique ids, every schema's defaults are the papers' (AdaMerging
+// arXiv:2310.02575, Surgery arXiv:2402.02705, IntervMerge, Tinting arXiv:2412.19098) and valid, the quick preset is valid and shorter, unknown ids and bad values are usage errors.
 import { describe, expect, it } from 'vitest';
 import { MergelabError } from '../errors';
 import { TRAINED_METHODS, getTrainedMethod, resolveTrainedParams } from '.';
