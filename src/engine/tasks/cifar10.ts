@@ -1,7 +1,7 @@
 /** CIFAR10: classes and templates from fusion_bench/tasks/clip_classification/cifar10.py (tanganke/fusion_bench). */
-import type { StandardTask } from './types';
+import type { TaskSpec } from './types';
 
-export const cifar10: StandardTask = {
+export const cifar10: TaskSpec = {
   name: 'cifar10',
   title: 'CIFAR10',
   classes: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
@@ -9,5 +9,4 @@ export const cifar10: StandardTask = {
   aliases: ['cifar10', 'cifar-10', 'uoft-cs/cifar10', 'tanganke/cifar10', 'clip-vit-base-patch32_cifar10'],
   hub: { dataset: 'uoft-cs/cifar10', testSize: 10000 },
   source: 'fusion_bench/tasks/clip_classification/cifar10.py',
-  published: [],
 };

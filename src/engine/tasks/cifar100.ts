@@ -2,9 +2,9 @@
  * CIFAR100: the fine labels and templates from fusion_bench/tasks/clip_classification/cifar100.py
  * (tanganke/fusion_bench; "cra" for crab is spelt as there, since heads built from it must match).
  */
-import type { StandardTask } from './types';
+import type { TaskSpec } from './types';
 
-export const cifar100: StandardTask = {
+export const cifar100: TaskSpec = {
   name: 'cifar100',
   title: 'CIFAR100',
   classes: [
@@ -18,5 +18,4 @@ export const cifar100: StandardTask = {
   aliases: ['cifar100', 'cifar-100', 'uoft-cs/cifar100', 'tanganke/cifar100', 'clip-vit-base-patch32_cifar100'],
   hub: { dataset: 'uoft-cs/cifar100', testSize: 10000 },
   source: 'fusion_bench/tasks/clip_classification/cifar100.py',
-  published: [],
 };

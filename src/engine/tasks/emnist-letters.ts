@@ -1,7 +1,7 @@
 /** EMNIST (letters): classes and templates from fusion_bench/tasks/clip_classification/emnist_letters.py (tanganke/fusion_bench). */
-import type { StandardTask } from './types';
+import type { TaskSpec } from './types';
 
-export const emnistLetters: StandardTask = {
+export const emnistLetters: TaskSpec = {
   name: 'emnist_letters',
   title: 'EMNIST (letters)',
   classes: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z'],
@@ -9,5 +9,4 @@ export const emnistLetters: StandardTask = {
   aliases: ['emnist_letters', 'emnist-letters', 'emnist', 'tanganke/emnist_letters', 'clip-vit-base-patch32_emnist_letters'],
   hub: { dataset: 'tanganke/emnist_letters', testSize: 20800 },
   source: 'fusion_bench/tasks/clip_classification/emnist_letters.py',
-  published: [],
 };

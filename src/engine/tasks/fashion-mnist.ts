@@ -1,7 +1,7 @@
 /** Fashion-MNIST: classes and templates from fusion_bench/tasks/clip_classification/fashion_mnist.py (tanganke/fusion_bench). */
-import type { StandardTask } from './types';
+import type { TaskSpec } from './types';
 
-export const fashionMnist: StandardTask = {
+export const fashionMnist: TaskSpec = {
   name: 'fashion_mnist',
   title: 'Fashion-MNIST',
   classes: ['T - shirt / top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
@@ -9,5 +9,4 @@ export const fashionMnist: StandardTask = {
   aliases: ['fashion_mnist', 'fashion-mnist', 'fashionmnist', 'zalando-datasets/fashion_mnist', 'tanganke/fashion_mnist', 'clip-vit-base-patch32_fashion_mnist'],
   hub: { dataset: 'zalando-datasets/fashion_mnist', testSize: 10000 },
   source: 'fusion_bench/tasks/clip_classification/fashion_mnist.py',
-  published: [],
 };

@@ -1,7 +1,7 @@
 /** FER2013: classes and templates from fusion_bench/tasks/clip_classification/fer2013.py (tanganke/fusion_bench). */
-import type { StandardTask } from './types';
+import type { TaskSpec } from './types';
 
-export const fer2013: StandardTask = {
+export const fer2013: TaskSpec = {
   name: 'fer2013',
   title: 'FER2013',
   classes: ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised'],
@@ -9,5 +9,4 @@ export const fer2013: StandardTask = {
   aliases: ['fer2013', 'tanganke/fer2013', 'clip-vit-base-patch32_fer2013'],
   hub: { dataset: 'tanganke/fer2013', testSize: null },
   source: 'fusion_bench/tasks/clip_classification/fer2013.py',
-  published: [],
 };

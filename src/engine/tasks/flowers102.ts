@@ -1,7 +1,7 @@
 /** Oxford Flowers102: classes and templates from fusion_bench/tasks/clip_classification/flower102.py (tanganke/fusion_bench; names as there). */
-import type { StandardTask } from './types';
+import type { TaskSpec } from './types';
 
-export const flowers102: StandardTask = {
+export const flowers102: TaskSpec = {
   name: 'oxford_flowers102',
   title: 'Oxford Flowers102',
   classes: [
@@ -16,5 +16,4 @@ export const flowers102: StandardTask = {
   aliases: ['oxford_flowers102', 'flowers102', 'flower102', 'oxford-flowers102', 'dpdl-benchmark/oxford_flowers102', 'clip-vit-base-patch32_oxford_flowers102'],
   hub: { dataset: 'dpdl-benchmark/oxford_flowers102', testSize: 6149 },
   source: 'fusion_bench/tasks/clip_classification/flower102.py',
-  published: [],
 };

@@ -1,7 +1,7 @@
 /** Food101: classes and templates from fusion_bench/tasks/clip_classification/food101.py (tanganke/fusion_bench). */
-import type { StandardTask } from './types';
+import type { TaskSpec } from './types';
 
-export const food101: StandardTask = {
+export const food101: TaskSpec = {
   name: 'food101',
   title: 'Food101',
   classes: [
@@ -16,5 +16,4 @@ export const food101: StandardTask = {
   aliases: ['food101', 'food-101', 'ethz/food101', 'tanganke/food101', 'clip-vit-base-patch32_food101'],
   hub: { dataset: 'ethz/food101', testSize: 25250 },
   source: 'fusion_bench/tasks/clip_classification/food101.py',
-  published: [],
 };

@@ -4,6 +4,7 @@
  * a Hub dataset; lookups by folder, checkpoint and dataset names.
  */
 import { describe, expect, it } from 'vitest';
+import { PUBLISHED_TABLES } from './published';
 import { PUBLISHED_AVERAGES_8, STANDARD_TASKS, TASKS_14, TASKS_20, TASKS_8, findTask } from './registry';
 
 const COUNTS: Record<string, number> = {
@@ -76,9 +77,46 @@ describe('standard tasks', () => {
   });
 
   it('publishes the ViT-B/32 averages with a source', () => {
-    expect(Object.fromEntries(PUBLISHED_AVERAGES_8.map((p) => [p.method, p.accuracy]))).toEqual({
+    const avg = Object.fromEntries(PUBLISHED_AVERAGES_8.map((p) => [p.method, p.accuracy]));
+    expect(avg).toMatchObject({
       pretrained: 48.2, individual: 90.3, 'Task Arithmetic': 68.0, 'TIES-Merging': 72.2, 'Task-wise AdaMerging': 68.7, 'Layer-wise AdaMerging': 82.6,
     });
     for (const p of PUBLISHED_AVERAGES_8) expect(p.source).toMatch(/FusionBench/);
+  });
+
+  it('gives each task its published numbers from both checkpoint sets, never mixed', () => {
+    const get = (n: string) => findTask(n)!;
+    const mnist = get('mnist').published;
+    const pick = (set: string, method: string) => mnist.filter((p) => p.checkpoints === set && p.method === method).map((p) => p.accuracy);
+    expect(pick('fusionbench', 'Task Arithmetic')).toEqual([96.1]);
+    expect(pick('task_vectors', 'Task Arithmetic')).toEqual([97.3]);
+    expect(pick('task_vectors', 'Layer-wise AdaMerging + Surgery')).toEqual([98.8]);
+    expect(get('dtd').published.find((p) => p.checkpoints === 'fusionbench' && p.method === 'individual')?.accuracy).toBe(79.7);
+    expect(get('pcam').published.map((p) => [p.method, p.accuracy])).toEqual([['pretrained', 60.6], ['individual', 88.0]]);
+    expect(get('kmnist').published).toEqual([]);
+    for (const t of STANDARD_TASKS) for (const p of t.published) {
+      expect(p.accuracy).toBeGreaterThan(0);
+      expect(p.accuracy).toBeLessThanOrEqual(100);
+      expect(p.source.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('published tables', () => {
+  // A transcription check: each printed average is the mean of its row's printed per-task numbers
+  // (the sources round each figure to 0.1, so the mean may differ from the printed average by < 0.1).
+  it.each(PUBLISHED_TABLES.flatMap((t) => t.rows.filter((r) => r.average !== null).map((r) => [`${t.source}: ${r.method}`, t, r] as const)))(
+    '%s: the average is the mean of the tasks', (_name, table, row) => {
+      expect(row.accuracies).toHaveLength(table.tasks.length);
+      const mean = row.accuracies.reduce((a, b) => a + b, 0) / row.accuracies.length;
+      expect(Math.abs(mean - (row.average as number))).toBeLessThan(0.1);
+    });
+
+  it('name registry tasks in their columns, each once', () => {
+    for (const t of PUBLISHED_TABLES) {
+      expect(new Set(t.tasks).size).toBe(t.tasks.length);
+      for (const name of t.tasks) expect(findTask(name)?.name).toBe(name);
+      for (const r of t.rows) expect(r.accuracies).toHaveLength(t.tasks.length);
+    }
   });
 });

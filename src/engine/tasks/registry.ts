@@ -2,8 +2,8 @@
  * The registry of standard tasks: the 8 tasks of the CLIP merging benchmark (Task Arithmetic,
  * arXiv:2212.04089; AdaMerging, arXiv:2310.02575) and the 14- and 20-task extensions (TALL masks,
  * arXiv:2405.07813), one file per task with FusionBench's class names and templates; a
- * lookup by any alias a folder, dataset or expert checkpoint carries; and the published average
- * accuracies of ViT-B/32 on the 8 tasks.
+ * lookup by any alias a folder, dataset or expert checkpoint carries; and each task's published
+ * ViT-B/32 accuracies (published.ts).
  */
 import { cifar10 } from './cifar10';
 import { cifar100 } from './cifar100';
@@ -25,31 +25,25 @@ import { stanfordCars } from './stanford-cars';
 import { stl10 } from './stl10';
 import { sun397 } from './sun397';
 import { svhn } from './svhn';
-import type { StandardTask } from './types';
+import { FUSIONBENCH_B32_8, publishedFor } from './published';
+import type { StandardTask, TaskSpec } from './types';
 
 export type { PublishedAccuracy, StandardTask } from './types';
 
+const standard = (specs: readonly TaskSpec[]): StandardTask[] => specs.map((t) => ({ ...t, published: publishedFor(t.name) }));
+
 /** The 8 tasks, in the order the papers' tables use. */
-export const TASKS_8: readonly StandardTask[] = [sun397, stanfordCars, resisc45, eurosat, svhn, gtsrb, mnist, dtd];
+export const TASKS_8: readonly StandardTask[] = standard([sun397, stanfordCars, resisc45, eurosat, svhn, gtsrb, mnist, dtd]);
 /** The 14-task extension: the 8 plus these 6. */
-export const TASKS_14: readonly StandardTask[] = [...TASKS_8, flowers102, pcam, fer2013, oxfordPet, stl10, cifar100];
+export const TASKS_14: readonly StandardTask[] = [...TASKS_8, ...standard([flowers102, pcam, fer2013, oxfordPet, stl10, cifar100])];
 /** The 20-task extension: the 14 plus these 6. */
-export const TASKS_20: readonly StandardTask[] = [...TASKS_14, cifar10, food101, fashionMnist, emnistLetters, kmnist, renderedSst2];
+export const TASKS_20: readonly StandardTask[] = [...TASKS_14, ...standard([cifar10, food101, fashionMnist, emnistLetters, kmnist, renderedSst2])];
 
 export const STANDARD_TASKS: readonly StandardTask[] = TASKS_20;
 
-/**
- * Published average accuracies (%) of CLIP ViT-B/32 over the 8 tasks, for FusionBench's Hugging
- * Face experts (tanganke/clip-vit-base-patch32_<task>); per-task numbers are not recorded here yet.
- */
-export const PUBLISHED_AVERAGES_8: readonly { method: string; accuracy: number; source: string }[] = [
-  { method: 'pretrained', accuracy: 48.2, source: 'FusionBench documentation, CLIP-ViT-B/32 model pool' },
-  { method: 'individual', accuracy: 90.3, source: 'FusionBench documentation, CLIP-ViT-B/32 model pool' },
-  { method: 'Task Arithmetic', accuracy: 68.0, source: 'FusionBench documentation, CLIP-ViT-B/32 model pool' },
-  { method: 'TIES-Merging', accuracy: 72.2, source: 'FusionBench documentation, CLIP-ViT-B/32 model pool' },
-  { method: 'Task-wise AdaMerging', accuracy: 68.7, source: 'FusionBench documentation, CLIP-ViT-B/32 model pool' },
-  { method: 'Layer-wise AdaMerging', accuracy: 82.6, source: 'FusionBench documentation, CLIP-ViT-B/32 model pool' },
-];
+/** FusionBench's averages over the 8 tasks for its Hugging Face experts (the rows of its ViT-B/32 table). */
+export const PUBLISHED_AVERAGES_8: readonly { method: string; accuracy: number; source: string }[] =
+  FUSIONBENCH_B32_8.rows.map((r) => ({ method: r.method, accuracy: r.average as number, source: FUSIONBENCH_B32_8.source }));
 
 /** Lower case, "\" → "/", no trailing "/", and a CLIP checkpoint prefix ("clip-vit-base-patch32_") removed. */
 function normalise(name: string): string[] {

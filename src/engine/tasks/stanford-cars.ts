@@ -1,7 +1,7 @@
 /** Stanford Cars: classes and templates from fusion_bench/tasks/clip_classification/stanford_cars.py (tanganke/fusion_bench). */
-import type { StandardTask } from './types';
+import type { TaskSpec } from './types';
 
-export const stanfordCars: StandardTask = {
+export const stanfordCars: TaskSpec = {
   name: 'stanford_cars',
   title: 'Stanford Cars',
   classes: [
@@ -34,5 +34,4 @@ export const stanfordCars: StandardTask = {
   aliases: ['stanford_cars', 'stanford-cars', 'stanfordcars', 'cars', 'tanganke/stanford_cars', 'clip-vit-base-patch32_stanford-cars', 'clip-vit-base-patch32_stanford_cars'],
   hub: { dataset: 'tanganke/stanford_cars', testSize: 8041 },
   source: 'fusion_bench/tasks/clip_classification/stanford_cars.py',
-  published: [],
 };

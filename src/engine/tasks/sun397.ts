@@ -1,7 +1,7 @@
 /** SUN397: classes and templates from fusion_bench/tasks/clip_classification/sun397.py (tanganke/fusion_bench). */
-import type { StandardTask } from './types';
+import type { TaskSpec } from './types';
 
-export const sun397: StandardTask = {
+export const sun397: TaskSpec = {
   name: 'sun397',
   title: 'SUN397',
   classes: [
@@ -26,5 +26,4 @@ export const sun397: StandardTask = {
   aliases: ['sun397', 'tanganke/sun397', 'clip-vit-base-patch32_sun397'],
   hub: { dataset: 'tanganke/sun397', testSize: 19850 },
   source: 'fusion_bench/tasks/clip_classification/sun397.py',
-  published: [],
 };

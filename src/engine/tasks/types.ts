@@ -12,9 +12,12 @@ export interface PublishedAccuracy {
   accuracy: number;
   /** Where the number is printed (paper and table, or documentation page). */
   source: string;
+  /** Which experts the number is for: FusionBench's Hugging Face re-trains or the task_vectors checkpoints (never compare across). */
+  checkpoints: 'fusionbench' | 'task_vectors';
 }
 
-export interface StandardTask {
+/** A task as its file declares it. */
+export interface TaskSpec {
   /** Canonical name, also the head and manifest name ("sun397"). */
   name: string;
   /** Human-readable name ("SUN397"). */
@@ -28,6 +31,10 @@ export interface StandardTask {
   hub: { dataset: string; config?: string; testSize: number | null };
   /** The FusionBench source file of `classes` and `templates`. */
   source: string;
+}
+
+/** A task of the registry: its file's declaration and every published number for it (published.ts). */
+export interface StandardTask extends TaskSpec {
   published: readonly PublishedAccuracy[];
 }
 
