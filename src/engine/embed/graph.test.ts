@@ -161,3 +161,28 @@ describe('fuzzy simplicial set against umap-js 1.4 (an independent implementatio
     for (const [key, w] of want) expect(ours.get(key), key).toBeCloseTo(w, 6);
   });
 });
+
+describe('fuzzy simplicial set: a membership that underflows', () => {
+  it('emits no zero-weight edge for a pair whose memberships are both 0 (exp(−999) underflows)', () => {
+    // Points 0, 1, −1, 1000, 1001, 1002, 1003 on a line, k = 4, their kNN written out by hand.
+    // Row 0 is [0, 1, 1, 1000]: ρ = 1, and the two ties at ρ already sum to log2 4 = 2, so the first
+    // bisection step (σ = 1) stops: w(0 → 1000) = exp(−999) = 0 in float64. 1000 does not list 0,
+    // so the pair's union is 0: no edge. Every other listed pair has a weight > 0 (rows 1 and 2 need
+    // σ ≈ 190 for their far neighbour: w ≈ exp(−998/190) ≈ 0.005), so the graph has exactly the
+    // 11 pairs below, each twice.
+    const indices = Int32Array.from([
+      0, 1, 2, 3, 1, 0, 2, 3, 2, 0, 1, 3, 3, 4, 5, 6, 4, 3, 5, 6, 5, 4, 6, 3, 6, 5, 4, 3,
+    ]);
+    const distances = Float32Array.from([
+      0, 1, 1, 1000, 0, 1, 2, 999, 0, 1, 2, 1001, 0, 1, 2, 3, 0, 1, 1, 2, 0, 1, 1, 2, 0, 1, 2, 3,
+    ]);
+    const g = fuzzySimplicialSet({ n: 7, k: 4, indices, distances });
+    const pairs = new Set<string>();
+    for (let e = 0; e < g.head.length; e++) {
+      expect(g.weight[e], `${g.head[e]}-${g.tail[e]}`).toBeGreaterThan(0);
+      pairs.add(`${Math.min(g.head[e], g.tail[e])}-${Math.max(g.head[e], g.tail[e])}`);
+    }
+    expect([...pairs].sort()).toEqual(['0-1', '0-2', '1-2', '1-3', '2-3', '3-4', '3-5', '3-6', '4-5', '4-6', '5-6']);
+    expect(g.head.length).toBe(22);
+  });
+});

@@ -13,7 +13,9 @@ import { createRng } from '../random';
 import { PixelBank } from '../train/data';
 import { TrainingLoop } from '../train/loop';
 import { adamerging } from '../catalogue/trained/adamerging';
-import { type AdaMergingTask, AdaMergingModel } from './adamerging';
+import type { Suite } from '../data/suite';
+import type { BuildContext } from './types';
+import { type AdaMergingTask, AdaMergingModel, adamergingMethod } from './adamerging';
 import { MergeCoefficients } from './coefficients';
 import { resolveTrainedParams } from '../catalogue';
 import { bankFeatures } from './losses';
@@ -203,5 +205,59 @@ describe('AdaMerging', () => {
     expect(adamerging.trainableParamCount(resolveTrainedParams('adamerging'), hf, eight)).toBe(1592);
     expect(adamerging.trainableParamCount(resolveTrainedParams('adamerging', { granularity: 'task' }), hf, eight)).toBe(8);
     expect(adamerging.totalSteps(resolveTrainedParams('adamerging'), 8)).toBe(500);
+  });
+});
+
+describe('AdaMerging: outputs, modules, a failing step and build', () => {
+  it('outputs(task) are that task\'s (its images, its head) with the CLS of the first images when asked; modules() is the raw λ', async () => {
+    // Task d: 10 images and 2 classes, so lengths tell the tasks apart.
+    const d: AdaMergingTask = { name: 'd', head: head('d', 2, 4, 9), bank: await PixelBank.load(arrayImages('d', 'mem', randomImages(10, 8, 8, 3, 59), [10, 8, 8, 3], new Int32Array(10), 2), 8) };
+    const p = resolveTrainedParams('adamerging', { iterations: 1 });
+    const m = new AdaMergingModel(await coefficients('layer'), TINY, [tasks[0], d, tasks[2]], p, 100, createRng(1));
+    expect((await m.predict('a')).length).toBe(16);
+    const pd = await m.predict('d');
+    expect(pd.length).toBe(10);
+    expect(pd.every((c) => c < 2)).toBe(true);
+    const o = await m.outputs('d', 3);
+    expect(o.z).toHaveLength(10 * 4);
+    // TINY has 1 block: the CLS before it and after it, [3, D = 8] each, and the first 3 rows of z.
+    expect(o.hidden!.n).toBe(3);
+    expect(o.hidden!.cls!.map((c) => c.length)).toEqual([24, 24]);
+    expect(Array.from(o.hidden!.z)).toEqual(Array.from(o.z.subarray(0, 12)));
+    expect((await m.outputs('d', 0)).hidden).toBeNull();
+    m.coefficients.load(Array.from({ length: 3 }, (_, t) => m.coefficients.specs.map((_, l) => 0.1 * t + 0.001 * l)));
+    const mods = m.modules();
+    expect(mods.map((x) => [x.name, x.shape])).toEqual([['adamerging.lambda', [3, 24]]]);
+    expect(Array.from(mods[0].values)).toEqual(Array.from({ length: 72 }, (_, i) => Math.fround(0.1 * Math.floor(i / 24) + 0.001 * (i % 24))));
+    m.dispose();
+  });
+
+  it('a step whose batch fails rejects with that error (nothing else), and leaks nothing', async () => {
+    const broken: AdaMergingTask = { ...tasks[0], bank: { ...tasks[0].bank, count: 16, batch: () => { throw new Error('no pixels'); } } as unknown as PixelBank };
+    const p = resolveTrainedParams('adamerging', { iterations: 1 });
+    const m = new AdaMergingModel(await coefficients('task'), TINY, [broken, tasks[1], tasks[2]], p, 100, createRng(1));
+    const before = tf.memory().numTensors;
+    await expect(m.step()).rejects.toThrow(/^no pixels$/);
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+
+  it('build: fresh λ 0.3 over the suite\'s pool at the asked granularity, ++ with the asked k', async () => {
+    const ctx: BuildContext = {
+      suite: { pretrained: pool.pretrained, experts: new Map(names.map((n, t) => [n, pool.experts[t]])) } as unknown as Suite,
+      names, config: TINY, heads: tasks.map((t) => t.head), logitScale: 100, rng: createRng(1), hiddenImages: 0,
+      pixelBanks: async () => tasks.map((t) => t.bank),
+      individual: () => { throw new Error('not used'); }, frozenFeatures: () => { throw new Error('not used'); }, frozenHidden: () => { throw new Error('not used'); },
+      note: () => { throw new Error('no note expected'); }, base: null,
+    };
+    const task = await adamergingMethod.build(ctx, resolveTrainedParams('adamerging', { granularity: 'task' }));
+    expect(task.coefficients!.toJSON()).toMatchObject({ granularity: 'task', plus: false, tasks: names, lambda: [[0.3], [0.3], [0.3]].map((r) => r.map(Math.fround)) });
+    expect((await task.predict('b')).length).toBe(16);
+    task.dispose();
+    const plus = await adamergingMethod.build(ctx, resolveTrainedParams('adamerging', { plus: true, k: 50 }));
+    expect(plus.coefficients!.granularity).toBe('layer');
+    const ref = await mergeInMemory({ ...pool, method: 'ties', params: { k: 50, lambda: 0.3, aggregate: 'sum' } });
+    expect(maxAbsDiff(await mergedWeights(plus.coefficients!), ref.values)).toBeLessThan(1e-6);
+    plus.dispose();
   });
 });

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { createRng } from '../random';
-import { type Weights, syntheticPool } from '../merge/test-pool.node';
+import { type Weights, checkpointFrom, randomWeights, syntheticPool } from '../merge/test-pool.node';
 import { MergeCoefficients } from './coefficients';
 
 let pool: { pretrained: Checkpoint; experts: Checkpoint[]; weights: Weights[] };
@@ -87,5 +87,39 @@ describe('MergeCoefficients: JSON and the TIES base of AdaMerging++', () => {
     c.dispose();
     expect(kept / total).toBeGreaterThan(0.2);
     expect(kept).toBeLessThanOrEqual(Math.floor(total / 2) + 1);
+  });
+});
+
+describe('MergeCoefficients: which tensors count as trained', () => {
+  it('counts a tensor iff some expert changes some entry of it (one entry of one expert is enough), with and without plus', async () => {
+    // Every tensor equal to the pretrained one except: A, where expert 0 changes entry 0 only (by 5,
+    // so TIES's trim keeps it: the only non-zero entry of its tensor for expert 1 is none, and the
+    // largest of expert 0); C, where both experts change every entry. B stays equal everywhere.
+    // So 2 live tensors of L: by hand, not from the code.
+    const base = randomWeights(1);
+    const names = [...base.keys()];
+    const [A, B, C] = [names[0], names[5], names[names.length - 1]];
+    const e0 = new Map([...base].map(([n, v]) => [n, Float32Array.from(v)]));
+    const e1 = new Map([...base].map(([n, v]) => [n, Float32Array.from(v)]));
+    e0.get(A)![0] += 5;
+    e0.set(C, e0.get(C)!.map((v, i) => v + 0.1 * (1 + (i % 3))));
+    e1.set(C, e1.get(C)!.map((v, i) => v - 0.2 * (1 + (i % 2))));
+    expect(e0.get(B)).toEqual(base.get(B));
+    const pretrained = await checkpointFrom('pre', base);
+    const experts = [await checkpointFrom('e0', e0), await checkpointFrom('e1', e1)];
+    const L = names.length;
+    for (const plus of [null, { k: 20 }]) {
+      for (const granularity of ['task', 'layer'] as const) {
+        const c = await MergeCoefficients.fromPool(pretrained, experts, ['x', 'y'], { granularity, plus });
+        expect(c.liveTensors, `${granularity} plus ${!!plus}`).toBe(2);
+        expect(c.lambda.shape).toEqual([2, granularity === 'task' ? 1 : L]); // columns still follow every tensor
+        expect(c.size).toBe(granularity === 'task' ? 2 : 2 * 2);
+        const lw = c.layerWise();
+        expect(lw.liveTensors).toBe(2);
+        expect(lw.size).toBe(2 * 2);
+        lw.dispose();
+        c.dispose();
+      }
+    }
   });
 });

@@ -19,7 +19,10 @@ import { PixelBank } from '../train/data';
 import { TrainingLoop } from '../train/loop';
 import { MergeCoefficients } from './coefficients';
 import { intervmerge } from '../catalogue/trained/intervmerge';
-import { type InterventionBase, type IntervMergeTask, IntervMergeModel, loreft, orthonormalRows } from './intervmerge';
+import type { Suite } from '../data/suite';
+import { MergelabError } from '../errors';
+import type { BuildContext } from './types';
+import { type InterventionBase, type IntervMergeTask, IntervMergeModel, intervmergeMethod, loreft, orthonormalRows } from './intervmerge';
 import { bankFeatures } from './losses';
 import { resolveTrainedParams } from '../catalogue';
 import { finiteDifference, head, randomRows } from './testing.node';
@@ -238,5 +241,106 @@ describe('IntervMerge against an independent forward', () => {
       m.dispose();
     }
     disposeParams(params);
+  });
+});
+
+describe('IntervMerge: construction, schedule, modules and build', () => {
+  it('tiled needs L disjoint slices of s = ⌊D/12⌋: L·s > D is a usage error, L·s = D is fine, full and mini never ask', () => {
+    const at = (numLayers: number) => ({ ...CFG, numLayers }); // D 24, s 2
+    let err: unknown;
+    try { new IntervMergeModel({ weights }, at(13), tasks, resolveTrainedParams('intervmerge', { variant: 'tiled' } as never), 100, createRng(1)); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(MergelabError);
+    expect(err).toMatchObject({ code: 'usage', message: 'intervmerge: the tiled variant needs 13 disjoint slices of 2 coordinates but D is 24.', hint: 'Use variant full or mini for this architecture.' });
+    for (const [variant, L] of [['tiled', 12], ['full', 13], ['mini', 13]] as const) {
+      const m = new IntervMergeModel({ weights }, at(L), tasks, resolveTrainedParams('intervmerge', { variant } as never), 100, createRng(1));
+      expect(m.vars[0][0].shape[0], `${variant} L ${L}`).toBe(L);
+      m.dispose();
+    }
+  });
+
+  it('initialises every weight and bias uniformly in ±1/√fan_in (PyTorch Linear): d = D for full, s for mini', () => {
+    for (const [variant, d] of [['full', 24], ['mini', 2]] as const) {
+      const m = model({ variant, rank: 4 });
+      const all = m.vars.flat().flatMap((v) => Array.from(v.dataSync()));
+      const bound = 1 / Math.sqrt(d);
+      expect(Math.max(...all.map(Math.abs)), variant).toBeLessThanOrEqual(bound);
+      expect(Math.max(...all), variant).toBeGreaterThan(0.8 * bound); // both ends of the range are reached
+      expect(Math.min(...all), variant).toBeLessThan(-0.8 * bound);
+      m.dispose();
+    }
+  });
+
+  it('trains jointly only with trainCoefficients on a coefficient base; modules() name every tensor, plus λ when joint', async () => {
+    const coefficients = await MergeCoefficients.fromPool(pretrained, experts, ['t0', 't1'], { granularity: 'layer' });
+    for (const [trainCoefficients, base] of [[true, { weights }], [false, { coefficients }]] as [boolean, InterventionBase][]) {
+      const m = model({ trainCoefficients }, base);
+      expect(m.coefficients).toBeNull();
+      m.dispose();
+    }
+    const joint = model({ trainCoefficients: true, rank: 3 }, { coefficients });
+    expect(joint.coefficients).toBe(coefficients);
+    // CFG: L 2 blocks, D 24, s 2; rank 3. Full: W [L, r, D], b [L, r] twice per task.
+    const mods = joint.modules();
+    expect(mods.map((x) => [x.name, x.shape])).toEqual([
+      ...['t0', 't1'].flatMap((t) => [[`intervmerge.${t}.w1`, [2, 3, 24]], [`intervmerge.${t}.b1`, [2, 3]], [`intervmerge.${t}.w2`, [2, 3, 24]], [`intervmerge.${t}.b2`, [2, 3]]]),
+      ['adamerging.lambda', [2, coefficients.specs.length]],
+    ]);
+    mods.slice(0, 8).forEach((x, k) => expect(x.values).toEqual(joint.vars[Math.floor(k / 4)][k % 4].dataSync()));
+    joint.dispose();
+    const tiled = model({ variant: 'tiled', rank: 1 });
+    expect(tiled.modules().map((x) => [x.name, x.shape])).toEqual(['t0', 't1'].flatMap((t) => [[`intervmerge.${t}.R`, [2, 1, 2]], [`intervmerge.${t}.b`, [2, 1]]]));
+    tiled.dispose();
+    coefficients.dispose();
+  });
+
+  it('trains task ⌊(i mod 2T)/2⌋ at step i (two batches per task in turn), and outputs(task) are that task\'s', async () => {
+    // A third task with 8 images, so lengths tell the tasks apart.
+    const bank = await PixelBank.load(arrayImages('u', 'mem', randomImages(8, 8, 8, 3, 77), [8, 8, 8, 3], new Int32Array(8), 3), 8);
+    const u: IntervMergeTask = { name: 'u', head: head('u', 3, 6, 5), bank, teacher: randomRows(8, 6, 78, 0.3) };
+    const m = new IntervMergeModel({ weights }, CFG, [...tasks, u], resolveTrainedParams('intervmerge', { iterations: 1, lr: 1e-2 } as never), 100, createRng(1));
+    const trained: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const before = m.vars.map((v) => v[1].dataSync().slice());
+      await m.step(i);
+      const moved = m.vars.map((v, t) => v[1].dataSync().some((x, j) => x !== before[t][j]));
+      expect(moved.filter(Boolean), `step ${i}`).toHaveLength(1);
+      trained.push(moved.indexOf(true));
+    }
+    expect(trained).toEqual([0, 0, 1, 1, 2, 2, 0, 0]);
+    expect([(await m.predict('t1')).length, (await m.predict('u')).length]).toEqual([16, 8]);
+    m.dispose();
+  });
+
+  it('build: frozen base weights unless trainCoefficients and the base has coefficients (a note when it has none)', async () => {
+    const coefficients = await MergeCoefficients.fromPool(pretrained, experts, ['t0', 't1'], { granularity: 'layer' });
+    const build = async (p: Record<string, unknown>, withCoefficients: boolean) => {
+      const notes: string[] = [];
+      const ctx: BuildContext = {
+        suite: {} as Suite, names: ['t0', 't1'], config: CFG, heads: tasks.map((t) => t.head), logitScale: 100, rng: createRng(1), hiddenImages: 0,
+        pixelBanks: async () => tasks.map((t) => t.bank),
+        individual: async () => tasks.map((t) => ({ n: 16, dim: 6, z: t.teacher, labels: new Int32Array(16), cls: null })),
+        frozenFeatures: () => { throw new Error('not used'); }, frozenHidden: () => { throw new Error('not used'); },
+        note: (text) => notes.push(text),
+        base: { method: withCoefficients ? 'adamerging' : 'ties', params: {}, weights, key: 'base', coefficients: withCoefficients ? coefficients : null },
+      };
+      const m = (await intervmergeMethod.build(ctx, resolveTrainedParams('intervmerge', p as never))) as IntervMergeModel;
+      return { m, notes };
+    };
+    const plain = await bankFeatures(weights, CFG, tasks[0].bank);
+    for (const [p, withC] of [[{}, true], [{ trainCoefficients: true }, false]] as const) {
+      const { m, notes } = await build(p, withC);
+      expect(m.coefficients).toBeNull();
+      expect(notes).toEqual(withC ? [] : ['intervmerge: trainCoefficients needs an AdaMerging base; the ties merge stays frozen.']);
+      // Identity interventions: the student is the frozen base weights' forward.
+      m.vars[0][2].assign(m.vars[0][0]); m.vars[0][3].assign(m.vars[0][1]);
+      expect(Array.from((await m.outputs('t0', 0)).z)).toEqual(Array.from(plain));
+      m.dispose();
+    }
+    const { m, notes } = await build({ trainCoefficients: true }, true);
+    expect(notes).toEqual([]);
+    expect(m.coefficients).toBe(coefficients);
+    expect(await m.step(0)).toBeGreaterThan(0);
+    m.dispose();
+    coefficients.dispose();
   });
 });

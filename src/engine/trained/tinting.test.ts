@@ -19,9 +19,12 @@ import { bankFeatures, predictFrozen } from './losses';
 import { resolveTrainedParams } from '../catalogue';
 import { finiteDifference, head, randomRows } from './testing.node';
 import { tintedLayerParams, tinting } from '../catalogue/trained/tinting';
-import { type TintingTask, TintingModel } from './tinting';
+import type { Suite } from '../data/suite';
+import { MergelabError } from '../errors';
+import type { BaseMerge, BuildContext } from './types';
+import { type TintingTask, TintingModel, tintingMethod } from './tinting';
 
-let pool: { pretrained: Checkpoint; experts: Checkpoint[] };
+let pool: { pretrained: Checkpoint; experts: Checkpoint[]; weights: Map<string, Float32Array>[] };
 let tasks: TintingTask[];
 beforeAll(async () => {
   pool = await syntheticPool(2, 6);
@@ -197,5 +200,125 @@ describe('Model Tinting', () => {
     expect(tintedLayerParams('head', VIT_B_32, ts)).toBe(388_854);
     expect(tinting.trainableParamCount(resolveTrainedParams('tinting'), VIT_B_32, ts)).toBe(388_854 + 200 * 8);
     expect(tinting.totalSteps(resolveTrainedParams('tinting'), 8)).toBe(4000);
+  });
+});
+
+describe('Model Tinting: the filter by hand, the task schedule, modules and build', () => {
+  it('the filter on hand-made logits: keeps on agreement, or when max p_ind ≥ max p_merged (a tie kept), else drops', async () => {
+    // Rows k = 0…3 of the individual model and of the merge (3 classes, e = exp):
+    //   0: ind (2, 0, 0), merged (3, 0, 0): both class 0 → keep (though the merge is surer);
+    //   1: ind (3, 0, 0), merged (0, 2, 0): disagree, p_ind = 1/(1 + 2e⁻³) > p_merged = 1/(1 + 2e⁻²) → keep;
+    //   2: ind (2, 0, 0), merged (0, 2, 0): disagree, both 1/(1 + 2e⁻²) exactly (the same terms) → keep;
+    //   3: ind (1, 0, 0), merged (0, 2, 0): disagree, p_ind = 1/(1 + 2e⁻¹) < p_merged → drop.
+    const ind = new Float32Array(24 * 3);
+    [[2, 0, 0], [3, 0, 0], [2, 0, 0], [1, 0, 0]].forEach((r, k) => ind.set(r, 3 * k));
+    const merged = [[3, 0, 0], [0, 2, 0], [0, 2, 0], [0, 2, 0]];
+    const m = await model({}, [{ ...tasks[0], individualLogits: ind }, tasks[1]]);
+    expect(Array.from(m.filterMask(0, [0, 1, 2, 3], Float32Array.from(merged.flat()), 3))).toEqual([1, 1, 1, 0]);
+    // The batch is indexed by position, the pseudo-labels and confidences by image.
+    expect(Array.from(m.filterMask(0, [3, 2, 1, 0], Float32Array.from([3, 2, 1, 0].flatMap((k) => merged[k])), 3))).toEqual([0, 1, 1, 1]);
+    m.dispose();
+  });
+
+  it('each epoch of T steps trains every task once, in an order shuffled anew each epoch', async () => {
+    const m = await model({ filter: false });
+    const trained: number[] = [];
+    for (let i = 0; i < 24; i++) {
+      const before = m.vars.map((v) => v[1].dataSync().slice());
+      await m.step(i);
+      const moved = m.vars.map((v, t) => v[1].dataSync().some((x, j) => x !== before[t][j])); // a task's head moves only on its own step
+      expect(moved.filter(Boolean), `step ${i}`).toHaveLength(1);
+      trained.push(moved.indexOf(true));
+    }
+    const epochs = Array.from({ length: 12 }, (_, e) => trained.slice(2 * e, 2 * e + 2));
+    epochs.forEach((ep, e) => expect([...ep].sort(), `epoch ${e}: ${ep}`).toEqual([0, 1]));
+    expect(new Set(epochs.map((ep) => ep.join())).size, trained.join()).toBe(2); // both orders occur
+    m.dispose();
+  });
+
+  it('modules(): raw λ [T, 24] and per task its head (W = s × zero-shot [C, P], b = 0) or its fc2 offsets ([D, M], [D], 0); outputs are the task\'s own', async () => {
+    // Task u: 12 images and 2 classes, so that every per-task shape and length tells the tasks apart.
+    const u: TintingTask = { name: 'u', head: head('u', 2, 4, 7), bank: await PixelBank.load(arrayImages('u', 'mem', randomImages(12, 8, 8, 3, 5), [12, 8, 8, 3], new Int32Array(12), 2), 8), individualLogits: randomRows(12, 2, 6, 3) };
+    const ts = [tasks[0], u];
+    for (const layer of ['head', 'fc2'] as const) {
+      const m = await model({ layer }, ts);
+      const mods = m.modules();
+      // TINY's 1-block tower: 3 embeddings + 2 pre-LN + 16 in the block + 2 post-LN + the projection = 24 tensors.
+      expect(mods[0]).toEqual({ name: 'tinting.lambda', shape: [2, 24], values: new Float32Array(48).fill(Math.fround(0.3)) });
+      if (layer === 'head') {
+        expect(mods.slice(1).map((x) => [x.name, x.shape])).toEqual([['tinting.t0.weight', [3, 4]], ['tinting.t0.bias', [3]], ['tinting.u.weight', [2, 4]], ['tinting.u.bias', [2]]]);
+        ts.forEach((t, k) => {
+          expect(Array.from(mods[1 + 2 * k].values)).toEqual(Array.from(t.head.weight, (w) => Math.fround(w * 100)));
+          expect(Array.from(mods[2 + 2 * k].values)).toEqual(new Array(t.head.numClasses).fill(0));
+        });
+      } else {
+        expect(mods.slice(1).map((x) => [x.name, x.shape])).toEqual([['tinting.t0.fc2.weight_delta', [8, 16]], ['tinting.t0.fc2.bias_delta', [8]], ['tinting.u.fc2.weight_delta', [8, 16]], ['tinting.u.fc2.bias_delta', [8]]]);
+        mods.slice(1).forEach((x) => expect(x.values.every((v) => v === 0)).toBe(true));
+      }
+      const [p0, pu] = [await m.predict('t0'), await m.predict('u')];
+      expect([p0.length, pu.length]).toEqual([24, 12]);
+      expect(pu.every((c) => c < 2)).toBe(true);
+      expect((await m.outputs('u', 0)).z).toHaveLength(12 * 4);
+      m.dispose();
+    }
+  });
+
+  it('refuses task-wise coefficients with a usage error that says what to pass', async () => {
+    const c = await MergeCoefficients.fromPool(pool.pretrained, pool.experts, ['t0', 't1'], { granularity: 'task' });
+    let err: unknown;
+    try { new TintingModel(c, TINY, tasks, resolveTrainedParams('tinting'), 100, createRng(1)); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(MergelabError);
+    expect(err).toMatchObject({ code: 'usage', message: 'tinting: the merge coefficients must be layer-wise.', hint: 'Pass MergeCoefficients.layerWise() of a task-wise base.' });
+    c.dispose();
+  });
+
+  describe('build', () => {
+    const build = async (base: Partial<BaseMerge>) => {
+      const notes: string[] = [];
+      const z = [randomRows(24, 4, 3), randomRows(24, 4, 4)];
+      const ctx: BuildContext = {
+        suite: { pretrained: pool.pretrained, experts: new Map([['t0', pool.experts[0]], ['t1', pool.experts[1]]]) } as unknown as Suite,
+        names: ['t0', 't1'], config: TINY, heads: tasks.map((t) => t.head), logitScale: 100, rng: createRng(1), hiddenImages: 0,
+        pixelBanks: async () => tasks.map((t) => t.bank),
+        individual: async () => z.map((f) => ({ n: 24, dim: 4, z: f, labels: new Int32Array(24), cls: null })),
+        frozenFeatures: () => { throw new Error('not used'); }, frozenHidden: () => { throw new Error('not used'); },
+        note: (text) => notes.push(text),
+        base: { method: 'task_arithmetic', params: { lambda: 0.3 }, weights: new Map(), key: 'base', coefficients: null, ...base },
+      };
+      const m = (await tintingMethod.build(ctx, resolveTrainedParams('tinting'))) as TintingModel;
+      return { m, notes };
+    };
+
+    it('on a closed-form base: fresh layer-wise λ 0.3 over the pool (θ0 + 0.3·Στt, summed here in plain JS), a note unless the base is Task Arithmetic λ 0.3', async () => {
+      const { m, notes } = await build({});
+      expect(notes).toEqual([]);
+      expect(m.coefficients.granularity).toBe('layer');
+      const merged = m.coefficients.merged();
+      const [b, ...ex] = pool.weights;
+      m.coefficients.specs.forEach((s, l) => {
+        const got = merged[l].dataSync();
+        const want = Array.from(b.get(s.name)!, (v, i) => v + ex.reduce((a, e) => a + 0.3 * (e.get(s.name)![i] - v), 0));
+        want.forEach((w, i) => expect(Math.abs(got[i] - w), `${s.name}[${i}]`).toBeLessThan(1e-6));
+      });
+      tf.dispose(merged);
+      m.dispose();
+      for (const [method, params] of [['task_arithmetic', { lambda: 1 }], ['ties', { k: 20, lambda: 0.3 }]] as const) {
+        const r = await build({ method, params });
+        expect(r.notes, method).toEqual([`tinting trains its own layer-wise coefficients from λ = 0.3 (Task Arithmetic's start); the ${method} merge is not used.`]);
+        r.m.dispose();
+      }
+    });
+
+    it('on a trained base: continues its λ as a layer-wise copy (task-wise λt in every column), without a note, leaving the base\'s λ alone', async () => {
+      const own = await MergeCoefficients.fromPool(pool.pretrained, pool.experts, ['t0', 't1'], { granularity: 'task' });
+      own.load([[0.1], [0.7]]);
+      const { m, notes } = await build({ method: 'adamerging', params: {}, coefficients: own });
+      expect(notes).toEqual([]);
+      expect(m.coefficients).not.toBe(own);
+      expect(m.modules()[0].values).toEqual(Float32Array.from([...new Array(24).fill(0.1), ...new Array(24).fill(0.7)]));
+      m.dispose();
+      expect(own.lambda.arraySync()).toEqual([[Math.fround(0.1)], [Math.fround(0.7)]]);
+      own.dispose();
+    });
   });
 });
