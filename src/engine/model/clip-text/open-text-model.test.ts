@@ -10,6 +10,7 @@ import { CheckpointError, CheckpointMismatchError } from '../../errors';
 import { memorySink, openSafetensors, readAll, writeSafetensors, type TensorSpec } from '../../io/safetensors';
 import { memorySource } from '../../io/byte-source';
 import { TokenizerError } from '../../text/errors';
+import { op, pickle, storedZip } from '../../testing/pickle-craft';
 import { fixturePath } from '../../testing/fixtures.node';
 import { poolIndex } from './forward';
 import { folderFiles } from './folder.node';
@@ -97,6 +98,33 @@ describe('openTextModel: goldens', () => {
         'model.safetensors.index.json': JSON.stringify({ metadata: {}, weight_map: weightMap }),
       },
     });
+    (await checkGolden(files, fixturePath('text-a'))).dispose();
+  });
+});
+
+/** A torch.save zip of {prefix + name: float tensor} for every float tensor of text-a's weights. */
+async function textAPickle(prefix: string): Promise<Uint8Array> {
+  const all = await readAll(await openSafetensors(memorySource(new Uint8Array(readFileSync(`${TEXT_A}/model.safetensors`)))));
+  const floats = [...all].filter(([, t]) => t.dtype === 'F32');
+  const entries: Record<string, Uint8Array> = { 'archive/byteorder': new TextEncoder().encode('little') };
+  const items: number[][] = [];
+  floats.forEach(([name, t], i) => {
+    const stride = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((a, b) => a * b, 1));
+    items.push(
+      op.str(prefix + name), op.global('torch._utils', '_rebuild_tensor_v2'), op.mark,
+      op.mark, op.str('storage'), op.global('torch', 'FloatStorage'), op.str(String(i)), op.str('cpu'), op.int(t.values.length), op.tuple, op.binpersid,
+      op.int(0), op.mark, ...t.shape.map(op.int), op.tuple, op.mark, ...stride.map(op.int), op.tuple, op.newfalse,
+      op.global('collections', 'OrderedDict'), op.emptyTuple, op.reduce, op.tuple, op.reduce,
+    );
+    entries[`archive/data/${i}`] = new Uint8Array((t.values as Float32Array).slice().buffer);
+  });
+  entries['archive/data.pkl'] = pickle(op.proto(2), op.emptyDict, op.mark, ...items, op.setitems, op.stop);
+  return storedZip(entries);
+}
+
+describe('openTextModel: PyTorch pickles', () => {
+  it('pytorch_model.bin whose state dict sits under "module.": the text-a golden', async () => {
+    const files = folderFiles(TEXT_A, { drop: ['model.safetensors'], replace: { 'pytorch_model.bin': await textAPickle('module.') } });
     (await checkGolden(files, fixturePath('text-a'))).dispose();
   });
 });
