@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCheckpointPath } from '../src/engine/model/clip-vit/open-checkpoint-path.node.js';
 import type { ClipVisionConfig } from '../src/engine/model/clip-vit/config';
-import { writeCheckpoint } from './gen-vitb32';
+import { openTextModelPath } from '../src/engine/model/clip-text/open-text-model-path.node.js';
+import type { ClipTextConfig } from '../src/engine/model/clip-text/config';
+import { VIT_B_32_TEXT, syntheticTokenizer } from './gen-clip-text';
+import { writeCheckpoint, writeClipModel } from './gen-vitb32';
 
 const TINY: ClipVisionConfig = { hiddenSize: 32, intermediateSize: 64, numLayers: 2, numHeads: 2, imageSize: 16, patchSize: 8, numChannels: 3, projectionDim: 8, hiddenAct: 'quick_gelu', layerNormEps: 1e-5 };
 const dir = mkdtempSync(join(tmpdir(), 'mergelab-gen-'));
@@ -56,3 +59,36 @@ describe('gen-vitb32 writeCheckpoint', () => {
     expect(await writeCheckpoint(join(dir, 'pool', 'expert-1'), TINY, 4, 1)).toBe(true);
   });
 });
+
+describe('gen-vitb32 writeClipModel', () => {
+  const TEXT: ClipTextConfig = { ...VIT_B_32_TEXT, hiddenSize: 16, layers: 2, heads: 2, intermediateSize: 32, projectionDim: 8, vocabSize: 2000, contextLength: 20 };
+
+  it('writes a full CLIPModel: the vision tower of the same seed, a text tower the engine opens, tokenizer files', async () => {
+    expect(await writeClipModel(join(dir, 'clip'), TINY, TEXT, 5)).toBe(true);
+    await writeCheckpoint(join(dir, 'vision'), TINY, 5, 0);
+    const [clip, vision] = await Promise.all([openCheckpointPath(join(dir, 'clip')), openCheckpointPath(join(dir, 'vision'))]);
+    expect(clip.layout).toBe('CLIPModel (vision part)');
+    const q = 'vision_model.encoder.layers.1.self_attn.q_proj.weight';
+    expect(await clip.readParam(q)).toEqual(await vision.readParam(q));
+    const text = await openTextModelPath(join(dir, 'clip'));
+    expect(text.config).toEqual(TEXT);
+    expect(text.logitScale).toBeCloseTo(100, 3);
+    expect([text.tokenizer.bosId, text.tokenizer.eosId]).toEqual([1998, 1999]);
+    const ids = text.tokenizer.encode('a photo of a cat.');
+    expect(ids.length).toBeGreaterThan(4);
+    expect(ids.length).toBeLessThan(12); // letters merge into words
+    const { textEmbeds } = await text.embed([ids]);
+    expect(textEmbeds.every(Number.isFinite)).toBe(true);
+    text.dispose();
+    expect(await writeClipModel(join(dir, 'clip'), TINY, TEXT, 5)).toBe(false);
+  });
+
+  it('the synthetic vocabulary has the real size with the special tokens at 49406 and 49407', () => {
+    const files = syntheticTokenizer(49408, 77);
+    const vocab = JSON.parse(files['vocab.json']) as Record<string, number>;
+    expect(Object.keys(vocab).length).toBe(49408);
+    expect([vocab['<|startoftext|>'], vocab['<|endoftext|>'], vocab['!'], vocab['!</w>']]).toEqual([49406, 49407, 0, 256]);
+    expect(files['merges.txt'].trim().split('\n').length).toBe(1 + 49408 - 514);
+  });
+});
+

@@ -20,6 +20,8 @@ export const COMMANDS: Record<string, Command> = {
   forward: { usage: 'forward <modelDir> <inputs.safetensors> <out.safetensors>  CLIP vision outputs of pixel_values (F32)', load: () => import('./forward') },
   merge: { usage: 'merge --method <id> --pretrained <dir> --experts <dir>... [--param name=value]... --out <dir>  merged HF folder', load: () => import('./merge') },
   eval: { usage: 'eval <suiteDir> [--method <id>] ...  accuracy of pretrained, experts and a merge on a suite', load: () => import('./eval') },
+  text: { usage: 'text MODEL_DIR PROMPTS.json OUT.safetensors [--ids IDS.json]  CLIP text embeddings (text_embeds, pooler_output) of {"prompts": […]}', load: () => import('./text') },
+  heads: { usage: 'heads MODEL_DIR TASKS.json OUT.safetensors  zero-shot heads [C, P] per task of {"tasks": [{"name", "classes", "templates"}]}', load: () => import('./heads') },
   run: { usage: 'run <experiment.json> [--json <results.json>] [--quick]  a merge + trained correction (AdaMerging, Surgery, IntervMerge, Tinting) on a suite', load: () => import('./run') },
 };
 

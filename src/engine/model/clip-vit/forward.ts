@@ -7,10 +7,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { MergelabError } from '../../errors';
 import type { ParamMap } from '../../params/param-map';
-import { selfAttention } from '../transformer/attention';
+import { transformerBlock } from '../transformer/block';
 import type { ClipVisionConfig } from './config';
 import { numTokens } from './config';
-import { activation, layerNorm, linear, param } from '../transformer/layers';
+import { layerNorm, linear, param } from '../transformer/layers';
 
 export interface ForwardHooks {
   /** Output of block `layer`'s attention sub-layer, attn(LN1 x), BEFORE the residual add: h [B,S,D] → h' [B,S,D]. (IntervMerge edits the CLS row here later.) */
@@ -49,25 +49,10 @@ function embed(params: ParamMap, c: ClipVisionConfig, pixels: tf.Tensor4D): tf.T
   return tf.add(tf.concat([clsRows, patches], 1), pos); // [B, S, D] + [S, D]
 }
 
-/** One pre-LN transformer block: x [B, S, D] → [B, S, D]. */
+/** One pre-LN block (shared with the text tower): x [B, S, D] → [B, S, D]. */
 function block(params: ParamMap, c: ClipVisionConfig, i: number, x: tf.Tensor3D, hooks?: ForwardHooks): tf.Tensor3D {
-  const pre = `${VM}encoder.layers.${i}.`;
-  const [B, S, D] = x.shape;
-  const M = c.intermediateSize;
-  const ln = (n: string, t: tf.Tensor3D) => layerNorm(t, param<tf.Tensor1D>(params, `${pre}${n}.weight`, [D]), param<tf.Tensor1D>(params, `${pre}${n}.bias`, [D]), c.layerNormEps);
-  let h = selfAttention(params, `${pre}self_attn.`, ln('layer_norm1', x), c.numHeads); // [B, S, D]
-  if (hooks?.attentionOutput) {
-    h = hooks.attentionOutput(i, h);
-    if (h.shape.join() !== x.shape.join()) {
-      throw new MergelabError('hook', `The attentionOutput hook of layer ${i} returned shape [${h.shape.join(', ')}], expected [${x.shape.join(', ')}].`,
-        'A hook must return a tensor shaped like its input [B, S, D].');
-    }
-  }
-  const x1 = tf.add<tf.Tensor3D>(x, h);
-  const z = tf.reshape<tf.Rank.R2>(ln('layer_norm2', x1), [B * S, D]); // [B·S, D]
-  const up = linear(z, param<tf.Tensor2D>(params, `${pre}mlp.fc1.weight`, [M, D]), param<tf.Tensor1D>(params, `${pre}mlp.fc1.bias`, [M])); // [B·S, M]
-  const down = linear(activation(up, c.hiddenAct), param<tf.Tensor2D>(params, `${pre}mlp.fc2.weight`, [D, M]), param<tf.Tensor1D>(params, `${pre}mlp.fc2.bias`, [D])); // [B·S, D]
-  return tf.add<tf.Tensor3D>(x1, tf.reshape(down, [B, S, D]));
+  const hook = hooks?.attentionOutput;
+  return transformerBlock(params, `${VM}encoder.layers.${i}.`, { ...c, attentionOutput: hook && ((h) => hook(i, h)) }, x, i);
 }
 
 function checkPixels(c: ClipVisionConfig, pixels: tf.Tensor): void {

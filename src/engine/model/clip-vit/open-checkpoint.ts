@@ -6,18 +6,18 @@
  * problems (missing, wrong shape, non-float, unknown) are reported at once.
  */
 import { CheckpointError, CheckpointMismatchError } from '../../errors';
-import { listed, quote, readJsonCapped } from '../../io/bounded';
+import { quote, readJsonCapped } from '../../io/bounded';
 import type { ByteSource } from '../../io/byte-source';
 import { FLOAT_DTYPES, type Dtype } from '../../io/dtypes';
-import { baseName, openSharded } from '../../io/sharded';
-import { openSafetensors, type TensorData, type TensorStore } from '../../io/safetensors';
-import { openPytorch } from '../../io/pickle/torch-file';
+import { baseName } from '../../io/sharded';
+import type { TensorData, TensorStore } from '../../io/safetensors';
+import { openWeights } from '../weights';
 import type { Checkpoint, ParamSpec } from './checkpoint';
 import type { ClipVisionConfig } from './config';
 import { configFromJson, configFromShapes, type ConfigResult } from './infer-config';
 import { detectLayout, type Layout } from './layout';
 import { PROJECTION, canonicalParams, storedShape, type Transform } from './names';
-import { HINTED_NOTE, unwrapPickle, type ConfigHints } from './pickled';
+import { HINTED_NOTE, unwrapPickle } from './pickled';
 
 /** Where one canonical parameter is stored. */
 export interface ParamSource {
@@ -29,79 +29,6 @@ export interface ParamSource {
 /** A Checkpoint that also tells where each canonical parameter is stored (for `inspect`). */
 export interface RecognisedCheckpoint extends Checkpoint {
   readonly sources: ReadonlyMap<string, ParamSource>;
-}
-
-const TORCH_EXT = /\.(bin|pt|pth|ckpt)$/i;
-/** Weight file names that are used when a folder has several .safetensors files. */
-const PREFERRED = ['model.safetensors', 'open_clip_model.safetensors', 'open_clip_pytorch_model.safetensors'];
-/** Files of a golden check (e2e/fixtures), never weights. */
-const AUX_SAFETENSORS = ['inputs.safetensors', 'golden.safetensors'];
-/** The same for PyTorch pickles (HF, open_clip, task_vectors). */
-const PREFERRED_TORCH = ['pytorch_model.bin', 'open_clip_pytorch_model.bin', 'finetuned.pt', 'zeroshot.pt'];
-
-interface Weights {
-  store: TensorStore;
-  notes: string[];
-  /** What a pickled module tree says about the config (heads, activation, eps). */
-  hints?: ConfigHints | null;
-}
-
-/** Picks among the folder's PyTorch pickles (when it has no safetensors). */
-async function openTorchWeights(name: string, files: readonly ByteSource[], torch: readonly ByteSource[], unused: (used: readonly string[]) => void): Promise<Weights> {
-  const base = (f: ByteSource) => baseName(f.name);
-  const index = files.find((f) => base(f) === 'pytorch_model.bin.index.json') ?? files.find((f) => base(f).endsWith('.bin.index.json'));
-  if (index) {
-    const sharded = await openSharded(index, files, openPytorch);
-    unused(sharded.shards.map(baseName));
-    const { store, notes, hints } = unwrapPickle(sharded, name);
-    if (sharded.unmapped.length) notes.push(`${sharded.unmapped.length} tensor(s) in the shards are not in the index's weight_map and were ignored: ${sharded.unmapped.join(', ')}.`);
-    return { store, notes, hints };
-  }
-  let chosen = torch.length === 1 ? torch[0] : undefined;
-  for (const p of PREFERRED_TORCH) chosen ??= torch.find((f) => base(f) === p);
-  if (!chosen) {
-    throw new CheckpointError(name, `has ${torch.length} PyTorch files and none is named ${PREFERRED_TORCH.join(' or ')}: ${torch.map(base).join(', ')}.`,
-      'Keep only the model\'s weights in the folder, or rename the weights file to pytorch_model.bin.');
-  }
-  unused([base(chosen)]);
-  const { store, notes, hints } = unwrapPickle(await openPytorch(chosen), name);
-  return { store, notes, hints };
-}
-
-/** Picks the weights among a folder's files: a sharded index, else one .safetensors file. */
-async function openWeights(name: string, files: readonly ByteSource[]): Promise<Weights> {
-  const base = (f: ByteSource) => baseName(f.name);
-  const safetensors = files.filter((f) => base(f).endsWith('.safetensors'));
-  const torch = files.filter((f) => TORCH_EXT.test(base(f)));
-  const index = files.find((f) => base(f) === 'model.safetensors.index.json') ?? files.find((f) => base(f).endsWith('.safetensors.index.json'));
-  const notes: string[] = [];
-  const unused = (used: readonly string[]) => {
-    const other = [...safetensors, ...torch].map(base).filter((b) => !used.includes(b));
-    if (other.length) notes.push(`Other weight files in the folder were not used: ${other.join(', ')}.`);
-  };
-  if (index) {
-    const store = await openSharded(index, files);
-    unused(store.shards.map(baseName));
-    if (store.unmapped.length) notes.push(`${store.unmapped.length} tensor(s) in the shards are not in the index's weight_map and were ignored: ${listed(store.unmapped.map((t) => quote(t)))}.`);
-    return { store, notes };
-  }
-  // A folder of pickles may carry the golden-check files (inputs/golden.safetensors) beside them.
-  if (torch.length && safetensors.every((f) => AUX_SAFETENSORS.includes(base(f)))) {
-    const w = await openTorchWeights(name, files, torch, (used) => unused([...used, ...safetensors.map(base)]));
-    return { ...w, notes: [...w.notes, ...notes] };
-  }
-  let chosen = safetensors.length === 1 ? safetensors[0] : undefined;
-  for (const p of PREFERRED) chosen ??= safetensors.find((f) => base(f) === p);
-  if (!chosen && safetensors.length > 1) {
-    throw new CheckpointError(name, `has ${safetensors.length} .safetensors files and none is named model.safetensors: ${safetensors.map(base).join(', ')}.`,
-      'Keep only the model\'s weights in the folder, or rename the weights file to model.safetensors.');
-  }
-  if (!chosen) {
-    throw new CheckpointError(name, `has no weights: no .safetensors file, no PyTorch .bin/.pt/.pth and no model.safetensors.index.json among ${files.length} file(s)${files.length ? ` (${files.map(base).join(', ')})` : ''}.`,
-      'Pick the folder that holds model.safetensors or pytorch_model.bin (and config.json), or a single weights file.');
-  }
-  unused([base(chosen)]);
-  return { store: await openSafetensors(chosen), notes };
 }
 
 function readJson(src: ByteSource): Promise<unknown> {
@@ -164,7 +91,7 @@ function validate(name: string, store: TensorStore, layout: Layout, params: read
 }
 
 /** Reads a stored tensor as float32 and applies the layout's transform. */
-function convert(data: TensorData, src: ParamSource): Float32Array {
+export function convert(data: TensorData, src: ParamSource): Float32Array {
   const v = data.values as Float32Array;
   if (!src.transform) return v;
   if (src.transform.kind === 'chunk') {
@@ -179,7 +106,7 @@ function convert(data: TensorData, src: ParamSource): Float32Array {
 
 /** Recognises a checkpoint from the files of one folder or a single weights file. */
 export async function openCheckpoint(name: string, files: ByteSource[]): Promise<RecognisedCheckpoint> {
-  const { store, notes: fileNotes, hints } = await openWeights(name, files);
+  const { store, notes: fileNotes, hints } = await openWeights(name, files, unwrapPickle);
   const layout = detectLayout(store.name, [...store.tensors.keys()]);
   const configSrc = files.find((f) => baseName(f.name) === 'config.json');
   const configJson = configSrc ? await readJson(configSrc) : undefined;

@@ -1,7 +1,7 @@
 /**
  * Transformer building blocks as plain tfjs ops (differentiable, no kernels of our own):
  * PyTorch-layout linear layers, layer norm, the two MLP activations, and checked parameter access.
- * Shared by every tower built on them (the CLIP vision tower today).
+ * Shared by every tower built on them (the CLIP vision and text towers).
  */
 import * as tf from '@tensorflow/tfjs';
 import { MergelabError } from '../../errors';
@@ -15,7 +15,7 @@ export function param<T extends tf.Tensor>(params: ParamMap, name: string, shape
   const t = params.get(name);
   if (!t) {
     throw new MergelabError('params', `The parameter map has no "${name}" (the forward pass needs it).`,
-      'Load the checkpoint with loadParams so every canonical CLIP vision parameter is present.');
+      'Load the checkpoint with its loader (loadParams, openTextModel) so every canonical parameter of the tower is present.');
   }
   if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
     throw new MergelabError('params', `Parameter "${name}" has shape [${t.shape.join(', ')}] but the config needs [${shape.join(', ')}].`,
