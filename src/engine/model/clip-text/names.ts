@@ -9,6 +9,7 @@
 import { CheckpointError } from '../../errors';
 import { quote } from '../../io/bounded';
 import type { ParamSpec } from '../clip-vit/checkpoint';
+import { countLayers } from '../clip-vit/layout';
 import type { SourceRef, Transform } from '../clip-vit/names';
 import type { ClipTextConfig } from './config';
 
@@ -85,15 +86,6 @@ export interface TextLayout {
   /** The stored logit_scale tensor, when there is one. */
   logitScale: string | null;
   notes: string[];
-}
-
-function countLayers(names: readonly string[], re: RegExp): number {
-  let n = 0;
-  for (const name of names) {
-    const m = re.exec(name);
-    if (m) n = Math.max(n, Number(m[1]) + 1);
-  }
-  return n;
 }
 
 /** The stored text-tower anchors: Hugging Face prefixed, unprefixed, open_clip. */

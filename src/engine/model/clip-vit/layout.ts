@@ -25,7 +25,8 @@ export interface Layout {
 const VM = 'vision_model.';
 const isHfText = (n: string) => n.startsWith('text_model.') || n === 'text_projection.weight' || n === 'logit_scale';
 
-function countLayers(names: readonly string[], re: RegExp): number {
+/** 1 + the highest layer index captured by `re` (group 1) among the names; 0 when none match. */
+export function countLayers(names: readonly string[], re: RegExp): number {
   let n = 0;
   for (const name of names) {
     const m = re.exec(name);
