@@ -14,6 +14,13 @@
  * The coefficients are always layer-wise (arXiv:2412.19098 §3): with an AdaMerging base they start from
  * the base's trained λ (a task-wise λt broadcast to every tensor, MergeCoefficients.layerWise);
  * otherwise from fresh λ = 0.3 (the paper's start), whatever the base merge.
+ * Memory plan (ViT-B/32, 8 tasks, batch 32): θ0 and the task vectors held once outside the tfjs
+ * heap (coefficients.ts); a step runs the merged tower section by section with recomputation
+ * (train/tower-grad.ts, via MergeCoefficients.towerGrad): each block's merged tensors are built
+ * from λ when it runs and ∂L/∂θ(l) is folded into ⟨τt(l), ∂L/∂θ(l)⟩ at once. The head layer is
+ * differentiated in the pooling section; the fc2 offset rides on the last block's merged fc2
+ * (∂L/∂Δ = ∂L/∂θ(fc2), taken as it passes). The head's cross-entropy needs the tower's output for
+ * the current λ, so it cannot train on cached features: the tower runs every step.
  * Kept tensors (modules()): "tinting.lambda" [T, L] (raw λ, checkpoint tensor order) and per task
  * head "tinting.<task>.weight" [C, P] and
  * ".bias" [C], or fc2 "tinting.<task>.fc2.weight_delta" [D, M] and ".fc2.bias_delta" [D] (offsets
@@ -101,7 +108,11 @@ export class TintingModel implements TrainedModel {
    * Cross-entropy against the pseudo-labels over the kept samples, and how many were kept.
    */
   loss(t: number, pixels: tf.Tensor4D, idx: readonly number[], merged: readonly tf.Tensor[], w: readonly tf.Tensor[]): { loss: tf.Scalar; kept: tf.Scalar } {
-    const logits = this.logits(t, pixels, merged, w);
+    return this.lossOf(t, idx, this.logits(t, pixels, merged, w));
+  }
+
+  /** The same from task t's logits [B, C]. */
+  private lossOf(t: number, idx: readonly number[], logits: tf.Tensor2D): { loss: tf.Scalar; kept: tf.Scalar } {
     const C = logits.shape[1];
     const labels = tf.tensor1d(idx.map((k) => this.pseudo[t][k]), 'int32');
     const ce = crossEntropyRows(logits, labels); // [B]
@@ -124,26 +135,39 @@ export class TintingModel implements TrainedModel {
     if (i % T === 0) this.order = this.rng.shuffle([...Array(T).keys()]);
     const t = this.order[i % T];
     const idx = this.samplers[t].next(BATCH);
-    const merged = this.coefficients.merged();
-    const out = tf.tidy(() => {
-      const pixels = this.tasks[t].bank.batch(idx);
-      const L = merged.length;
-      let kept: tf.Scalar | null = null;
-      const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
-        const r = this.loss(t, pixels, idx, xs.slice(0, L), xs.slice(L));
-        kept = tf.keep(r.kept);
-        return r.loss;
-      })([...merged, ...this.vars[t]]);
-      const n = kept!.dataSync()[0];
-      kept!.dispose();
-      if (n === 0) return { value, applied: false }; // nothing kept: skip the step
-      this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.coefficients.lambda as tf.Variable, this.coefficients.lambdaGrad(grads.slice(0, L))], ...this.vars[t].map((v, k): [tf.Variable, tf.Tensor] => [v, grads[L + k]])]));
-      return { value, applied: true };
-    });
-    tf.dispose(merged);
-    const v = (await out.value.data())[0];
-    out.value.dispose();
-    return out.applied ? v : null;
+    const w = this.vars[t];
+    const fc2 = this.layer === 'fc2' ? (['weight', 'bias'] as const).map((what) => fc2Name(this.config, what)) : [];
+    const fc2Index = fc2.map((n) => this.coefficients.specs.findIndex((s) => s.name === n));
+    const cols: (tf.Tensor2D | null)[] = this.coefficients.specs.map(() => null);
+    const fc2Grads: tf.Tensor[] = [];
+    let kept = 0;
+    const pixels = this.tasks[t].bank.batch(idx);
+    let r: { value: tf.Scalar; extraGrads: tf.Tensor[] } | null = null;
+    try {
+      r = this.coefficients.towerGrad(this.config, pixels, cols, {
+        extra: this.layer === 'head' ? w : [],
+        adjust: (n, m) => (fc2.includes(n) ? tf.add(m, w[fc2.indexOf(n)]) : m), // fc2: θ(fc2) + Δ
+        tap: (l, g) => { const k = fc2Index.indexOf(l); if (k >= 0) fc2Grads[k] = g.clone(); }, // ∂L/∂Δ = ∂L/∂(θ + Δ)
+        loss: (o, e) => {
+          const res = this.lossOf(t, idx, this.head(t, o.embeds ?? o.pooled, this.layer === 'head' ? e : w));
+          kept = res.kept.dataSync()[0];
+          return res.loss;
+        },
+      });
+      if (kept > 0) { // nothing kept: skip the step
+        const gl = this.coefficients.lambdaGradFromAccumulated(cols);
+        const gw = this.layer === 'head' ? r.extraGrads : fc2Grads;
+        try {
+          this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.coefficients.lambda as tf.Variable, gl], ...w.map((v, k): [tf.Variable, tf.Tensor] => [v, gw[k]])]));
+        } finally {
+          gl.dispose();
+        }
+      }
+      return kept > 0 ? (await r.value.data())[0] : null;
+    } finally {
+      pixels.dispose();
+      tf.dispose([...cols.filter((c): c is tf.Tensor2D => c !== null), ...fc2Grads, ...(r ? [r.value, ...r.extraGrads] : [])]);
+    }
   }
 
   async predict(task: string): Promise<Int32Array> {
