@@ -18,7 +18,8 @@
  * heap (coefficients.ts); a step runs the merged tower section by section with recomputation
  * (train/tower-grad.ts, via MergeCoefficients.towerGrad): each block's merged tensors are built
  * from λ when it runs and ∂L/∂θ(l) is folded into ⟨τt(l), ∂L/∂θ(l)⟩ at once. The head layer is
- * differentiated in the pooling section; the fc2 offset rides on the last block's merged fc2
+ * differentiated in the pooling section, the batch of 32 runs as 2 micro-batches of 16 whose
+ * gradients of Σ mask·CE add up before the one division by the kept count; the fc2 offset rides on the last block's merged fc2
  * (∂L/∂Δ = ∂L/∂θ(fc2), taken as it passes). The head's cross-entropy needs the tower's output for
  * the current λ, so it cannot train on cached features: the tower runs every step.
  * Kept tensors (modules()): "tinting.lambda" [T, L] (raw λ, checkpoint tensor order) and per task
@@ -42,6 +43,8 @@ import { bankForward, crossEntropyRows, finalOutputs, frozenLogits, normalizeRow
 import type { FinalOutputs, NamedTensor, TrainedImplementation, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 32;
+/** Images per forward/backward pass inside a batch (the activations' bound; the gradient is the batch's). */
+const MICRO = 16;
 
 const fc2Name = (config: ClipVisionConfig, what: 'weight' | 'bias') => `vision_model.encoder.layers.${config.numLayers - 1}.mlp.fc2.${what}`;
 
@@ -113,14 +116,19 @@ export class TintingModel implements TrainedModel {
 
   /** The same from task t's logits [B, C]. */
   private lossOf(t: number, idx: readonly number[], logits: tf.Tensor2D): { loss: tf.Scalar; kept: tf.Scalar } {
+    const { sum, kept } = this.maskedCe(t, idx, logits);
+    return { loss: tf.div(sum, tf.maximum(kept, 1)) as tf.Scalar, kept };
+  }
+
+  /** Σ mask·CE over the rows of logits [B, C] and the number of kept rows (the filter's mask, or all). */
+  private maskedCe(t: number, idx: readonly number[], logits: tf.Tensor2D): { sum: tf.Scalar; kept: tf.Scalar } {
     const C = logits.shape[1];
     const labels = tf.tensor1d(idx.map((k) => this.pseudo[t][k]), 'int32');
     const ce = crossEntropyRows(logits, labels); // [B]
     // The filter reads the logits' values (no gradient flows through it; tfjs has no gradient for equal/logicalOr).
     const keep = this.params.filter ? this.filterMask(t, idx, logits.dataSync() as Float32Array, C) : new Float32Array(idx.length).fill(1);
     const mask = tf.tensor1d(keep); // [B]
-    const kept = tf.sum(mask) as tf.Scalar;
-    return { loss: tf.div(tf.sum(tf.mul(mask, ce)), tf.maximum(kept, 1)) as tf.Scalar, kept };
+    return { sum: tf.sum(tf.mul(mask, ce)) as tf.Scalar, kept: tf.sum(mask) as tf.Scalar };
   }
 
   /** 1 where Tinting++ keeps sample idx[j]: argmax agrees with the pseudo-label, or max p_ind ≥ max p_merged. */
@@ -139,34 +147,41 @@ export class TintingModel implements TrainedModel {
     const fc2 = this.layer === 'fc2' ? (['weight', 'bias'] as const).map((what) => fc2Name(this.config, what)) : [];
     const fc2Index = fc2.map((n) => this.coefficients.specs.findIndex((s) => s.name === n));
     const cols: (tf.Tensor2D | null)[] = this.coefficients.specs.map(() => null);
-    const fc2Grads: tf.Tensor[] = [];
+    const sums: (tf.Tensor | null)[] = w.map(() => null); // Σ over micro-batches of ∂(Σ mask·CE)/∂(head or fc2 offset)
+    const add = (k: number, g: tf.Tensor) => { const prev = sums[k]; sums[k] = prev ? tf.add(prev, g) : g.clone(); prev?.dispose(); };
     let kept = 0;
-    const pixels = this.tasks[t].bank.batch(idx);
-    let r: { value: tf.Scalar; extraGrads: tf.Tensor[] } | null = null;
+    let total = 0;
+    const grads: tf.Tensor[] = [];
     try {
-      r = this.coefficients.towerGrad(this.config, pixels, cols, {
-        extra: this.layer === 'head' ? w : [],
-        adjust: (n, m) => (fc2.includes(n) ? tf.add(m, w[fc2.indexOf(n)]) : m), // fc2: θ(fc2) + Δ
-        tap: (l, g) => { const k = fc2Index.indexOf(l); if (k >= 0) fc2Grads[k] = g.clone(); }, // ∂L/∂Δ = ∂L/∂(θ + Δ)
-        loss: (o, e) => {
-          const res = this.lossOf(t, idx, this.head(t, o.embeds ?? o.pooled, this.layer === 'head' ? e : w));
-          kept = res.kept.dataSync()[0];
-          return res.loss;
-        },
-      });
-      if (kept > 0) { // nothing kept: skip the step
-        const gl = this.coefficients.lambdaGradFromAccumulated(cols);
-        const gw = this.layer === 'head' ? r.extraGrads : fc2Grads;
+      // Micro-batches of 16 (bounded activations); the loss Σ mask·CE / max(kept, 1) is linear in the per-batch sums, so their gradients add up and are divided once.
+      for (let s = 0; s < idx.length; s += MICRO) {
+        const sub = idx.slice(s, s + MICRO);
+        const pixels = this.tasks[t].bank.batch(sub);
         try {
-          this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.coefficients.lambda as tf.Variable, gl], ...w.map((v, k): [tf.Variable, tf.Tensor] => [v, gw[k]])]));
+          const r = this.coefficients.towerGrad(this.config, pixels, cols, {
+            extra: this.layer === 'head' ? w : [],
+            adjust: (n, m) => (fc2.includes(n) ? tf.add(m, w[fc2.indexOf(n)]) : m), // fc2: θ(fc2) + Δ
+            tap: (l, g) => { const k = fc2Index.indexOf(l); if (k >= 0) add(k, g); }, // ∂L/∂Δ = ∂L/∂(θ + Δ)
+            loss: (o, e) => {
+              const res = this.maskedCe(t, sub, this.head(t, o.embeds ?? o.pooled, this.layer === 'head' ? e : w));
+              kept += res.kept.dataSync()[0];
+              return res.sum;
+            },
+          });
+          total += (await r.value.data())[0];
+          r.extraGrads.forEach((g, k) => add(k, g));
+          tf.dispose([r.value, ...r.extraGrads]);
         } finally {
-          gl.dispose();
+          pixels.dispose();
         }
       }
-      return kept > 0 ? (await r.value.data())[0] : null;
+      if (kept === 0) return null; // nothing kept: skip the step
+      const scale = 1 / kept;
+      grads.push(tf.tidy(() => tf.mul(this.coefficients.lambdaGradFromAccumulated(cols), scale)), ...sums.map((g) => tf.mul(g!, scale)));
+      this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.coefficients.lambda as tf.Variable, grads[0]], ...w.map((v, k): [tf.Variable, tf.Tensor] => [v, grads[1 + k]])]));
+      return total / kept;
     } finally {
-      pixels.dispose();
-      tf.dispose([...cols.filter((c): c is tf.Tensor2D => c !== null), ...fc2Grads, ...(r ? [r.value, ...r.extraGrads] : [])]);
+      tf.dispose([...cols.filter((c): c is tf.Tensor2D => c !== null), ...sums.filter((g): g is tf.Tensor => g !== null), ...grads]);
     }
   }
 
