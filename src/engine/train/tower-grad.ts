@@ -12,7 +12,9 @@
  * tfjs tensors, batch 16 passes the wasm heap's 4 GB and aborts). Here the peak is one section's
  * activations and gradients (~0.5 GB at batch 16) plus the L + 1 block inputs (2.4 MB each), for
  * one extra forward pass of compute. The values are the same ops with the same seeds, so the result
- * equals the one-tape gradient (summation order aside).
+ * equals the one-tape gradient (summation order aside). Where one tape would stay small
+ * (recomputes(): under 512 MB, e.g. the demo zoo) it is used instead: recomputation pays only at
+ * scale.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
@@ -58,8 +60,67 @@ function gradients(f: () => tf.Tensor, xs: tf.Tensor[], dy?: tf.Tensor): { value
   return tf.engine().gradients(f, xs, dy, true);
 }
 
+/** 'auto': recompute when one tape would hold more than ONE_TAPE_LIMIT; tests force either path. */
+export type RecomputeMode = 'auto' | 'always' | 'never';
+let mode: RecomputeMode = 'auto';
+export function setRecompute(m: RecomputeMode): void {
+  mode = m;
+}
+
+/** Bytes above which recomputation pays: below it one tape is faster and fits easily. */
+export const ONE_TAPE_LIMIT = 512 * 2 ** 20;
+
+/**
+ * Whether a backward over `batch` images recomputes (section by section) or keeps one tape.
+ * One tape holds about 2.4 × the forward's saved tensors, measured ~13 MB per image per ViT-B/32
+ * block = 4 bytes × S × (45·D + 8·M) per image per block; ViT-B/32: 8 images ≈ 2.7 GB (3.2 GB
+ * measured), the demo zoo's tower at 32 images ≈ 0.1 GB.
+ */
+export function recomputes(c: ClipVisionConfig, batch: number): boolean {
+  if (mode !== 'auto') return mode === 'always';
+  const S = (c.imageSize / c.patchSize) ** 2 + 1;
+  return 2.4 * 4 * batch * S * (45 * c.hiddenSize + 8 * c.intermediateSize) * c.numLayers > ONE_TAPE_LIMIT;
+}
+
 /** Loss value and the gradients of the extra tensors (caller disposes both). */
 export function towerGrad(o: TowerGradOptions): { value: tf.Scalar; extraGrads: tf.Tensor[] } {
+  return recomputes(o.config, o.pixels.shape[0]) ? sectionBySection(o) : oneTape(o);
+}
+
+/** The same through one tape over the whole tower (small towers: faster, and the memory is small). */
+function oneTape(o: TowerGradOptions): { value: tf.Scalar; extraGrads: tf.Tensor[] } {
+  const c = o.config;
+  const sections: Section[] = [{ kind: 'tokens' }, ...Array.from({ length: c.numLayers }, (_, layer): Section => ({ kind: 'block', layer })), { kind: 'pool' }];
+  const extra = o.extra ?? [];
+  const ws = sections.map((s) => o.weights(s));
+  try {
+    const r = tf.tidy(() => {
+      const params = new Map(sections.flatMap((s, i) => o.names(s).map((n, k): [string, tf.Tensor] => [n, ws[i][k]])));
+      const flat = o.onGrads ? ws.flat() : [];
+      const { value, grads } = gradients(() => {
+        let x = tokens(params, c, o.pixels);
+        for (let l = 0; l < c.numLayers; l++) x = block(params, c, l, x, o.hooks?.(extra));
+        return o.loss(pool(params, c, x), extra);
+      }, [...flat, ...extra]);
+      return { value: value as tf.Scalar, gw: grads.slice(0, flat.length).map((g, k) => g ?? tf.zerosLike(flat[k])), extraGrads: grads.slice(flat.length).map((g, k) => g ?? tf.zerosLike(extra[k])) };
+    });
+    let at = 0;
+    for (const [i, s] of sections.entries()) {
+      const gw = r.gw.slice(at, at + (o.onGrads ? ws[i].length : 0));
+      at += gw.length;
+      try {
+        if (o.onGrads) o.onGrads(s, o.names(s), gw);
+      } finally {
+        tf.dispose(gw);
+      }
+    }
+    return { value: r.value, extraGrads: r.extraGrads };
+  } finally {
+    if (!o.keepWeights) tf.dispose(ws.flat());
+  }
+}
+
+function sectionBySection(o: TowerGradOptions): { value: tf.Scalar; extraGrads: tf.Tensor[] } {
   const { config: c } = o;
   const L = c.numLayers;
   const extra = o.extra ?? [];

@@ -4,19 +4,19 @@
 // first three steps (λ and the layers they train, to 1e-5) as the one-tape steps they replaced,
 // written out here; and task vectors held as scaled halves decode to numpy's float16 rounding.
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainedParams } from '../catalogue';
 import { randomImages } from '../data/tiny-suite.node';
 import { arrayImages } from '../data/task-images';
 import { checkpointFrom, randomWeights } from '../merge/test-pool.node';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
-import type { ClipVisionConfig } from '../model/clip-vit/config';
+import { type ClipVisionConfig, VIT_B_32 } from '../model/clip-vit/config';
 import { clipVisionForward } from '../model/clip-vit/forward';
 import type { ParamMap } from '../params/param-map';
 import { createRng } from '../random';
 import type { Adam } from '../train/adam';
 import { type BatchSampler, PixelBank, gatherRows } from '../train/data';
-import { inSection, towerGrad } from '../train/tower-grad';
+import { type RecomputeMode, inSection, recomputes, setRecompute, towerGrad } from '../train/tower-grad';
 import { AdaMergingModel } from './adamerging';
 import { MergeCoefficients } from './coefficients';
 import { IntervMergeModel } from './intervmerge';
@@ -40,6 +40,10 @@ beforeAll(async () => {
   banks = await Promise.all(names.map((n, t) => PixelBank.load(arrayImages(n, 'mem', randomImages(40, 8, 8, 3, 60 + t), [40, 8, 8, 3], new Int32Array(40), 3), 8)));
 });
 
+afterAll(() => setRecompute('auto'));
+/** Both gradient paths: section by section with recomputation, and one tape (what small towers use). */
+const MODES: RecomputeMode[] = ['always', 'never'];
+
 const coefficients = (granularity: 'task' | 'layer') => MergeCoefficients.fromPool(pretrained, experts, names, { granularity });
 const heads = names.map((n, t) => head(n, 3, 6, 30 + t));
 const close = (got: ArrayLike<number>, want: ArrayLike<number>, what: string, tol = 1e-5) => {
@@ -48,7 +52,8 @@ const close = (got: ArrayLike<number>, want: ArrayLike<number>, what: string, to
   for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]), `${what} [${i}]`).toBeLessThan(tol * scale);
 };
 
-describe('towerGrad (recomputation, one section at a time)', () => {
+describe.each(MODES)('towerGrad, recompute %s', (m) => {
+  beforeAll(() => setRecompute(m));
   it('equals one tf.grads tape for every weight and for hooked extra tensors', async () => {
     const c = await coefficients('layer');
     const w = c.mergedMap();
@@ -86,7 +91,8 @@ describe('towerGrad (recomputation, one section at a time)', () => {
 
 type AdaInternals = { samplers: BatchSampler[]; opt: Adam; heads: tf.Tensor2D[] };
 
-describe('the trained methods take the same steps as with one tape', () => {
+describe.each(MODES)('the trained methods take the same steps as with one tape, recompute %s', (m) => {
+  beforeAll(() => setRecompute(m));
   it('AdaMerging (task- and layer-wise): the same λ gradient and the same first 3 steps', async () => {
     for (const g of ['task', 'layer'] as const) {
       const p = resolveTrainedParams('adamerging', { granularity: g, lr: 1e-2 });
@@ -232,5 +238,16 @@ describe('TaskVectors', () => {
     expect(t.shape).toEqual([1, 6]);
     expect(Array.from(t.dataSync())).toEqual(want.map(Math.fround));
     t.dispose();
+  });
+});
+
+describe('recomputes', () => {
+  it('recomputes where one tape would pass 512 MB: ViT-B/32 from 2 images (one tape at 8 measured 3.2 GB), never the test tower', () => {
+    setRecompute('auto');
+    // 2.4 × 4 B × 50 tokens × (45·768 + 8·3072) × 12 blocks = 340.6 MB per image.
+    expect(recomputes(VIT_B_32, 1)).toBe(false);
+    expect(recomputes(VIT_B_32, 2)).toBe(true);
+    expect(recomputes(VIT_B_32, 16)).toBe(true);
+    expect(recomputes(CFG, 32)).toBe(false);
   });
 });

@@ -18,7 +18,7 @@
  * heap (coefficients.ts); a step runs the merged tower section by section with recomputation
  * (train/tower-grad.ts, via MergeCoefficients.towerGrad): each block's merged tensors are built
  * from λ when it runs and ∂L/∂θ(l) is folded into ⟨τt(l), ∂L/∂θ(l)⟩ at once. The head layer is
- * differentiated in the pooling section, the batch of 32 runs as 2 micro-batches of 16 whose
+ * differentiated in the pooling section, the batch of 32 runs (at scale) as 2 micro-batches of 16 whose
  * gradients of Σ mask·CE add up before the one division by the kept count; the fc2 offset rides on the last block's merged fc2
  * (∂L/∂Δ = ∂L/∂θ(fc2), taken as it passes). The head's cross-entropy needs the tower's output for
  * the current λ, so it cannot train on cached features: the tower runs every step.
@@ -34,6 +34,7 @@ import { clipVisionForward } from '../model/clip-vit/forward';
 import { type ClassificationHead, headLogits } from '../model/heads';
 import type { Rng } from '../random';
 import { Adam } from '../train/adam';
+import { recomputes } from '../train/tower-grad';
 import { BatchSampler, type PixelBank } from '../train/data';
 import { argmaxRows } from '../eval/accuracy';
 import { type TintedLayer, tinting } from '../catalogue/trained/tinting';
@@ -153,9 +154,10 @@ export class TintingModel implements TrainedModel {
     let total = 0;
     const grads: tf.Tensor[] = [];
     try {
-      // Micro-batches of 16 (bounded activations); the loss Σ mask·CE / max(kept, 1) is linear in the per-batch sums, so their gradients add up and are divided once.
-      for (let s = 0; s < idx.length; s += MICRO) {
-        const sub = idx.slice(s, s + MICRO);
+      // Micro-batches of 16 where the tower recomputes (bounded activations); the loss Σ mask·CE / max(kept, 1) is linear in the per-batch sums, so their gradients add up and are divided once.
+      const micro = recomputes(this.config, BATCH) ? MICRO : BATCH;
+      for (let s = 0; s < idx.length; s += micro) {
+        const sub = idx.slice(s, s + micro);
         const pixels = this.tasks[t].bank.batch(sub);
         try {
           const r = this.coefficients.towerGrad(this.config, pixels, cols, {
