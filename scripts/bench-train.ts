@@ -82,7 +82,7 @@ const GB = 2 ** 30;
  * RSS and the wasm heap, which never shrinks, are that method's): T tasks' θ0 and task vectors
  * (AdaMerging, Tinting), batch `B` per task, random 224² images (one bank shared by the tasks).
  * AdaMerging's step is timed on ONE task's share (2 × B images, against all T task vectors and
- * the [T, L] λ): its full step is T of those.
+ * the [T, L] λ): its full step is T of those. Sizes in GiB (2^30 bytes).
  */
 async function vitb32One(method: VitMethod, T: number, B: number): Promise<string> {
   const dir = '.cache/vitb32/pool';
@@ -116,13 +116,13 @@ async function vitb32One(method: VitMethod, T: number, B: number): Promise<strin
     what = '1 (the first)';
   } else if (method === 'tinting') {
     const c = await MergeCoefficients.fromPool(pretrained, experts, names, { granularity: 'layer' });
-    process.stderr.write(`θ0 + ${T} task vectors held: ${(c.store.bytes / GB).toFixed(2)} GB (${c.store.half ? 'task vectors as halves' : 'float32'}), read in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(`θ0 + ${T} task vectors held: ${(c.store.bytes / GB).toFixed(2)} GB (${c.store.half ? 'task vectors as halves' : 'float32'}), read in ${((performance.now() - t0) / 1000).toFixed(0)} s, peak RSS so far ${(process.resourceUsage().maxRSS * 1024 / GB).toFixed(3)} GiB\n`);
     m = new TintingModel(c, VIT_B_32, names.map((nm, t) => ({ name: nm, head: heads[t], bank, individualLogits: Float32Array.from({ length: n * 10 }, () => rng.normal()) })), resolveTrainedParams('tinting', { filter: false }), 100, rng);
     label = `Model Tinting (head), batch 32 (2 × 16), ${T} tasks' λ`;
     what = '1 (the first)';
   } else {
     const c = await MergeCoefficients.fromPool(pretrained, experts, names, { granularity: 'layer' });
-    process.stderr.write(`θ0 + ${T} task vectors held: ${(c.store.bytes / GB).toFixed(2)} GB (${c.store.half ? 'task vectors as halves' : 'float32'}), read in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(`θ0 + ${T} task vectors held: ${(c.store.bytes / GB).toFixed(2)} GB (${c.store.half ? 'task vectors as halves' : 'float32'}), read in ${((performance.now() - t0) / 1000).toFixed(0)} s, peak RSS so far ${(process.resourceUsage().maxRSS * 1024 / GB).toFixed(3)} GiB\n`);
     m = new AdaMergingModel(c, VIT_B_32, [{ name: names[0], head: heads[0], bank }], resolveTrainedParams('adamerging'), 100, rng);
     label = `AdaMerging (layer-wise), ${T} tasks, one iteration of 2 × ${B} images per task`;
     what = `1 task's share of the first, × ${T}`;
@@ -133,7 +133,7 @@ async function vitb32One(method: VitMethod, T: number, B: number): Promise<strin
   if (weights) disposeParams(weights);
   const heap = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0;
   const rss = process.resourceUsage().maxRSS * 1024;
-  return `| ViT-B/32 | ${label} | ${what} | ${(r.ms * per).toFixed(0)} | ${(r.peak / GB).toFixed(2)} | ${(heap / GB).toFixed(2)} | ${(rss / GB).toFixed(2)} |`;
+  return `| ViT-B/32 | ${label} | ${what} | ${(r.ms * per).toFixed(0)} | ${(r.peak / GB).toFixed(2)} | ${(heap / GB).toFixed(2)} | ${(rss / GB).toFixed(3)} |`;
 }
 
 /** Every method at ViT-B/32, each in a child process of this script. */
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     for (const r of zooRows) console.log(r);
   }
   if (vitRows.length) {
-    console.log('\n| model | method | steps timed | ms per step | peak tfjs GB | wasm heap GB | peak RSS GB |\n|---|---|---|---|---|---|---|');
+    console.log('\n| model | method | steps timed | ms per step | peak tfjs GiB | wasm heap GiB | peak RSS GiB |\n|---|---|---|---|---|---|---|');
     for (const r of vitRows) console.log(r);
   }
 }
