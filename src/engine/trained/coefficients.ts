@@ -124,7 +124,11 @@ export class MergeCoefficients {
 
   /** ⟨τt(l), g(l)⟩ for every task: tensor l's column [T, 1] of the unmasked ∂L/∂λ (caller disposes). */
   gradColumn(l: number, g: tf.Tensor): tf.Tensor2D {
-    return tf.tidy(() => tf.matMul(this.store.tauTensor(l), tf.reshape(g, [-1, 1]))); // [T, n]·[n, 1] → [T, 1]
+    // One task row at a time: [1, n]·[n, 1] per task, so no [T, n] block is uploaded next to a block's gradients.
+    return tf.tidy(() => {
+      const gv = tf.reshape(g, [-1, 1]); // [n, 1]
+      return tf.concat(this.tasks.map((_, t) => tf.tidy(() => tf.matMul(tf.tensor2d(this.store.tauRow(l, t), [1, gv.shape[0]]), gv))), 0) as tf.Tensor2D; // [T, 1]
+    });
   }
 
   /** ∂L/∂λ [T, 1|L] from the L columns of gradColumn (spec order): summed for task-wise, zero where λ ∉ [0, 1]. */
