@@ -7,7 +7,14 @@
  * summed over tasks. Each iteration draws 2 shuffled batches of 16 per task, sums the 2·T batch
  * means, and takes ONE Adam step. ++ (AdaMerging++) uses the TIES-selected entries (k %) as τt.
  * Gradient by the shortcut ∂L/∂λt(l) = ⟨∂L/∂θ(l), τt(l)⟩ (coefficients.ts). Deviation: the
- * gradients of the tasks are computed one task at a time and summed (same value, less memory).
+ * gradients of the tasks and of their batches are computed one batch at a time and summed (same
+ * value up to float rounding, less memory).
+ * Memory plan (ViT-B/32, 8 tasks, batches of 16): θ0 and the task vectors held once outside the
+ * tfjs heap (coefficients.ts, task-vectors.ts: 0.35 GB + 1.4 GB as scaled halves); per batch one
+ * forward without a tape keeping the 13 block inputs, then a backward section by section that
+ * rebuilds each block's merged tensors from λ, recomputes its activations (train/tower-grad.ts)
+ * and folds ∂L/∂θ(l) into the [T, 1] column ⟨τt(l), ∂L/∂θ(l)⟩ at once; the whole merged tower is
+ * never held. Peak: one block's activations and gradients at batch 16 (about 0.5 GB).
  * Kept tensor (modules()): "adamerging.lambda" [T, 1] task-wise or [T, L] layer-wise, the raw
  * (unclamped) λ; its columns follow the checkpoint's tensor order (coefficients.ts).
  */
@@ -65,27 +72,29 @@ export class AdaMergingModel implements TrainedModel {
   }
 
   async step(): Promise<number> {
-    const merged = this.coefficients.merged();
+    const cols: (tf.Tensor2D | null)[] = this.coefficients.specs.map(() => null);
     let grad: tf.Tensor2D | null = null;
     let total = 0;
     try {
       for (let t = 0; t < this.tasks.length; t++) {
-        const idx = Array.from({ length: BATCHES }, () => this.samplers[t].next(BATCH));
-        const pixels = this.tasks[t].bank.batch(idx.flat());
-        const { value, g } = tf.tidy(() => {
-          const { value, grads } = tf.valueAndGrads(this.taskLoss(t, pixels, idx.map((b) => b.length)))(merged);
-          return { value, g: this.coefficients.lambdaGrad(grads) }; // [T, 1|L]
-        });
-        pixels.dispose();
-        total += (await value.data())[0];
-        value.dispose();
-        const prev: tf.Tensor2D | null = grad;
-        grad = prev ? (tf.add(prev, g) as tf.Tensor2D) : g;
-        if (prev) { prev.dispose(); g.dispose(); }
+        for (let k = 0; k < BATCHES; k++) {
+          const idx = this.samplers[t].next(BATCH);
+          const pixels = this.tasks[t].bank.batch(idx);
+          try {
+            const { value } = this.coefficients.towerGrad(this.config, pixels, cols, {
+              loss: (o) => meanEntropy(frozenLogits(o.embeds ?? o.pooled, this.heads[t], this.logitScale)), // [B, C] → mean entropy
+            });
+            total += (await value.data())[0];
+            value.dispose();
+          } finally {
+            pixels.dispose();
+          }
+        }
       }
-      this.opt.apply(new Map([[this.coefficients.lambda as tf.Variable, grad!]]));
+      grad = this.coefficients.lambdaGradFromAccumulated(cols); // [T, 1|L]
+      this.opt.apply(new Map([[this.coefficients.lambda as tf.Variable, grad]]));
     } finally {
-      tf.dispose(merged);
+      tf.dispose(cols.filter((c): c is tf.Tensor2D => c !== null));
       grad?.dispose();
     }
     return total;

@@ -11,7 +11,13 @@
  * pretrained projection for all, τ = 0) keeps its λ column (exports keep the checkpoint's tensor
  * order) but its coefficients do nothing and get no gradient, so they are not counted as trained
  * (`liveTensors`: 199 of 200 for ViT-B/32 there).
- * Memory: θ0 plus T task vectors as tensors (ViT-B/32 × 8: ~3.2 GB; the zoo: 7 MB).
+ * Memory plan: θ0 and the T task vectors are held once, as JS arrays outside the tfjs heap
+ * (task-vectors.ts: float32, or scaled halves above 1 GiB of task vectors — ViT-B/32 × 8 tasks:
+ * 0.35 GB + 1.4 GB). A step never builds the whole merged tower: mergedAt(l) uploads θ0(l) and
+ * τ(l) and merges one tensor for the section that runs (train/tower-grad.ts), and the gradient
+ * ∂L/∂θ(l) is reduced to its column ⟨τt(l), ∂L/∂θ(l)⟩ (gradColumn) as soon as its section's backward
+ * is done, then freed. merged()/lambdaGrad() do the same for the whole tower at once (evaluation,
+ * the small models, the tests' one-tape reference).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Checkpoint, ParamSpec } from '../model/clip-vit/checkpoint';
@@ -19,6 +25,10 @@ import { openMerge } from '../merge/open-merge';
 import { PoolReader } from '../merge/pool-reader';
 import type { ParamMap } from '../params/param-map';
 import { CoefficientsError, type CoefficientsJson, type Granularity, parseCoefficients } from './coefficients-json';
+import type { ClipVisionConfig } from '../model/clip-vit/config';
+import type { ForwardHooks } from '../model/clip-vit/forward';
+import { type Section, inSection, towerGrad } from '../train/tower-grad';
+import { TaskVectors } from './task-vectors';
 import type { NamedTensor } from './types';
 
 export type { CoefficientsJson, Granularity };
@@ -39,50 +49,35 @@ export class MergeCoefficients {
     readonly tasks: readonly string[],
     readonly granularity: Granularity,
     readonly plus: boolean,
-    private readonly base: tf.Tensor[], // θ0(l), each in its own shape
-    private readonly taus: tf.Tensor2D[], // τ(l) [T, n_l]
+    /** θ0(l) and τ(l) [T, n_l], held once outside the tfjs heap. */
+    readonly store: TaskVectors,
     init: number | tf.Tensor2D,
     /** Tensors l with some τt(l) ≠ 0: the ones whose coefficients do something. */
     readonly liveTensors: number,
-    /** false for a layerWise() copy: base and taus belong to the original. */
-    private readonly ownsInputs = true,
   ) {
     const T = tasks.length;
     this.lambda = tf.tidy(() => tf.variable(typeof init === 'number' ? tf.fill([T, granularity === 'task' ? 1 : specs.length], init) : init.clone(), true)) as tf.Variable<tf.Rank.R2>;
   }
 
-  /** Reads θ0 and the T task vectors tensor by tensor (streaming the files). */
-  static async fromPool(pretrained: Checkpoint, experts: readonly Checkpoint[], tasks: readonly string[], opts: CoefficientOptions): Promise<MergeCoefficients> {
-    const base: tf.Tensor[] = [];
-    const taus: tf.Tensor2D[] = [];
-    try {
-      const specs = pretrained.params;
-      const T = experts.length;
-      let live = 0;
-      const count = (rows: readonly Float32Array[]) => { if (rows.some((r) => r.some((v) => v !== 0))) live++; };
-      if (opts.plus) {
-        const { merge } = await openMerge({ pretrained, experts, method: 'ties', params: { k: opts.plus.k } });
-        for (let i = 0; i < specs.length; i++) {
-          const sel = await merge.selected(i);
-          count(sel);
-          base.push(tf.tensor((await merge.reader.read(i)).base, specs[i].shape));
-          taus.push(stack(sel, T));
-        }
-      } else {
-        const reader = new PoolReader(pretrained, experts);
-        for (let i = 0; i < specs.length; i++) {
-          const x = await reader.read(i);
-          base.push(tf.tensor(x.base, specs[i].shape));
-          const tau = x.experts.map((v) => v.map((e, j) => e - x.base[j]));
-          count(tau);
-          taus.push(stack(tau, T));
-        }
+  /** Reads θ0 and the T task vectors tensor by tensor (streaming the files); `f16Above` as in TaskVectors. */
+  static async fromPool(pretrained: Checkpoint, experts: readonly Checkpoint[], tasks: readonly string[], opts: CoefficientOptions & { f16Above?: number }): Promise<MergeCoefficients> {
+    const specs = pretrained.params;
+    const store = new TaskVectors(specs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0), experts.length, opts.f16Above);
+    if (opts.plus) {
+      const { merge } = await openMerge({ pretrained, experts, method: 'ties', params: { k: opts.plus.k } });
+      for (let i = 0; i < specs.length; i++) {
+        const sel = await merge.selected(i);
+        store.push((await merge.reader.read(i)).base.slice(), sel);
       }
-      return new MergeCoefficients(specs, tasks, opts.granularity, !!opts.plus, base, taus, opts.init ?? 0.3, live);
-    } catch (e) {
-      tf.dispose([...base, ...taus]);
-      throw e;
+    } else {
+      const reader = new PoolReader(pretrained, experts);
+      for (let i = 0; i < specs.length; i++) {
+        const x = await reader.read(i);
+        store.push(x.base, x.experts.map((v) => v.map((e, j) => e - x.base[j])));
+      }
     }
+    const live = specs.filter((_, l) => store.live(l)).length;
+    return new MergeCoefficients(specs, tasks, opts.granularity, !!opts.plus, store, opts.init ?? 0.3, live);
   }
 
   /** Number of coefficients that do something: T (task-wise) or T × liveTensors (layer-wise). */
@@ -93,14 +88,14 @@ export class MergeCoefficients {
   /**
    * Layer-wise coefficients over the same θ0 and task vectors, starting from this λ (a task-wise
    * λt is broadcast to every tensor): Model Tinting's continuation of an AdaMerging base
-   * (arXiv 2412.19098 §3 trains layer-wise coefficients). The copy shares θ0 and τ (it never
-   * disposes them: dispose it before this one) and has its own λ variable.
+   * (arXiv 2412.19098 §3 trains layer-wise coefficients). The copy shares θ0 and τ (plain arrays)
+   * and has its own λ variable.
    */
   layerWise(): MergeCoefficients {
     const L = this.specs.length;
     const start = tf.tidy(() => (this.granularity === 'task' ? tf.tile(this.lambda, [1, L]) : this.lambda.clone()) as tf.Tensor2D); // [T, L]
     try {
-      return new MergeCoefficients(this.specs, this.tasks, 'layer', this.plus, this.base, this.taus, start, this.liveTensors, false);
+      return new MergeCoefficients(this.specs, this.tasks, 'layer', this.plus, this.store, start, this.liveTensors);
     } finally {
       start.dispose();
     }
@@ -108,12 +103,16 @@ export class MergeCoefficients {
 
   /** Merged tensors θ(l) for the current λ, in spec order (caller disposes; fine inside tf.tidy). */
   merged(): tf.Tensor[] {
+    return this.specs.map((_, l) => this.mergedAt(l));
+  }
+
+  /** θ(l) = θ0(l) + Σt clamp(λt(l), 0, 1)·τt(l) for one tensor, in its own shape (caller disposes). */
+  mergedAt(l: number): tf.Tensor {
     return tf.tidy(() => {
       const c = tf.clipByValue(this.lambda, 0, 1); // [T, 1|L]
-      return this.base.map((b, l) => {
-        const col = this.granularity === 'task' ? c : tf.slice(c, [0, l], [-1, 1]); // [T, 1]
-        return tf.add(b, tf.reshape(tf.matMul(col, this.taus[l], true, false), b.shape)); // [1, T]·[T, n] → θ0 shape
-      });
+      const col = this.granularity === 'task' ? c : tf.slice(c, [0, l], [-1, 1]); // [T, 1]
+      const b = this.store.baseTensor(l, this.specs[l].shape);
+      return tf.add(b, tf.reshape(tf.matMul(col, this.store.tauTensor(l), true, false), b.shape)); // [1, T]·[T, n] → θ0 shape
     });
   }
 
@@ -123,15 +122,76 @@ export class MergeCoefficients {
     return new Map(this.specs.map((s, l) => [s.name, m[l]]));
   }
 
-  /** ∂L/∂λ [T, 1|L] from ∂L/∂θ(l) (spec order) by the shortcut, zero where λ ∉ [0, 1]. */
-  lambdaGrad(gMerged: readonly tf.Tensor[]): tf.Tensor2D {
+  /** ⟨τt(l), g(l)⟩ for every task: tensor l's column [T, 1] of the unmasked ∂L/∂λ (caller disposes). */
+  gradColumn(l: number, g: tf.Tensor): tf.Tensor2D {
+    // One task row at a time: [1, n]·[n, 1] per task, so no [T, n] block is uploaded next to a block's gradients.
     return tf.tidy(() => {
-      const cols = this.taus.map((tau, l) => tf.matMul(tau, tf.reshape(gMerged[l], [-1, 1]))); // [T, n]·[n, 1] = ⟨τt(l), g(l)⟩ → [T, 1]
-      const full = tf.concat(cols, 1); // [T, L]
+      const gv = tf.reshape(g, [-1, 1]); // [n, 1]
+      return tf.concat(this.tasks.map((_, t) => tf.tidy(() => tf.matMul(tf.tensor2d(this.store.tauRow(l, t), [1, gv.shape[0]]), gv))), 0) as tf.Tensor2D; // [T, 1]
+    });
+  }
+
+  /** ∂L/∂λ [T, 1|L] from the L columns of gradColumn (spec order): summed for task-wise, zero where λ ∉ [0, 1]. */
+  lambdaGradFromColumns(cols: readonly tf.Tensor2D[]): tf.Tensor2D {
+    return tf.tidy(() => {
+      const full = tf.concat([...cols], 1); // [T, L]
       const g = this.granularity === 'task' ? tf.sum(full, 1, true) : full;
       const inside = tf.logicalAnd(tf.greaterEqual(this.lambda, 0), tf.lessEqual(this.lambda, 1));
       return tf.where(inside, g, tf.zerosLike(g)) as tf.Tensor2D;
     });
+  }
+
+  /** ∂L/∂λ [T, 1|L] from ∂L/∂θ(l) (spec order) by the shortcut, zero where λ ∉ [0, 1]. */
+  lambdaGrad(gMerged: readonly tf.Tensor[]): tf.Tensor2D {
+    return tf.tidy(() => this.lambdaGradFromColumns(gMerged.map((g, l) => this.gradColumn(l, g))));
+  }
+
+  /**
+   * One backward pass through the merged tower for the current λ, section by section
+   * (train/tower-grad.ts): each section's merged tensors are built from λ when it runs, and
+   * ⟨τt(l), ∂L/∂θ(l)⟩ is added into cols[l] ([T, 1], created at first use) before ∂L/∂θ(l) is
+   * freed. `adjust` may replace a merged tensor by one derived from it (Tinting's fc2 offset);
+   * `tap` sees every ∂L/∂θ(l) first (it must clone what it keeps). Returns the loss and the extra
+   * tensors' gradients (caller disposes).
+   */
+  towerGrad(config: ClipVisionConfig, pixels: tf.Tensor4D, cols: (tf.Tensor2D | null)[], o: {
+    loss(out: { pooled: tf.Tensor2D; embeds: tf.Tensor2D | null }, extra: readonly tf.Tensor[]): tf.Scalar;
+    extra?: readonly tf.Tensor[];
+    hooks?(extra: readonly tf.Tensor[]): ForwardHooks;
+    adjust?(name: string, merged: tf.Tensor): tf.Tensor;
+    tap?(l: number, g: tf.Tensor): void;
+  }): { value: tf.Scalar; extraGrads: tf.Tensor[] } {
+    const index = new Map(this.specs.map((s, l) => [s.name, l]));
+    const names = (s: Section) => this.specs.filter((p) => inSection(p.name, s)).map((p) => p.name);
+    return towerGrad({
+      config, pixels, names, extra: o.extra, hooks: o.hooks, loss: o.loss,
+      weights: (s) => names(s).map((n) => {
+        const m = this.mergedAt(index.get(n)!);
+        if (!o.adjust) return m;
+        const a = o.adjust(n, m);
+        if (a !== m) m.dispose();
+        return a;
+      }),
+      onGrads: (_, ns, grads) => ns.forEach((n, k) => {
+        const l = index.get(n)!;
+        o.tap?.(l, grads[k]);
+        const c = this.gradColumn(l, grads[k]);
+        const prev = cols[l];
+        cols[l] = prev ? tf.tidy(() => tf.add<tf.Tensor2D>(prev, c)) : c;
+        if (prev) { prev.dispose(); c.dispose(); }
+      }),
+    });
+  }
+
+  /** ∂L/∂λ from the columns accumulated by towerGrad (a tensor no section holds gets 0); disposes the columns. */
+  lambdaGradFromAccumulated(cols: readonly (tf.Tensor2D | null)[]): tf.Tensor2D {
+    const T = this.tasks.length;
+    const full = cols.map((c) => c ?? tf.zeros([T, 1]) as tf.Tensor2D);
+    try {
+      return this.lambdaGradFromColumns(full);
+    } finally {
+      tf.dispose(full);
+    }
   }
 
   /** Clamped λ as plain numbers, [T][1|L]. */
@@ -161,7 +221,7 @@ export class MergeCoefficients {
   }
 
   dispose(): void {
-    tf.dispose(this.ownsInputs ? [this.lambda, ...this.base, ...this.taus] : [this.lambda]);
+    this.lambda.dispose();
   }
 }
 
@@ -174,12 +234,4 @@ export class MergeCoefficients {
 export function coefficientTensorCount(pretrained: Checkpoint, experts: readonly Checkpoint[]): number {
   const stored = new Set(experts.flatMap((e) => e.params.map((p) => p.name)));
   return pretrained.params.filter((p) => stored.has(p.name)).length;
-}
-
-/** T arrays [n] → [T, n]. */
-function stack(rows: readonly Float32Array[], T: number): tf.Tensor2D {
-  const n = rows[0].length;
-  const out = new Float32Array(T * n);
-  rows.forEach((r, t) => out.set(r, t * n));
-  return tf.tensor2d(out, [T, n]);
 }

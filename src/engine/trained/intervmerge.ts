@@ -14,6 +14,12 @@
  * batches of 16 each, a step per batch). trainCoefficients: with an AdaMerging base, its λ keep
  * training on the same loss (gradient by the coefficients' shortcut, one backward for both).
  * Interpretation (the paper is terse here): "tiled" has only R and b, (s + 1)·r per block per task.
+ * Memory plan: a step runs the tower section by section with recomputation (train/tower-grad.ts):
+ * one forward without a tape keeping the block inputs, then each block recomputed under its own
+ * tape and differentiated to the interventions (and, jointly, to λ through the merged tensors,
+ * built per block from θ0 and the task vectors held once, coefficients.ts), so at ViT-B/32 the peak
+ * is one block's activations at batch 16 rather than the whole tower's. The interventions edit the
+ * CLS inside every block, so the blocks cannot be skipped by caching features.
  * Kept tensors (modules()), per task, stacked over the L blocks: full/mini "intervmerge.<task>.w1"
  * [L, r, d], ".b1" [L, r], ".w2" [L, r, d], ".b2" [L, r] (d = D, or s for mini); tiled
  * "intervmerge.<task>.R" [L, r, s], ".b" [L, r]; with trainCoefficients also "adamerging.lambda".
@@ -26,6 +32,7 @@ import type { ClassificationHead } from '../model/heads';
 import type { ParamMap } from '../params/param-map';
 import type { Rng } from '../random';
 import { Adam } from '../train/adam';
+import { inSection, towerGrad } from '../train/tower-grad';
 import { BatchSampler, type PixelBank, gatherRows } from '../train/data';
 import type { MergeCoefficients } from './coefficients';
 import { type Variant, intervmerge, sliceWidth } from '../catalogue/trained/intervmerge';
@@ -145,22 +152,31 @@ export class IntervMergeModel implements TrainedModel {
     const task = this.tasks[t];
     const idx = this.samplers[t].next(BATCH);
     const P = task.head.dim;
-    const merged = this.mergedNow();
-    const loss = tf.tidy(() => {
-      const pixels = task.bank.batch(idx);
-      const teacher = gatherRows(task.teacher, P, idx);
-      const vars = this.vars[t];
-      if (!this.joint) return this.opt.minimize(() => this.loss(pixels, teacher, merged.map, vars), vars);
-      const L = merged.list!.length;
-      const specs = this.joint.specs;
-      const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => this.loss(pixels, teacher, new Map(specs.map((sp, l) => [sp.name, xs[l]])), xs.slice(L)))([...merged.list!, ...vars]);
-      this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.joint.lambda as tf.Variable, this.joint.lambdaGrad(grads.slice(0, L))], ...vars.map((v, k): [tf.Variable, tf.Tensor] => [v, grads[L + k]])]));
-      return value;
-    });
-    if (merged.list) tf.dispose(merged.list);
-    const v = (await loss.data())[0];
-    loss.dispose();
-    return v;
+    const pixels = task.bank.batch(idx);
+    const teacher = gatherRows(task.teacher, P, idx);
+    const vars = this.vars[t];
+    const o = { extra: vars, hooks: (e: readonly tf.Tensor[]) => this.hooks(e), loss: (out: { pooled: tf.Tensor2D; embeds: tf.Tensor2D | null }) => l1(out.embeds ?? out.pooled, teacher) };
+    const cols: (tf.Tensor2D | null)[] = this.joint ? this.joint.specs.map(() => null) : [];
+    let r: { value: tf.Scalar; extraGrads: tf.Tensor[] } | null = null;
+    try {
+      if (this.joint) {
+        r = this.joint.towerGrad(this.config, pixels, cols, o);
+        const gl = this.joint.lambdaGradFromAccumulated(cols);
+        try {
+          this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.joint.lambda as tf.Variable, gl], ...vars.map((v, k): [tf.Variable, tf.Tensor] => [v, r!.extraGrads[k]])]));
+        } finally {
+          gl.dispose();
+        }
+      } else {
+        const weights = (this.base as { weights: ParamMap }).weights;
+        const names = [...weights.keys()];
+        r = towerGrad({ config: this.config, pixels, ...o, keepWeights: true, names: (s) => names.filter((n) => inSection(n, s)), weights: (s) => names.filter((n) => inSection(n, s)).map((n) => weights.get(n)!) });
+        this.opt.apply(new Map(vars.map((v, k) => [v, r!.extraGrads[k]])));
+      }
+      return (await r.value.data())[0];
+    } finally {
+      tf.dispose([pixels, teacher, ...cols.filter((c): c is tf.Tensor2D => c !== null), ...(r ? [r.value, ...r.extraGrads] : [])]);
+    }
   }
 
   async predict(task: string): Promise<Int32Array> {

@@ -14,6 +14,14 @@
  * The coefficients are always layer-wise (arXiv:2412.19098 §3): with an AdaMerging base they start from
  * the base's trained λ (a task-wise λt broadcast to every tensor, MergeCoefficients.layerWise);
  * otherwise from fresh λ = 0.3 (the paper's start), whatever the base merge.
+ * Memory plan (ViT-B/32, 8 tasks, batch 32): θ0 and the task vectors held once outside the tfjs
+ * heap (coefficients.ts); a step runs the merged tower section by section with recomputation
+ * (train/tower-grad.ts, via MergeCoefficients.towerGrad): each block's merged tensors are built
+ * from λ when it runs and ∂L/∂θ(l) is folded into ⟨τt(l), ∂L/∂θ(l)⟩ at once. The head layer is
+ * differentiated in the pooling section, the batch of 32 runs (at scale) as 2 micro-batches of 16 whose
+ * gradients of Σ mask·CE add up before the one division by the kept count; the fc2 offset rides on the last block's merged fc2
+ * (∂L/∂Δ = ∂L/∂θ(fc2), taken as it passes). The head's cross-entropy needs the tower's output for
+ * the current λ, so it cannot train on cached features: the tower runs every step.
  * Kept tensors (modules()): "tinting.lambda" [T, L] (raw λ, checkpoint tensor order) and per task
  * head "tinting.<task>.weight" [C, P] and
  * ".bias" [C], or fc2 "tinting.<task>.fc2.weight_delta" [D, M] and ".fc2.bias_delta" [D] (offsets
@@ -26,6 +34,7 @@ import { clipVisionForward } from '../model/clip-vit/forward';
 import { type ClassificationHead, headLogits } from '../model/heads';
 import type { Rng } from '../random';
 import { Adam } from '../train/adam';
+import { recomputes } from '../train/tower-grad';
 import { BatchSampler, type PixelBank } from '../train/data';
 import { argmaxRows } from '../eval/accuracy';
 import { type TintedLayer, tinting } from '../catalogue/trained/tinting';
@@ -35,6 +44,8 @@ import { bankForward, crossEntropyRows, finalOutputs, frozenLogits, normalizeRow
 import type { FinalOutputs, NamedTensor, TrainedImplementation, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 32;
+/** Images per forward/backward pass inside a batch (the activations' bound; the gradient is the batch's). */
+const MICRO = 16;
 
 const fc2Name = (config: ClipVisionConfig, what: 'weight' | 'bias') => `vision_model.encoder.layers.${config.numLayers - 1}.mlp.fc2.${what}`;
 
@@ -101,15 +112,24 @@ export class TintingModel implements TrainedModel {
    * Cross-entropy against the pseudo-labels over the kept samples, and how many were kept.
    */
   loss(t: number, pixels: tf.Tensor4D, idx: readonly number[], merged: readonly tf.Tensor[], w: readonly tf.Tensor[]): { loss: tf.Scalar; kept: tf.Scalar } {
-    const logits = this.logits(t, pixels, merged, w);
+    return this.lossOf(t, idx, this.logits(t, pixels, merged, w));
+  }
+
+  /** The same from task t's logits [B, C]. */
+  private lossOf(t: number, idx: readonly number[], logits: tf.Tensor2D): { loss: tf.Scalar; kept: tf.Scalar } {
+    const { sum, kept } = this.maskedCe(t, idx, logits);
+    return { loss: tf.div(sum, tf.maximum(kept, 1)) as tf.Scalar, kept };
+  }
+
+  /** Σ mask·CE over the rows of logits [B, C] and the number of kept rows (the filter's mask, or all). */
+  private maskedCe(t: number, idx: readonly number[], logits: tf.Tensor2D): { sum: tf.Scalar; kept: tf.Scalar } {
     const C = logits.shape[1];
     const labels = tf.tensor1d(idx.map((k) => this.pseudo[t][k]), 'int32');
     const ce = crossEntropyRows(logits, labels); // [B]
     // The filter reads the logits' values (no gradient flows through it; tfjs has no gradient for equal/logicalOr).
     const keep = this.params.filter ? this.filterMask(t, idx, logits.dataSync() as Float32Array, C) : new Float32Array(idx.length).fill(1);
     const mask = tf.tensor1d(keep); // [B]
-    const kept = tf.sum(mask) as tf.Scalar;
-    return { loss: tf.div(tf.sum(tf.mul(mask, ce)), tf.maximum(kept, 1)) as tf.Scalar, kept };
+    return { sum: tf.sum(tf.mul(mask, ce)) as tf.Scalar, kept: tf.sum(mask) as tf.Scalar };
   }
 
   /** 1 where Tinting++ keeps sample idx[j]: argmax agrees with the pseudo-label, or max p_ind ≥ max p_merged. */
@@ -124,26 +144,47 @@ export class TintingModel implements TrainedModel {
     if (i % T === 0) this.order = this.rng.shuffle([...Array(T).keys()]);
     const t = this.order[i % T];
     const idx = this.samplers[t].next(BATCH);
-    const merged = this.coefficients.merged();
-    const out = tf.tidy(() => {
-      const pixels = this.tasks[t].bank.batch(idx);
-      const L = merged.length;
-      let kept: tf.Scalar | null = null;
-      const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
-        const r = this.loss(t, pixels, idx, xs.slice(0, L), xs.slice(L));
-        kept = tf.keep(r.kept);
-        return r.loss;
-      })([...merged, ...this.vars[t]]);
-      const n = kept!.dataSync()[0];
-      kept!.dispose();
-      if (n === 0) return { value, applied: false }; // nothing kept: skip the step
-      this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.coefficients.lambda as tf.Variable, this.coefficients.lambdaGrad(grads.slice(0, L))], ...this.vars[t].map((v, k): [tf.Variable, tf.Tensor] => [v, grads[L + k]])]));
-      return { value, applied: true };
-    });
-    tf.dispose(merged);
-    const v = (await out.value.data())[0];
-    out.value.dispose();
-    return out.applied ? v : null;
+    const w = this.vars[t];
+    const fc2 = this.layer === 'fc2' ? (['weight', 'bias'] as const).map((what) => fc2Name(this.config, what)) : [];
+    const fc2Index = fc2.map((n) => this.coefficients.specs.findIndex((s) => s.name === n));
+    const cols: (tf.Tensor2D | null)[] = this.coefficients.specs.map(() => null);
+    const sums: (tf.Tensor | null)[] = w.map(() => null); // Σ over micro-batches of ∂(Σ mask·CE)/∂(head or fc2 offset)
+    const add = (k: number, g: tf.Tensor) => { const prev = sums[k]; sums[k] = prev ? tf.add(prev, g) : g.clone(); prev?.dispose(); };
+    let kept = 0;
+    let total = 0;
+    const grads: tf.Tensor[] = [];
+    try {
+      // Micro-batches of 16 where the tower recomputes (bounded activations); the loss Σ mask·CE / max(kept, 1) is linear in the per-batch sums, so their gradients add up and are divided once.
+      const micro = recomputes(this.config, BATCH) ? MICRO : BATCH;
+      for (let s = 0; s < idx.length; s += micro) {
+        const sub = idx.slice(s, s + micro);
+        const pixels = this.tasks[t].bank.batch(sub);
+        try {
+          const r = this.coefficients.towerGrad(this.config, pixels, cols, {
+            extra: this.layer === 'head' ? w : [],
+            adjust: (n, m) => (fc2.includes(n) ? tf.add(m, w[fc2.indexOf(n)]) : m), // fc2: θ(fc2) + Δ
+            tap: (l, g) => { const k = fc2Index.indexOf(l); if (k >= 0) add(k, g); }, // ∂L/∂Δ = ∂L/∂(θ + Δ)
+            loss: (o, e) => {
+              const res = this.maskedCe(t, sub, this.head(t, o.embeds ?? o.pooled, this.layer === 'head' ? e : w));
+              kept += res.kept.dataSync()[0];
+              return res.sum;
+            },
+          });
+          total += (await r.value.data())[0];
+          r.extraGrads.forEach((g, k) => add(k, g));
+          tf.dispose([r.value, ...r.extraGrads]);
+        } finally {
+          pixels.dispose();
+        }
+      }
+      if (kept === 0) return null; // nothing kept: skip the step
+      const scale = 1 / kept;
+      grads.push(tf.tidy(() => tf.mul(this.coefficients.lambdaGradFromAccumulated(cols), scale)), ...sums.map((g) => tf.mul(g!, scale)));
+      this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.coefficients.lambda as tf.Variable, grads[0]], ...w.map((v, k): [tf.Variable, tf.Tensor] => [v, grads[1 + k]])]));
+      return total / kept;
+    } finally {
+      tf.dispose([...cols.filter((c): c is tf.Tensor2D => c !== null), ...sums.filter((g): g is tf.Tensor => g !== null), ...grads]);
+    }
   }
 
   async predict(task: string): Promise<Int32Array> {

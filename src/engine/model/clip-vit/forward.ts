@@ -49,8 +49,8 @@ function embed(params: ParamMap, c: ClipVisionConfig, pixels: tf.Tensor4D): tf.T
   return tf.add(tf.concat([clsRows, patches], 1), pos); // [B, S, D] + [S, D]
 }
 
-/** One pre-LN block (shared with the text tower): x [B, S, D] → [B, S, D]. */
-function block(params: ParamMap, c: ClipVisionConfig, i: number, x: tf.Tensor3D, hooks?: ForwardHooks): tf.Tensor3D {
+/** One pre-LN block (shared with the text tower): x [B, S, D] → [B, S, D]. Exported for train/tower-grad.ts, which recomputes the tower block by block. */
+export function block(params: ParamMap, c: ClipVisionConfig, i: number, x: tf.Tensor3D, hooks?: ForwardHooks): tf.Tensor3D {
   const hook = hooks?.attentionOutput;
   return transformerBlock(params, `${VM}encoder.layers.${i}.`, { ...c, attentionOutput: hook && ((h) => hook(i, h)) }, x, i);
 }
@@ -64,15 +64,29 @@ function checkPixels(c: ClipVisionConfig, pixels: tf.Tensor): void {
   }
 }
 
-/** Synchronous and built from tf ops only, so it is differentiable (AdaMerging/IntervMerge train through it) and may be called inside tf.tidy / tf.grad. Params may be tensors or tf.Variables. Caller owns the outputs. */
-export function clipVisionForward(params: ParamMap, config: ClipVisionConfig, pixelValues: tf.Tensor4D /* [B,C,H,W] */, opts: ForwardOptions = {}): ClipVisionOutput {
+/** pixels [B, C, H, W] → the first block's input pre_layrnorm(embeddings) [B, S, D]. */
+export function tokens(params: ParamMap, config: ClipVisionConfig, pixelValues: tf.Tensor4D): tf.Tensor3D {
   checkPixels(config, pixelValues);
   const D = config.hiddenSize;
+  return layerNorm(embed(params, config, pixelValues), param<tf.Tensor1D>(params, `${VM}pre_layrnorm.weight`, [D]), param<tf.Tensor1D>(params, `${VM}pre_layrnorm.bias`, [D]), config.layerNormEps);
+}
+
+/** The last block's output x [B, S, D] → pooled = post_layernorm(CLS) [B, D] and embeds = pooled · projectionᵀ [B, P] (null without projection). */
+export function pool(params: ParamMap, config: ClipVisionConfig, x: tf.Tensor3D): { pooled: tf.Tensor2D; embeds: tf.Tensor2D | null } {
+  const D = config.hiddenSize;
   const P = config.projectionDim;
+  const [B] = x.shape;
+  const cls = tf.reshape<tf.Rank.R2>(tf.slice(x, [0, 0, 0], [B, 1, D]), [B, D]); // [B, D]
+  const pooled = layerNorm(cls, param<tf.Tensor1D>(params, `${VM}post_layernorm.weight`, [D]), param<tf.Tensor1D>(params, `${VM}post_layernorm.bias`, [D]), config.layerNormEps); // [B, D]
+  const embeds = P === null ? null : linear(pooled, param<tf.Tensor2D>(params, 'visual_projection.weight', [P, D])); // [B, P]
+  return { pooled, embeds };
+}
+
+/** Synchronous and built from tf ops only, so it is differentiable (AdaMerging/IntervMerge train through it) and may be called inside tf.tidy / tf.grad. Params may be tensors or tf.Variables. Caller owns the outputs. */
+export function clipVisionForward(params: ParamMap, config: ClipVisionConfig, pixelValues: tf.Tensor4D /* [B,C,H,W] */, opts: ForwardOptions = {}): ClipVisionOutput {
   const keep = !!opts.hiddenStates;
   const out = tf.tidy(() => {
-    const ln = <T extends tf.Tensor>(n: string, t: T) => layerNorm(t, param<tf.Tensor1D>(params, `${VM}${n}.weight`, [D]), param<tf.Tensor1D>(params, `${VM}${n}.bias`, [D]), config.layerNormEps);
-    let x = ln('pre_layrnorm', embed(params, config, pixelValues)); // [B, S, D]
+    let x = tokens(params, config, pixelValues); // [B, S, D]
     const hidden: tf.Tensor3D[] = keep ? [x] : [];
     for (let i = 0; i < config.numLayers; i++) {
       const prev = x;
@@ -80,13 +94,10 @@ export function clipVisionForward(params: ParamMap, config: ClipVisionConfig, pi
       if (keep) hidden.push(x);
       else prev.dispose();
     }
-    const [B] = x.shape;
-    const cls = tf.reshape<tf.Rank.R2>(tf.slice(x, [0, 0, 0], [B, 1, D]), [B, D]); // [B, D]
-    const pooled = ln('post_layernorm', cls); // [B, D]
-    const embeds = P === null ? undefined : linear(pooled, param<tf.Tensor2D>(params, 'visual_projection.weight', [P, D])); // [B, P]
+    const { pooled, embeds } = pool(params, config, x);
     // hiddenStates[L] is a clone of x so every returned tensor can be disposed on its own.
     if (keep) hidden[hidden.length - 1] = x.clone();
-    return { last: x, pooled, embeds, hidden };
+    return { last: x, pooled, embeds: embeds ?? undefined, hidden };
   });
   return { lastHiddenState: out.last, poolerOutput: out.pooled, imageEmbeds: out.embeds ?? null, hiddenStates: out.hidden };
 }

@@ -1,0 +1,124 @@
+/**
+ * θ0 and the T task vectors of a trainable merge, held ONCE as plain JS arrays (outside the tfjs /
+ * wasm heap, whose 4 GB would otherwise hold them next to the activations) and uploaded tensor
+ * by tensor when a step needs them.
+ * θ0 is always float32. τ(l) [T, n] is float32 while all task vectors together take at most
+ * `f16Above` bytes (default 1 GiB: the zoo, the test fixtures and ViT-B/32 with up to 2 tasks stay
+ * exact); above it each row τt(l) is stored as IEEE half floats of τt(l)/s with a power-of-two
+ * scale s = 2^(⌈log2 max|τt(l)|⌉ − 14) (so the largest entry sits near 2^14 and entries down to
+ * 2^-24 of it stay normal halves; multiplying by s back is exact). That halves the
+ * resident bytes (ViT-B/32 × 8 tasks: 2.8 GB → 1.4 GB) at a relative rounding error ≤ 2^-11 per
+ * entry of τ — the merged weight θ0 + Σ λτ moves by far less than θ0's own float32 spacing
+ * wherever |λτ| ≪ |θ0|.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export const F16_ABOVE = 2 ** 30;
+
+type Row = Float32Array | { half: Uint16Array; scale: number };
+
+export class TaskVectors {
+  readonly base: Float32Array[] = []; // [L] θ0(l)
+  private readonly rows: Row[][] = []; // [L][T]
+  readonly half: boolean;
+
+  /** An empty store for T task vectors of `numel` entries in all; halves when 4·T·numel > f16Above. Fill it with push, tensor by tensor. */
+  constructor(numel: number, T: number, f16Above = F16_ABOVE) {
+    this.half = 4 * T * numel > f16Above;
+  }
+
+  /** Adds tensor l = the next one: θ0(l) [n] and the T rows τt(l) [n] (kept as given, or converted to halves and dropped). */
+  push(base: Float32Array, tau: readonly Float32Array[]): void {
+    this.base.push(base);
+    this.rows.push(tau.map((r) => (this.half ? toHalf(r) : r)));
+  }
+
+  get tasks(): number {
+    return this.rows[0]?.length ?? 0;
+  }
+
+  /** Bytes held (θ0 + τ). */
+  get bytes(): number {
+    const b = this.base.reduce((s, x) => s + 4 * x.length, 0);
+    return b + this.rows.reduce((s, rows) => s + rows.reduce((a, r) => a + (r instanceof Float32Array ? 4 * r.length : 2 * r.half.length), 0), 0);
+  }
+
+  /** θ0(l) as a tensor of `shape` (caller disposes). */
+  baseTensor(l: number, shape: readonly number[]): tf.Tensor {
+    return tf.tensor(this.base[l], [...shape]);
+  }
+
+  /** τ(l) as a [T, n] tensor (caller disposes). */
+  tauTensor(l: number): tf.Tensor2D {
+    const rows = this.rows[l];
+    const n = this.base[l].length;
+    const out = new Float32Array(rows.length * n);
+    rows.forEach((r, t) => {
+      if (r instanceof Float32Array) out.set(r, t * n);
+      else fromHalf(r.half, r.scale, out, t * n);
+    });
+    return tf.tensor2d(out, [rows.length, n]);
+  }
+
+  /** τt(l) as stored (decoded), [n]. */
+  tauRow(l: number, t: number): Float32Array {
+    const r = this.rows[l][t];
+    if (r instanceof Float32Array) return r;
+    const out = new Float32Array(r.half.length);
+    fromHalf(r.half, r.scale, out, 0);
+    return out;
+  }
+
+  /** Whether some τt(l) ≠ 0. */
+  live(l: number): boolean {
+    return this.rows[l].some((r) => (r instanceof Float32Array ? r : r.half).some((v) => v !== 0));
+  }
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+const HALF = (() => {
+  const t = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const s = h & 0x8000 ? -1 : 1;
+    const e = (h >> 10) & 0x1f;
+    const m = h & 0x3ff;
+    t[h] = e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15);
+  }
+  return t;
+})();
+
+/** float32 → half, round to nearest even (finite inputs in half range, as the scale ensures). */
+function half(v: number): number {
+  f32[0] = v;
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const e = ((x >>> 23) & 0xff) - 127 + 15;
+  let m = x & 0x7fffff;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    m |= 0x800000;
+    const shift = 14 - e;
+    const r = m >>> shift;
+    const rest = m & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    return sign | (rest > halfway || (rest === halfway && r & 1) ? r + 1 : r);
+  }
+  const r = (e << 10) | (m >>> 13);
+  const rest = m & 0x1fff;
+  return sign | (rest > 0x1000 || (rest === 0x1000 && r & 1) ? r + 1 : r);
+}
+
+function toHalf(r: Float32Array): { half: Uint16Array; scale: number } {
+  let mx = 0;
+  for (const v of r) mx = Math.max(mx, Math.abs(v));
+  const scale = mx > 0 ? 2 ** (Math.ceil(Math.log2(mx)) - 14) : 1;
+  const out = new Uint16Array(r.length);
+  for (let i = 0; i < r.length; i++) out[i] = half(r[i] / scale);
+  return { half: out, scale };
+}
+
+function fromHalf(h: Uint16Array, scale: number, out: Float32Array, at: number): void {
+  for (let i = 0; i < h.length; i++) out[at + i] = HALF[h[i]] * scale;
+}
