@@ -104,6 +104,11 @@ function words(b: Uint8Array): Uint32Array {
 /** Built heads in memory for this process, by key. */
 const memo = new Map<string, Promise<{ heads: Map<string, ClassificationHead>; logitScale: number | null }>>();
 
+/** Forgets the heads built in this process (they stay in a persistent store). */
+export function forgetBuiltHeads(): void {
+  memo.clear();
+}
+
 const fileName = (key: string) => `heads-${key}.safetensors`;
 
 async function encode(key: string, r: { heads: Map<string, ClassificationHead>; logitScale: number | null }): Promise<Uint8Array> {
