@@ -2,7 +2,7 @@
 // --sample` scores the sampled rows — the same accuracy as the full split's features at those rows,
 // computed apart — labels the figures "sampled N of M", writes the sample into the JSON, and
 // reports throughput; bad flag combinations are usage errors.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { argmaxRows } from '../engine/eval/accuracy';
 import { SuiteEvaluator } from '../engine/eval/evaluate';
 import { headLogits } from '../engine/model/heads';
 import { run } from './eval';
+import { run as runExperiment } from './run';
 
 let dir: string;
 const N = 12;
@@ -69,6 +70,26 @@ describe('evaluation on a stratified sample', () => {
     const out = sink();
     expect(await run([dir], out, sink())).toBe(0);
     expect(out.text()).toMatch(/t0\s+12\s/);
+  });
+
+  it('mergelab run --sample trains and scores on the sample: a closed-form merge scores as mergelab eval --sample', async () => {
+    const evalJson = join(dir, 'ta-eval.json');
+    expect(await run([dir, '--method', 'task_arithmetic', '--sample', '4', '--seed', '3', '--json', evalJson], sink(), sink())).toBe(0);
+    const ev = JSON.parse(await readFile(evalJson, 'utf8'));
+    const exp = join(dir, 'exp.json');
+    await writeFile(exp, JSON.stringify({ suite: dir, merge: { method: 'task_arithmetic' }, seed: 0, limit: null }));
+    const json = join(dir, 'ta-run.json');
+    const err = sink();
+    expect(await runExperiment([exp, '--sample', '4', '--seed', '3', '--json', json], sink(), err)).toBe(0);
+    expect(err.text()).toMatch(/t0: sampled 4 of 12 test images \(stratified by class, seed 3\)/);
+    const res = JSON.parse(await readFile(json, 'utf8'));
+    expect(res.sample).toEqual({ size: 4, seed: 3, tasks: { t0: { images: 4, total: 12 }, t1: { images: 4, total: 12 } } });
+    for (const t of ['t0', 't1']) expect(res.tasks[t].accuracy).toBeCloseTo(ev.tasks[t].merged.accuracy, 9);
+    // A trained correction runs on the sampled view too.
+    await writeFile(exp, JSON.stringify({ suite: dir, merge: { method: 'task_arithmetic' }, correction: { method: 'surgery', params: { iterations: 2, rank: 2 } }, seed: 0, limit: null }));
+    expect(await runExperiment([exp, '--sample', '4', '--json', json], sink(), sink())).toBe(0);
+    await writeFile(exp, JSON.stringify({ suite: dir, merge: { method: 'task_arithmetic' }, seed: 0, limit: 3 }));
+    await expect(runExperiment([exp, '--sample', '4'], sink(), sink())).rejects.toThrow(/give --sample .* or the experiment's "limit"/);
   });
 
   it('refuses --sample with --limit, --seed without --sample and a bad seed', async () => {

@@ -87,3 +87,19 @@ export function arrayImages(
     },
   };
 }
+
+/** Pixels of the images at ascending `indices` → [k, 3, S, S], read as runs of consecutive images (a parquet row group is read once per run). */
+export async function pixelsAt(images: TaskImages, indices: Int32Array, size: number, pre?: Preprocessing): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  for (let i = 0; i < indices.length;) {
+    let j = i + 1;
+    while (j < indices.length && indices[j] === indices[j - 1] + 1) j++;
+    parts.push(await images.pixels(indices[i], j - i, size, pre));
+    i = j;
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}

@@ -7,7 +7,7 @@
  * after every block (HF hidden_states convention: [0] = after pre_layrnorm, [L] = last block).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TaskImages } from '../data/task-images';
+import { type TaskImages, pixelsAt } from '../data/task-images';
 import { CancelledError } from '../errors';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import type { Preprocessing } from '../model/clip-vit/preprocess';
@@ -91,18 +91,6 @@ export async function computeFeatures(params: ParamMap, config: ClipVisionConfig
     labels: indices ? Int32Array.from(indices, (i) => images.labels[i]) : images.labels.slice(0, n),
     cls: opts.hiddenStates ? (clsParts[0] ?? []).map((_, l) => concat(clsParts.map((p) => p[l]))) : null,
   };
-}
-
-/** Pixels of the images at ascending `indices` → [k, 3, S, S], read as runs of consecutive images (a parquet row group is read once per run). */
-export async function pixelsAt(images: TaskImages, indices: Int32Array, size: number, pre?: Preprocessing): Promise<Float32Array> {
-  const parts: Float32Array[] = [];
-  for (let i = 0; i < indices.length;) {
-    let j = i + 1;
-    while (j < indices.length && indices[j] === indices[j - 1] + 1) j++;
-    parts.push(await images.pixels(indices[i], j - i, size, pre));
-    i = j;
-  }
-  return concat(parts);
 }
 
 function concat(parts: Float32Array[]): Float32Array {
