@@ -12,6 +12,7 @@ import { openSafetensors, readAll } from '../engine/io/safetensors';
 import { nodeFileSource } from '../engine/io/node-source.node';
 import { run as evalRun } from './eval';
 import { run as runRun } from './run';
+import { run as inspectRun } from './inspect';
 
 let dir: string;
 const names = ['t0', 't1', 't2'];
@@ -95,6 +96,15 @@ describe('suites made of symbolic links and shards', () => {
       res.push(JSON.parse(await readFile(json, 'utf8')).tasks);
     }
     expect(res[1]).toEqual(res[0]);
+  });
+
+  it('mergelab inspect reads a cache snapshot folder of links, and the link to a single weights file', async () => {
+    const snap = join(dir, 'hub', 'models--openai--clip', 'snapshots', '0123abcd');
+    for (const path of [snap, join(snap, 'model.safetensors')]) {
+      const out = sink();
+      expect(await inspectRun([path], out, sink())).toBe(0);
+      expect(JSON.parse(out.text())).toMatchObject({ config: { hiddenSize: 64, imageSize: 32 } });
+    }
   });
 
   it('refuses a suite with a link looping back into it, naming the link', async () => {
