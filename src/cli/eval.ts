@@ -1,10 +1,11 @@
 /**
- * `mergelab eval <suiteDir> [--method <id>] [--param name=value]... [--limit N] [--batch-size N] [--json <file>]`
+ * `mergelab eval <suiteDir> [--method <id>] [--param name=value]... [--sample N [--seed S] | --limit N] [--batch-size N] [--json <file>]`
  * Scores the suite's pretrained model on every task, each expert on its own task and, with
  * --method, the merge of the suite's experts (built in memory, never written to disk): top-1
  * accuracy and normalised accuracy (÷ individual) in percent, printed as a table and written as
- * JSON {suite, method, params, limit, tasks: {<task>: {images, pretrained, individual, merged}},
- * average, seconds}.
+ * JSON {suite, method, params, limit, sample, tasks: {<task>: {images, total, sampled, pretrained,
+ * individual, merged}}, average, seconds}. By default every test image; --sample N a seeded
+ * class-stratified sample of N per task ("sampled N of M" in the table); --limit N the first N.
  */
 import { writeFile } from 'node:fs/promises';
 import { checkOutputFile } from '../engine/io/fs-guard.node.js';
@@ -19,9 +20,11 @@ import type { MergeParams } from '../engine/merge/types';
 import { disposeParams } from '../engine/params/param-map';
 import type { Output } from './main';
 
-const USAGE = `usage: mergelab eval <suiteDir> [--method <id>] [--param name=value]... [--limit N] [--batch-size N] [--json <file>]
+const USAGE = `usage: mergelab eval <suiteDir> [--method <id>] [--param name=value]... [--sample N [--seed S] | --limit N] [--batch-size N] [--json <file>]
   --method      merge the suite's experts with this method (average, task_arithmetic, ties, dare, consensus)
   --param       a method parameter, e.g. --param lambda=0.3 (repeatable)
+  --sample      score a class-stratified sample of N test images per task (default: every image)
+  --seed        the sample's seed (default 0)
   --limit       score only the first N images of each task
   --batch-size  images per forward pass (default 32)
   --json        write the results as JSON to this file`;
@@ -31,6 +34,8 @@ interface EvalArgs {
   method: string | null;
   params: string[];
   limit: number | null;
+  sample: number | null;
+  seed: number;
   batchSize: number;
   json: string | null;
 }
@@ -38,7 +43,7 @@ interface EvalArgs {
 const usage = (problem: string) => new MergelabError('usage', problem, USAGE);
 
 function parseArgs(args: string[]): EvalArgs {
-  const out: EvalArgs = { suite: '', method: null, params: [], limit: null, batchSize: 32, json: null };
+  const out: EvalArgs = { suite: '', method: null, params: [], limit: null, sample: null, seed: 0, batchSize: 32, json: null };
   const positive = (flag: string, v: string | undefined) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw usage(`${flag} needs a positive integer, got ${JSON.stringify(v ?? '')}`);
@@ -53,6 +58,12 @@ function parseArgs(args: string[]): EvalArgs {
     if (a === '--method') out.method = value();
     else if (a === '--param') out.params.push(value());
     else if (a === '--limit') out.limit = positive(a, value());
+    else if (a === '--sample') out.sample = positive(a, value());
+    else if (a === '--seed') {
+      const v = value();
+      out.seed = Number(v);
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(out.seed)) throw usage(`--seed needs a whole number, got ${JSON.stringify(v)}`);
+    }
     else if (a === '--batch-size') out.batchSize = positive(a, value());
     else if (a === '--json') out.json = value();
     else if (a.startsWith('--')) throw usage(`unknown option ${a}`);
@@ -61,6 +72,8 @@ function parseArgs(args: string[]): EvalArgs {
   }
   if (!out.suite) throw usage('give the suite folder');
   if (out.params.length && !out.method) throw usage('--param needs --method');
+  if (out.sample !== null && out.limit !== null) throw usage('give --sample (a stratified sample) or --limit (the first images), not both');
+  if (out.seed !== 0 && out.sample === null) throw usage('--seed needs --sample');
   return out;
 }
 
@@ -69,7 +82,7 @@ const cell = (s: Score | undefined) => (s ? `${pct(s.accuracy)} (${pct(s.normali
 
 function table(r: EvalReport): string {
   const head = ['task', 'images', 'pretrained (norm)', 'individual', ...(r.average.merged ? ['merged (norm)'] : [])];
-  const rows = Object.entries(r.tasks).map(([t, x]) => [t, String(x.images), cell(x.pretrained), pct(x.individual.accuracy), ...(x.merged ? [cell(x.merged)] : [])]);
+  const rows = Object.entries(r.tasks).map(([t, x]) => [t, x.sampled ? `sampled ${x.images} of ${x.total}` : String(x.images), cell(x.pretrained), pct(x.individual.accuracy), ...(x.merged ? [cell(x.merged)] : [])]);
   rows.push(['average', '', cell(r.average.pretrained), pct(r.average.individual.accuracy), ...(r.average.merged ? [cell(r.average.merged)] : [])]);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
   return [head, ...rows].map((row) => row.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
@@ -93,9 +106,10 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
   const ev = new SuiteEvaluator(suite);
   const opts = {
     limit: a.limit ?? undefined,
+    sample: a.sample !== null ? { size: a.sample, seed: a.seed } : undefined,
     batchSize: a.batchSize,
-    onProgress: (p: { stage: string; task: string; done: number; total: number }) => {
-      if (p.done === p.total) err.write(`${p.stage} ${p.task}: ${p.total} images\n`);
+    onProgress: (p: { stage: string; task: string; done: number; total: number; imagesPerSecond: number }) => {
+      if (p.done === p.total) err.write(`${p.stage} ${p.task}: ${p.total} images, ${p.imagesPerSecond.toFixed(1)} images/s\n`);
     },
   };
   try {
@@ -115,7 +129,7 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
     const report = buildReport(suite, refs, merged);
     out.write(`${table(report)}\n`);
     if (a.json) {
-      const json = { suite: report.suite, method: a.method, params, limit: a.limit, tasks: report.tasks, average: report.average, seconds: (performance.now() - t0) / 1000 };
+      const json = { suite: report.suite, method: a.method, params, limit: a.limit, sample: a.sample !== null ? { size: a.sample, seed: a.seed } : null, tasks: report.tasks, average: report.average, seconds: (performance.now() - t0) / 1000 };
       await writeFile(a.json, `${JSON.stringify(json, null, 2)}\n`);
     }
     return 0;

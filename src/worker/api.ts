@@ -52,6 +52,8 @@ export interface Progress {
   total: number;
   /** What done/total count (default: steps). */
   unit?: 'bytes' | 'images' | 'tensors' | 'files';
+  /** Units per second measured so far in this stage (evaluation: images/s, for an ETA). */
+  perSecond?: number;
 }
 export type ProgressFn = (p: Progress) => void;
 
@@ -158,8 +160,10 @@ export interface JobOptions {
 }
 
 export interface EvalOptions extends JobOptions {
-  /** Score only the first N test images of each task (default all). */
+  /** Score only the first N test images of each task (default all). Ignored when `sample` is given. */
   limit?: number;
+  /** Score a seeded class-stratified sample of `size` test images per task (all of them when a split is smaller); the report marks sampled tasks. */
+  sample?: { size: number; seed?: number };
   batchSize?: number;
 }
 

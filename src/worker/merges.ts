@@ -141,8 +141,8 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
       }
       return jobs.run(opts.jobId, async (signal) => {
         const run = {
-          limit: opts.limit, batchSize: opts.batchSize, signal, tasks,
-          onProgress: (p: { stage: string; task: string; done: number; total: number }) => onProgress?.({ stage: `${p.stage} · ${p.task}`, done: p.done, total: p.total, unit: 'images' }),
+          limit: opts.limit, sample: opts.sample, batchSize: opts.batchSize, signal, tasks,
+          onProgress: (p: { stage: string; task: string; done: number; total: number; imagesPerSecond: number }) => onProgress?.({ stage: `${p.stage} · ${p.task}`, done: p.done, total: p.total, unit: 'images', perSecond: p.imagesPerSecond }),
         };
         const refs = await evaluator.references(run);
         if (!merged) return { ...buildReport(suite, refs), peakBytes: signal.peakBytes };

@@ -68,7 +68,7 @@ export function imageFolderImages(
     count: ordered.length,
     labels: Int32Array.from(ordered, (o) => o.label),
     notes,
-    async pixels(start, n, size) {
+    async pixels(start, n, size, pre) {
       checkRange(start, n, ordered.length, root);
       const per = 3 * size * size;
       const out = new Float32Array(n * per); // [n, 3, size, size]
@@ -85,7 +85,7 @@ export function imageFolderImages(
           throw new DataError(name, `cannot be decoded as an image (${(e as Error).message}).`, 'Replace or delete the file: ImageFolder images must be valid PNG or JPEG files.');
         }
         if (!(img.width > 0 && img.height > 0)) throw new DataError(name, `decodes to an empty ${img.width}×${img.height} image.`, 'Replace or delete the file.');
-        out.set(preprocessImage(img, size), i * per);
+        out.set(preprocessImage(img, size, pre), i * per);
       }
       return out;
     },

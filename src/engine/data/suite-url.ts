@@ -7,16 +7,16 @@
  * evaluates on test splits).
  */
 import { fetchSource, type FetchLike } from '../io/fetch-source';
-import { parseManifest, type SuiteManifest } from './manifest';
+import { type ParsedManifest, parseManifest } from './manifest';
 import type { SuiteFiles } from './suite';
 
 /** Paths (relative to the suite folder) that a served suite must provide, manifest.json first. */
-export function servedSuitePaths(m: SuiteManifest): string[] {
+export function servedSuitePaths(m: ParsedManifest): string[] {
   const models = [m.pretrained, ...m.tasks.map((t) => m.experts[t.name])];
   return [
     'manifest.json',
     ...[...new Set(models)].flatMap((dir) => [`${dir}/config.json`, `${dir}/model.safetensors`]),
-    m.heads,
+    ...(m.heads ? [m.heads] : []),
     ...m.tasks.map((t) => `data/${t.name}/test.safetensors`),
   ];
 }

@@ -6,6 +6,11 @@
  * `<split>.safetensors`, an ImageFolder `<split>/<class>/*.png|jpg`, or IDX files
  * `<split>-images-idx3-ubyte[.gz]` + `<split>-labels-idx1-ubyte[.gz]` (`t10k-…` also for test), or
  * Hugging Face parquet files `<split>-00000-of-0000N.parquet` (parquet/files.ts).
+ * What the manifest leaves out is filled in here: a task's classes from its data (the parquet
+ * files' ClassLabel names, the ImageFolder's class folders sorted by name) or else the task
+ * registry; the heads from the pretrained folder's text tower (suite-heads.ts); the logit scale
+ * from the checkpoint when the heads were built. A preprocessor_config.json in the pretrained
+ * folder sets the images' resize target, mean and std.
  */
 import { MergelabError } from '../errors';
 import { MAX_JSON_BYTES } from '../io/bounded';
@@ -15,6 +20,9 @@ import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import { assertPool, checkPool } from '../model/clip-vit/pool';
 import { openCheckpoint } from '../model/clip-vit/open-checkpoint';
 import { type ClassificationHead, readHeads } from '../model/heads';
+import type { Preprocessing } from '../model/clip-vit/preprocess';
+import { PREPROCESSOR_CONFIG, readPreprocessorConfig } from '../model/clip-vit/preprocessor-config';
+import { findTask } from '../tasks/registry';
 import { readPickledHeads } from '../model/pickled-heads';
 import { SuiteError } from './errors';
 import { idxImages } from './idx';
@@ -22,8 +30,10 @@ import type { ImageDecoder } from './image-decoder';
 import { imageFolderImages } from './imagefolder';
 import { parquetSplitFiles } from './parquet/files';
 import { parquetImages } from './parquet/images';
-import { openParquetSplit } from './parquet/split';
-import { type SuiteManifest, parseManifest } from './manifest';
+import { type ParquetSplit, openParquetSplit } from './parquet/split';
+import { type SuiteManifest, type SuiteTask, readManifest } from './manifest';
+import { type BuildHeads, type HeadStore, suiteHeads, taskTemplates } from './suite-heads';
+import { DEFAULT_BUILD_HEADS } from './zero-shot-builder';
 import type { TaskImages } from './task-images';
 import { safetensorsImages } from './tensor-images';
 
@@ -39,6 +49,8 @@ export interface Suite {
   /** Task → expert checkpoint, in manifest task order. */
   readonly experts: ReadonlyMap<string, Checkpoint>;
   readonly heads: ReadonlyMap<string, ClassificationHead>;
+  /** The pretrained folder's preprocessor_config.json, when it has one (else CLIP's defaults apply). */
+  readonly preprocessing: Preprocessing | null;
   /** Non-fatal findings (alternative data forms ignored, …); data notes are on TaskImages. */
   readonly notes: readonly string[];
   /** Whether a split exists for a task (train is optional). */
@@ -98,6 +110,22 @@ export interface OpenSuiteOptions {
   root?: string;
   /** Needed only for ImageFolder and parquet data. */
   decoder?: ImageDecoder;
+  /** Builds zero-shot heads from the pretrained folder's text tower when the manifest names no "heads" (default: zero-shot-builder.ts). */
+  buildHeads?: BuildHeads;
+  /** Keeps built heads across reloads (by content); they are always kept in memory for the process. */
+  headStore?: HeadStore;
+  /** Progress of building heads (prompts embedded / to embed). */
+  onProgress?: (p: { stage: 'heads'; done: number; total: number }) => void;
+}
+
+/** Class folders of an ImageFolder split (the first path segment of each image in a sub-folder), sorted like torchvision's ImageFolder. */
+function folderClasses(files: readonly { path: string }[]): string[] {
+  const names = new Set<string>();
+  for (const f of files) {
+    const slash = f.path.indexOf('/');
+    if (slash > 0 && /\.(png|jpe?g)$/i.test(f.path)) names.add(f.path.slice(0, slash));
+  }
+  return [...names].sort();
 }
 
 export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}): Promise<Suite> {
@@ -109,18 +137,19 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
   if (manifestSrc.size > MAX_JSON_BYTES) {
     throw new SuiteError(manifestSrc.name, `is ${manifestSrc.size} bytes, more than the ${MAX_JSON_BYTES}-byte limit for a manifest.`, 'Choose the suite folder whose manifest.json is the small JSON file described in the README.');
   }
-  const manifest = parseManifest(new TextDecoder().decode(await manifestSrc.read(0, manifestSrc.size)), manifestSrc.name);
+  const { manifest: parsed, logitScaleGiven } = readManifest(new TextDecoder().decode(await manifestSrc.read(0, manifestSrc.size)), manifestSrc.name);
   const notes: string[] = [];
 
   // Everything the manifest names must exist: report all that is missing at once.
   const missing: string[] = [];
-  const modelDirs = new Map<string, string>([['pretrained', manifest.pretrained], ...Object.entries(manifest.experts).map(([t, d]) => [`experts."${t}"`, d] as [string, string])]);
+  const modelDirs = new Map<string, string>([['pretrained', parsed.pretrained], ...Object.entries(parsed.experts).map(([t, d]) => [`experts."${t}"`, d] as [string, string])]);
   for (const [role, dir] of modelDirs) if (!under(files, dir).length) missing.push(`${dir}/ (the ${role} model: config.json + model.safetensors)`);
   // "heads" names heads.safetensors, or a folder of task_vectors head_<task>.pt files.
-  const headFolder = files.has(manifest.heads) ? null : under(files, manifest.heads.replace(/\/+$/, ''));
-  if (headFolder && !headFolder.length) missing.push(`${manifest.heads} (the classification heads)`);
+  const headsPath = parsed.heads;
+  const headFolder = headsPath === undefined || files.has(headsPath) ? null : under(files, headsPath.replace(/\/+$/, ''));
+  if (headFolder && !headFolder.length) missing.push(`${headsPath} (the classification heads)`);
   const splits = new Map<string, SplitData | null>();
-  for (const t of manifest.tasks) {
+  for (const t of parsed.tasks) {
     for (const split of ['test', 'train'] as const) splits.set(`${t.name}/${split}`, locateSplit(files, t.name, split, notes));
     if (!splits.get(`${t.name}/test`)) missing.push(`data/${t.name}/test.safetensors (or an ImageFolder data/${t.name}/test/<class>/, or test-images-idx3-ubyte + test-labels-idx1-ubyte, or test-*.parquet)`);
   }
@@ -130,24 +159,78 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
   }
 
   const open = (dir: string) => openCheckpoint(dir, under(files, dir).map((f) => f.source));
-  const pretrained = await open(manifest.pretrained);
+  const pretrained = await open(parsed.pretrained);
   const experts = new Map<string, Checkpoint>();
-  for (const t of manifest.tasks) experts.set(t.name, await open(manifest.experts[t.name]));
+  for (const t of parsed.tasks) experts.set(t.name, await open(parsed.experts[t.name]));
   const pool = checkPool(pretrained, [...experts.values()]);
   if (!pool.ok) assertPool(pretrained, [...experts.values()]); // throws, listing every problem
   notes.push(...pool.notes);
-  if (pretrained.config.imageSize !== manifest.imageSize) {
-    throw new SuiteError(`${root}/manifest.json`, `"image_size" is ${manifest.imageSize} but the pretrained model takes ${pretrained.config.imageSize}×${pretrained.config.imageSize} images.`, 'Set "image_size" to the models\' input size.');
+  if (pretrained.config.imageSize !== parsed.imageSize) {
+    throw new SuiteError(`${root}/manifest.json`, `"image_size" is ${parsed.imageSize} but the pretrained model takes ${pretrained.config.imageSize}×${pretrained.config.imageSize} images.`, 'Set "image_size" to the models\' input size.');
   }
+  const preSrc = files.get(`${parsed.pretrained}/${PREPROCESSOR_CONFIG}`);
+  const preprocessing = preSrc ? await readPreprocessorConfig(preSrc, parsed.imageSize) : null;
+  if (preprocessing) notes.push(`${parsed.pretrained}/${PREPROCESSOR_CONFIG}: images resized to ${preprocessing.shortestEdge} on the shorter side, centre-cropped to ${parsed.imageSize}, mean ${preprocessing.mean.join('/')}, std ${preprocessing.std.join('/')}.`);
+
+  // Classes the manifest leaves out: from the data (parquet ClassLabel names, ImageFolder folders), else the task registry.
+  const parquetSplits = new Map<string, Promise<ParquetSplit>>();
+  const openParquet = (task: string, split: Split, data: Extract<SplitData, { kind: 'parquet' }>) => {
+    const key = `${task}/${split}`;
+    if (!parquetSplits.has(key)) parquetSplits.set(key, openParquetSplit(data.root, data.files));
+    return parquetSplits.get(key)!;
+  };
+  const noClasses: string[] = [];
+  const tasks: SuiteTask[] = [];
+  for (const t of parsed.tasks) {
+    let classes = t.classes;
+    if (!classes) {
+      const data = splits.get(`${t.name}/test`)!;
+      if (data.kind === 'parquet') {
+        const names = (await openParquet(t.name, 'test', data)).classNames;
+        if (names) { classes = names; notes.push(`${data.root}: ${names.length} classes from the parquet files' ClassLabel names.`); }
+      } else if (data.kind === 'imagefolder') {
+        const names = folderClasses(data.files);
+        if (names.length) { classes = names; notes.push(`${data.root}: ${names.length} classes from the class folders, sorted by name.`); }
+      }
+      const known = findTask(t.name);
+      if (!classes && known) { classes = [...known.classes]; notes.push(`task "${t.name}": ${classes.length} classes of ${known.title} from the task registry (labels must follow its order).`); }
+    }
+    if (classes) tasks.push({ name: t.name, classes, ...(t.templates ? { templates: t.templates } : {}) });
+    else noClasses.push(`task "${t.name}" (data/${t.name}: ${splits.get(`${t.name}/test`)!.kind} data carries no class names, and the task registry does not know the name)`);
+  }
+  if (noClasses.length) {
+    throw new SuiteError(`${root}/manifest.json`, `lists no "classes" for ${noClasses.length} task${noClasses.length > 1 ? 's' : ''} whose names cannot be found elsewhere:\n- ${noClasses.join('\n- ')}`,
+      'List each task\'s "classes" in manifest.json (in label order), or give its data as Hugging Face parquet files with ClassLabel metadata or as an ImageFolder.');
+  }
+  const manifestBase = { ...parsed, tasks };
+
   let heads: ReadonlyMap<string, ClassificationHead>;
-  let logitScale = manifest.logitScale;
-  if (headFolder) {
-    const read = await readPickledHeads(`${root}/${manifest.heads}`, new Map(headFolder.map((f) => [f.path, f.source])), manifest.tasks);
+  let logitScale = parsed.logitScale;
+  let headsSrc: { name: string };
+  if (headsPath === undefined) {
+    const requests = tasks.map((t) => ({ name: t.name, classes: t.classes, templates: taskTemplates(t.name, t.templates) }));
+    const built = await suiteHeads(parsed.pretrained, under(files, parsed.pretrained).map((f) => f.source), requests, {
+      build: opts.buildHeads ?? DEFAULT_BUILD_HEADS, store: opts.headStore, root,
+      onProgress: (done, total) => opts.onProgress?.({ stage: 'heads', done, total }),
+    });
+    const wrong = requests.filter((r) => built.heads.get(r.name)?.numClasses !== r.classes.length);
+    if (wrong.length) throw new SuiteError(`${root}/${parsed.pretrained}`, `the head builder returned no [${wrong[0].classes.length}, P] head for task "${wrong[0].name}".`, 'This is a bug in the head builder.');
+    heads = built.heads;
+    if (!logitScaleGiven) logitScale = built.logitScale ?? 100;
+    tasks.forEach((t, i) => { t.templates = requests[i].templates; });
+    headsSrc = { name: `${root}/${parsed.pretrained}` };
+    notes.push(`heads ${built.cached ? 'read from the cache (built earlier' : 'built'} from the text tower of ${parsed.pretrained}${built.cached ? ')' : ''}: ${requests.reduce((s, r) => s + r.classes.length * r.templates.length, 0)} prompts; logit scale ${logitScale}${logitScaleGiven ? ' (manifest)' : built.logitScale !== null ? ' (the checkpoint\'s exp(logit_scale))' : ' (the checkpoint has none: CLIP\'s 100)'}.`);
+  } else if (headFolder) {
+    const read = await readPickledHeads(`${root}/${headsPath}`, new Map(headFolder.map((f) => [f.path, f.source])), tasks);
     heads = read.heads;
     logitScale = read.logitScale;
     notes.push(read.note);
-  } else heads = await readHeads(await openSafetensors(files.get(manifest.heads)!), manifest.tasks);
-  const headsSrc = headFolder ? { name: `${root}/${manifest.heads}` } : files.get(manifest.heads)!;
+    headsSrc = { name: `${root}/${headsPath}` };
+  } else {
+    headsSrc = files.get(headsPath)!;
+    heads = await readHeads(await openSafetensors(files.get(headsPath)!), tasks);
+  }
+  const manifest: SuiteManifest = { ...manifestBase, logitScale };
   const featureDim = pretrained.config.projectionDim ?? pretrained.config.hiddenSize;
   const wrongDim = [...heads.values()].find((h) => h.dim !== featureDim);
   if (wrongDim) {
@@ -170,16 +253,19 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
       case 'parquet': {
         const decoder = opts.decoder;
         if (!decoder) throw new SuiteError(data.root, 'holds parquet data but no image decoder was given.', 'This is a bug: pass an ImageDecoder to openSuite.');
-        return openParquetSplit(data.root, data.files).then((s) => parquetImages(task, s, t.classes.length, decoder));
+        const pq = openParquet(task, split, data);
+        pq.catch(() => parquetSplits.delete(`${task}/${split}`)); // retried on the next open
+        return pq.then((s) => parquetImages(task, s, t.classes.length, decoder));
       }
     }
   };
   return {
     root,
-    manifest: logitScale === manifest.logitScale ? manifest : { ...manifest, logitScale },
+    manifest,
     pretrained,
     experts,
     heads,
+    preprocessing,
     notes,
     hasSplit: (task, split) => !!splits.get(`${task}/${split}`),
     images(task, split = 'test') {

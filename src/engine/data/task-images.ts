@@ -3,7 +3,7 @@
  * large split never has to sit in memory as float32. Sources: U8 arrays (a suite's
  * `data/<task>/<split>.safetensors`, IDX files) and ImageFolder trees (imagefolder.ts).
  */
-import { normalizeU8NHWC, preprocessImage } from '../model/clip-vit/preprocess';
+import { type Preprocessing, normalizeU8NHWC, preprocessImage } from '../model/clip-vit/preprocess';
 import { DataError } from './errors';
 
 export interface TaskImages {
@@ -15,8 +15,11 @@ export interface TaskImages {
   readonly labels: Int32Array;
   /** Non-fatal findings the user should see (ignored files, …). */
   readonly notes: readonly string[];
-  /** Images [start, start + n) preprocessed for a model of input `size` → [n, 3, size, size]. */
-  pixels(start: number, n: number, size: number): Promise<Float32Array>;
+  /**
+   * Images [start, start + n) preprocessed for a model of input `size` → [n, 3, size, size]; `pre`
+   * (a checkpoint's preprocessor_config.json) sets the resize target, rescale, mean and std.
+   */
+  pixels(start: number, n: number, size: number, pre?: Preprocessing): Promise<Float32Array>;
 }
 
 /** Checks that every label is in [0, numClasses); names the file and the first bad label. */
@@ -42,14 +45,14 @@ export function checkRange(start: number, n: number, count: number, source: stri
  * CLIP-preprocesses n HWC u8 images of one size: a plain normalisation when they already have the
  * model's input size and 3 channels, else resize + centre crop per image (preprocessImage).
  */
-export function preprocessU8(u8: Uint8Array, n: number, h: number, w: number, channels: 1 | 3 | 4, size: number): Float32Array {
-  if (h === size && w === size && channels === 3) return normalizeU8NHWC(u8, n, h, w); // [n, 3, H, W]
+export function preprocessU8(u8: Uint8Array, n: number, h: number, w: number, channels: 1 | 3 | 4, size: number, pre?: Preprocessing): Float32Array {
+  if (h === size && w === size && channels === 3 && (pre?.shortestEdge ?? size) === size) return normalizeU8NHWC(u8, n, h, w, pre); // [n, 3, H, W]
   const per = 3 * size * size;
   const out = new Float32Array(n * per);
   const stride = h * w * channels;
   for (let i = 0; i < n; i++) {
     const data = u8.subarray(i * stride, (i + 1) * stride);
-    out.set(preprocessImage({ width: w, height: h, channels, data }, size), i * per);
+    out.set(preprocessImage({ width: w, height: h, channels, data }, size, pre), i * per);
   }
   return out;
 }
@@ -78,9 +81,25 @@ export function arrayImages(
     count: N,
     labels,
     notes: [],
-    async pixels(start, n, size) {
+    async pixels(start, n, size, pre) {
       checkRange(start, n, N, source);
-      return preprocessU8(u8.subarray(start * H * W * C, (start + n) * H * W * C), n, H, W, C, size);
+      return preprocessU8(u8.subarray(start * H * W * C, (start + n) * H * W * C), n, H, W, C, size, pre);
     },
   };
+}
+
+/** Pixels of the images at ascending `indices` → [k, 3, S, S], read as runs of consecutive images (a parquet row group is read once per run). */
+export async function pixelsAt(images: TaskImages, indices: Int32Array, size: number, pre?: Preprocessing): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  for (let i = 0; i < indices.length;) {
+    let j = i + 1;
+    while (j < indices.length && indices[j] === indices[j - 1] + 1) j++;
+    parts.push(await images.pixels(indices[i], j - i, size, pre));
+    i = j;
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
 }

@@ -34,10 +34,10 @@ export async function safetensorsImages(task: string, src: ByteSource, numClasse
     count: N,
     labels,
     notes: [],
-    async pixels(start, n, size) {
+    async pixels(start, n, size, pre) {
       checkRange(start, n, N, src.name);
       const u8 = await src.read(img.offset + start * stride, n * stride);
-      return preprocessU8(u8, n, H, W, C as 1 | 3 | 4, size);
+      return preprocessU8(u8, n, H, W, C as 1 | 3 | 4, size, pre);
     },
   };
 }

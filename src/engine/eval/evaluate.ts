@@ -4,8 +4,12 @@
  * task, with normalised accuracy = accuracy ÷ individual accuracy, side by side, and averages.
  * Features go through a FeatureCache keyed by the model's content, so the references are computed
  * once and each new merge costs only its own forward passes. Accuracies are percentages.
+ * A task is scored on all its test images, the first `limit`, or a seeded class-stratified
+ * `sample` (data/sample.ts); reports give the images scored and the split's size.
  */
 import * as tf from '@tensorflow/tfjs';
+import { stratifiedSample } from '../data/sample';
+import { MergelabError } from '../errors';
 import { type Suite, suiteTaskNames } from '../data/suite';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
@@ -25,11 +29,22 @@ export interface EvalProgress {
   /** Images of this task done / to do. */
   done: number;
   total: number;
+  /** Throughput of this model on this task so far (for an ETA). */
+  imagesPerSecond: number;
+}
+
+/** A seeded class-stratified sample of each task's test split (all of it when `size` ≥ its images). */
+export interface SampleSpec {
+  size: number;
+  /** Default 0. */
+  seed?: number;
 }
 
 export interface RunOptions {
-  /** First N images of each task (default all). */
+  /** First N images of each task (default all). Ignored when `sample` is given. */
   limit?: number;
+  /** A stratified sample of each task instead of its first images. */
+  sample?: SampleSpec;
   /** Images per forward pass (default 32). */
   batchSize?: number;
   onProgress?: (p: EvalProgress) => void;
@@ -54,6 +69,10 @@ export interface References {
   individual: TaskAccuracy;
   /** Images scored per task. */
   images: Record<string, number>;
+  /** Test images each task has (the split's size). */
+  total: Record<string, number>;
+  /** Whether a task's images were a stratified sample (fewer than its split). */
+  sampled: Record<string, boolean>;
 }
 
 export class SuiteEvaluator {
@@ -77,7 +96,7 @@ export class SuiteEvaluator {
   /** Pretrained on every task and each expert on its own task. Loads each model only if needed. */
   async references(opts: RunOptions = {}): Promise<References> {
     const tasks = suiteTaskNames(this.suite, opts.tasks);
-    const out: References = { pretrained: {}, individual: {}, images: {} };
+    const out: References = { pretrained: {}, individual: {}, images: {}, total: {}, sampled: {} };
     const pre = this.suite.pretrained;
     const preKey = await contentFingerprint(pre);
     let preParams: ParamMap | null = null;
@@ -86,6 +105,9 @@ export class SuiteEvaluator {
         const f = await this.cached(preKey, async () => (preParams ??= await loadParams(pre)), pre.config, task, opts, 'pretrained');
         out.pretrained[task] = this.accuracy(task, f);
         out.images[task] = f.n;
+        const count = (await this.suite.images(task)).count;
+        out.total[task] = count;
+        out.sampled[task] = !!opts.sample && f.n < count;
       }
     } finally {
       if (preParams) disposeParams(preParams);
@@ -121,17 +143,24 @@ export class SuiteEvaluator {
 
   private async cached(modelKey: string, params: () => Promise<ParamMap>, config: ClipVisionConfig, task: string, opts: RunOptions & { hiddenStates?: boolean }, stage: Stage): Promise<Features> {
     const images = await this.suite.images(task);
-    const limit = Math.min(opts.limit ?? images.count, images.count);
-    const key = featureKey({ model: modelKey, task, source: images.source, limit, imageSize: config.imageSize, hiddenStates: !!opts.hiddenStates });
+    if (opts.sample && !(Number.isInteger(opts.sample.size) && opts.sample.size >= 1 && Number.isInteger(opts.sample.seed ?? 0))) {
+      throw new MergelabError('usage', `A sample of ${opts.sample.size} images (seed ${opts.sample.seed ?? 0}) cannot be drawn.`, 'Give the sample size as a positive whole number of images per task, and the seed as a whole number.');
+    }
+    const sampled = opts.sample && opts.sample.size < images.count ? opts.sample : null;
+    const limit = sampled ? sampled.size : Math.min(opts.limit ?? images.count, images.count);
+    const sample = sampled ? `sample:${sampled.size}:${sampled.seed ?? 0}` : undefined;
+    const key = featureKey({ model: modelKey, task, source: images.source, limit, imageSize: config.imageSize, hiddenStates: !!opts.hiddenStates, sample });
     return this.cache.getOrCompute(key, async () => {
       const p = await params();
       return computeFeatures(p, config, images, {
         limit,
+        indices: sampled ? stratifiedSample(images.labels, sampled.size, sampled.seed ?? 0) : undefined,
+        preprocessing: this.suite.preprocessing,
         batchSize: opts.batchSize,
         hiddenStates: opts.hiddenStates,
         projection: p.has('visual_projection.weight') ? null : await this.pretrainedProjection(),
         signal: opts.signal,
-        onProgress: (done, total) => opts.onProgress?.({ stage, task, done, total }),
+        onProgress: (done, total, imagesPerSecond) => opts.onProgress?.({ stage, task, done, total, imagesPerSecond }),
       });
     });
   }
@@ -155,7 +184,11 @@ export interface Score {
 }
 
 export interface ReportRow {
+  /** Images scored. */
   images: number;
+  /** Images in the task's test split; with `sampled`, the figures are on a sample of `images` of them. */
+  total: number;
+  sampled: boolean;
   pretrained: Score;
   individual: { accuracy: number };
   merged?: Score;
@@ -178,6 +211,8 @@ export function buildReport(suite: Suite, refs: References, merged?: TaskAccurac
     const ind = refs.individual[name];
     tasks[name] = {
       images: refs.images[name],
+      total: refs.total[name],
+      sampled: refs.sampled[name],
       pretrained: { accuracy: refs.pretrained[name], normalized: ratio(refs.pretrained[name], ind) },
       individual: { accuracy: ind },
       ...(merged ? { merged: { accuracy: merged[name], normalized: ratio(merged[name], ind) } } : {}),

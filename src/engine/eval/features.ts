@@ -7,9 +7,10 @@
  * after every block (HF hidden_states convention: [0] = after pre_layrnorm, [L] = last block).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TaskImages } from '../data/task-images';
+import { type TaskImages, pixelsAt } from '../data/task-images';
 import { CancelledError } from '../errors';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
+import type { Preprocessing } from '../model/clip-vit/preprocess';
 import { clipVisionForward } from '../model/clip-vit/forward';
 import type { ParamMap } from '../params/param-map';
 
@@ -30,12 +31,16 @@ export interface FeatureOptions {
   batchSize?: number;
   /** Use only the first `limit` images of the task (default all). */
   limit?: number;
+  /** Use the images at these indices (ascending; e.g. a stratified sample) instead of the first `limit`. */
+  indices?: Int32Array;
+  /** The pretrained folder's preprocessor_config.json (default: CLIP's). */
+  preprocessing?: Preprocessing | null;
   /** Also keep the CLS token after every block. */
   hiddenStates?: boolean;
   /** visual_projection.weight [P, D] for models that have none. */
   projection?: tf.Tensor2D | null;
-  /** After each batch: images done, images in all. */
-  onProgress?: (done: number, total: number) => void;
+  /** After each batch: images done, images in all, and the throughput so far (images per second). */
+  onProgress?: (done: number, total: number, imagesPerSecond: number) => void;
   /** Checked between batches; throws CancelledError when set. */
   signal?: { readonly aborted: boolean };
 }
@@ -46,7 +51,10 @@ export function featureBytes(f: Features): number {
 
 /** Runs the forward pass over images [0, limit) in batches and collects z (and CLS tokens). */
 export async function computeFeatures(params: ParamMap, config: ClipVisionConfig, images: TaskImages, opts: FeatureOptions = {}): Promise<Features> {
-  const n = Math.min(opts.limit ?? images.count, images.count);
+  const indices = opts.indices;
+  const n = indices ? indices.length : Math.min(opts.limit ?? images.count, images.count);
+  const pre = opts.preprocessing ?? undefined;
+  const t0 = performance.now();
   const batch = Math.max(1, Math.floor(opts.batchSize ?? 32));
   const S = config.imageSize;
   const D = config.hiddenSize;
@@ -59,7 +67,7 @@ export async function computeFeatures(params: ParamMap, config: ClipVisionConfig
   for (let start = 0; start < n; start += batch) {
     if (opts.signal?.aborted) throw new CancelledError('evaluation');
     const b = Math.min(batch, n - start);
-    const px = await images.pixels(start, b, S); // [b, 3, S, S]
+    const px = indices ? await pixelsAt(images, indices.subarray(start, start + b), S, pre) : await images.pixels(start, b, S, pre); // [b, 3, S, S]
     const outs = tf.tidy(() => {
       const o = clipVisionForward(params, cfg, tf.tensor4d(px, [b, 3, S, S]), { hiddenStates: !!opts.hiddenStates });
       const z = o.imageEmbeds ?? (projection ? tf.matMul(o.poolerOutput, projection, false, true) : o.poolerOutput); // [b, P]
@@ -74,13 +82,13 @@ export async function computeFeatures(params: ParamMap, config: ClipVisionConfig
     } finally {
       tf.dispose(outs);
     }
-    opts.onProgress?.(start + b, n);
+    opts.onProgress?.(start + b, n, (start + b) / Math.max(1e-3, (performance.now() - t0) / 1000));
   }
   return {
     n,
     dim,
     z: concat(zParts),
-    labels: images.labels.slice(0, n),
+    labels: indices ? Int32Array.from(indices, (i) => images.labels[i]) : images.labels.slice(0, n),
     cls: opts.hiddenStates ? (clsParts[0] ?? []).map((_, l) => concat(clsParts.map((p) => p[l]))) : null,
   };
 }
@@ -100,10 +108,13 @@ export interface FeatureKey {
   limit: number;
   imageSize: number;
   hiddenStates: boolean;
+  /** A stratified sample's size and seed ("sample:<size>:<seed>"); absent for the first `limit` images (keys stored before sampling stay valid). */
+  sample?: string;
 }
 
 export function featureKey(k: FeatureKey): string {
-  return JSON.stringify([k.model, k.task, k.source, k.limit, k.imageSize, k.hiddenStates]);
+  const base = [k.model, k.task, k.source, k.limit, k.imageSize, k.hiddenStates];
+  return JSON.stringify(k.sample ? [...base, k.sample] : base);
 }
 
 /**

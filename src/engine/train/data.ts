@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TaskImages } from '../data/task-images';
+import type { Preprocessing } from '../model/clip-vit/preprocess';
 import type { Rng } from '../random';
 
 export class BatchSampler {
@@ -34,9 +35,9 @@ export class BatchSampler {
 export class PixelBank {
   private constructor(readonly count: number, readonly size: number, private readonly pixels: Float32Array) {}
 
-  static async load(images: TaskImages, size: number, limit?: number): Promise<PixelBank> {
+  static async load(images: TaskImages, size: number, limit?: number, pre?: Preprocessing): Promise<PixelBank> {
     const n = Math.min(limit ?? images.count, images.count);
-    return new PixelBank(n, size, await images.pixels(0, n, size));
+    return new PixelBank(n, size, await images.pixels(0, n, size, pre));
   }
 
   /** Images at `indices` → [B, 3, S, S]; the caller owns the tensor. */

@@ -112,7 +112,7 @@ export async function runExperiment(suite: Suite, request: unknown, opts: RunExp
     const frozenHidden = (model: ModelInput, t: number) => ev.features(model, names[t], { limit: Math.min(labels[t].length, H), hiddenStates: true });
     const context = (base: BaseMerge | null): BuildContext => ({
       suite, names, config, heads, logitScale: scale, rng: rng.fork(), hiddenImages: H, base, frozenFeatures, frozenHidden,
-      pixelBanks: async () => (banks ??= await Promise.all(images.map((im) => PixelBank.load(im, config.imageSize, limit)))),
+      pixelBanks: async () => (banks ??= await Promise.all(images.map((im) => PixelBank.load(im, config.imageSize, limit, suite.preprocessing ?? undefined)))),
       individual: () => (inds ??= Promise.all(names.map((n) => ev.checkpointFeatures(suite.experts.get(n)!, n, { limit })))),
       note: (text) => opts.onNote?.(text),
     });

@@ -20,7 +20,7 @@ export async function parquetImages(task: string, split: ParquetSplit, numClasse
     count: split.count,
     labels,
     notes: split.notes,
-    async pixels(start, n, size) {
+    async pixels(start, n, size, pre) {
       checkRange(start, n, split.count, split.source);
       const per = 3 * size * size;
       const out = new Float32Array(n * per);
@@ -34,7 +34,7 @@ export async function parquetImages(task: string, split: ParquetSplit, numClasse
           throw new DataError(file, `row ${row}: the image could not be decoded (${String((e as Error)?.message ?? e).slice(0, 160)}).`,
             'Images must be PNG or JPEG bytes: replace or drop that row, or download the file again.');
         }
-        out.set(preprocessImage(img, size), i * per);
+        out.set(preprocessImage(img, size, pre), i * per);
       }
       return out;
     },

@@ -1,12 +1,14 @@
 /**
  * Node only: opens a checkpoint from a path on disk — a folder (config.json, *.safetensors, an
- * index + shards) or a single .safetensors file. Files are read lazily through nodeFileSource.
+ * index + shards) or a single .safetensors file. Files are read lazily through nodeFileSource;
+ * symbolic links (a Hugging Face cache snapshot folder) are followed.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { CheckpointError } from '../../errors';
 import { openCheckpoint, type RecognisedCheckpoint } from './open-checkpoint';
 import { nodeFileSource } from '../../io/node-source.node.js';
+import { walkFiles } from '../../io/walk.node.js';
 
 export async function openCheckpointPath(path: string): Promise<RecognisedCheckpoint> {
   const full = resolve(path);
@@ -14,7 +16,6 @@ export async function openCheckpointPath(path: string): Promise<RecognisedCheckp
   if (!st) throw new CheckpointError(path, 'does not exist.', 'Give the path of a checkpoint folder (config.json + model.safetensors or pytorch_model.bin) or of a weights file.');
   if (st.isFile()) return openCheckpoint(basename(full), [await nodeFileSource(full)]);
   if (!st.isDirectory()) throw new CheckpointError(path, 'is neither a file nor a folder (a device, pipe or socket).', 'Give the path of a checkpoint folder (config.json + model.safetensors) or of a .safetensors file.');
-  const entries = await readdir(full, { withFileTypes: true });
-  const files = await Promise.all(entries.filter((e) => e.isFile()).map((e) => nodeFileSource(join(full, e.name))));
+  const files = await Promise.all((await walkFiles(full, { recursive: false })).map((f) => nodeFileSource(f.full)));
   return openCheckpoint(basename(full), files);
 }

@@ -3,6 +3,8 @@
  * alpha dropped) → shorter side to `size` with PIL's BICUBIC (antialiased when shrinking, uint8
  * fixed-point arithmetic, horizontal pass then vertical, rounded to uint8 in between and after) →
  * centre crop size×size (top/left = floor of half the excess) → /255 → (x − mean) / std, CHW.
+ * The resize target, the rescale factor, mean and std default to openai's CLIP values; a
+ * checkpoint's preprocessor_config.json (preprocessor-config.ts) may set others.
  * Pure TypeScript (no tfjs) so it runs anywhere, including data loaders.
  */
 import { MergelabError } from '../../errors';
@@ -17,6 +19,35 @@ export interface RawImage {
 
 export const CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
 export const CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
+
+/**
+ * What a checkpoint's preprocessor_config.json asks for beyond the crop size (the model's image
+ * size): the shorter side after resizing (≥ the crop size), the rescale factor, mean and std.
+ */
+export interface Preprocessing {
+  shortestEdge: number;
+  rescale: number;
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
+}
+
+/** CLIPImageProcessor's defaults for a model of input `size`. */
+export function clipPreprocessing(size: number): Preprocessing {
+  return { shortestEdge: size, rescale: 1 / 255, mean: CLIP_MEAN, std: CLIP_STD };
+}
+
+/**
+ * Per channel, the normalised value of each u8 level: (u × rescale − mean) / std, [3 × 256]. With
+ * the default rescale, u / 255 (the same float as before configurable rescaling).
+ */
+function levels(pre: Preprocessing): Float32Array {
+  const lut = new Float32Array(3 * 256);
+  const byDivision = pre.rescale === 1 / 255;
+  for (let c = 0; c < 3; c++) {
+    for (let u = 0; u < 256; u++) lut[c * 256 + u] = ((byDivision ? u / 255 : u * pre.rescale) - pre.mean[c]) / pre.std[c];
+  }
+  return lut;
+}
 
 /** PIL's fixed-point precision for 8-bit resampling (Resample.c). */
 const PRECISION_BITS = 32 - 8 - 2;
@@ -110,21 +141,28 @@ function toRgb(img: RawImage): Uint8Array {
   return rgb;
 }
 
-/** Shorter side → size (bicubic, antialiased when shrinking, like PIL's BICUBIC), centre crop size×size, RGB (grey repeated, alpha dropped), /255, (x−mean)/std. Returns CHW float32 [3,size,size]. */
-export function preprocessImage(img: RawImage, size: number): Float32Array {
+/**
+ * Shorter side → pre.shortestEdge (default size; bicubic, antialiased when shrinking, like PIL's
+ * BICUBIC), centre crop size×size, RGB (grey repeated, alpha dropped), × rescale (1/255),
+ * (x−mean)/std. Returns CHW float32 [3,size,size].
+ */
+export function preprocessImage(img: RawImage, size: number, pre: Preprocessing = clipPreprocessing(size)): Float32Array {
   let px = toRgb(img);
   const { width: w, height: h } = img;
-  // Hugging Face's get_resize_output_image_size: the longer side is floor(size · long / short).
-  const [rw, rh] = w <= h ? [size, Math.floor((size * h) / w)] : [Math.floor((size * w) / h), size];
+  const edge = pre.shortestEdge;
+  if (edge < size) throw new MergelabError('image', `The shorter side is resized to ${edge} pixels, less than the ${size}-pixel crop.`, 'Set "size"."shortest_edge" in preprocessor_config.json to at least the crop size.');
+  // Hugging Face's get_resize_output_image_size: the longer side is floor(edge · long / short).
+  const [rw, rh] = w <= h ? [edge, Math.floor((edge * h) / w)] : [Math.floor((edge * w) / h), edge];
   if (rw !== w) px = resizeAxis(px, h, w, rw, true); // [h, rw, 3]
   if (rh !== h) px = resizeAxis(px, h, rw, rh, false); // [rh, rw, 3]
   const top = Math.floor((rh - size) / 2);
   const left = Math.floor((rw - size) / 2);
   const out = new Float32Array(3 * size * size);
+  const lut = levels(pre);
   for (let c = 0; c < 3; c++) {
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
-        out[(c * size + y) * size + x] = (px[((top + y) * rw + left + x) * 3 + c] / 255 - CLIP_MEAN[c]) / CLIP_STD[c];
+        out[(c * size + y) * size + x] = lut[c * 256 + px[((top + y) * rw + left + x) * 3 + c]];
       }
     }
   }
@@ -132,26 +170,25 @@ export function preprocessImage(img: RawImage, size: number): Float32Array {
 }
 
 /** Batch version → [B,3,size,size] float32. */
-export function preprocessBatch(imgs: RawImage[], size: number): Float32Array {
+export function preprocessBatch(imgs: RawImage[], size: number, pre?: Preprocessing): Float32Array {
   const per = 3 * size * size;
   const out = new Float32Array(imgs.length * per);
-  imgs.forEach((img, i) => out.set(preprocessImage(img, size), i * per));
+  imgs.forEach((img, i) => out.set(preprocessImage(img, size, pre), i * per));
   return out;
 }
 
-/** Fast path for RGB u8 [N,H,W,3] already at the model's size: /255, (x−mean)/std → [N,3,H,W]. */
-export function normalizeU8NHWC(u8: Uint8Array, n: number, h: number, w: number): Float32Array {
+/** Fast path for RGB u8 [N,H,W,3] already at the model's size: × rescale (1/255), (x−mean)/std → [N,3,H,W]. */
+export function normalizeU8NHWC(u8: Uint8Array, n: number, h: number, w: number, pre: Preprocessing = clipPreprocessing(h)): Float32Array {
   if (u8.length !== n * h * w * 3) {
     throw new MergelabError('image', `An image batch has ${u8.length} bytes, but [${n}, ${h}, ${w}, 3] needs ${n * h * w * 3}.`, 'Pass RGB uint8 images laid out as [N, H, W, 3].');
   }
   const hw = h * w;
   const out = new Float32Array(n * 3 * hw);
+  const lut = levels(pre);
   for (let b = 0; b < n; b++) {
     for (let c = 0; c < 3; c++) {
-      const m = CLIP_MEAN[c];
-      const s = CLIP_STD[c];
       const o = (b * 3 + c) * hw;
-      for (let i = 0; i < hw; i++) out[o + i] = (u8[(b * hw + i) * 3 + c] / 255 - m) / s;
+      for (let i = 0; i < hw; i++) out[o + i] = lut[c * 256 + u8[(b * hw + i) * 3 + c]];
     }
   }
   return out;
