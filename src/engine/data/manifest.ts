@@ -1,7 +1,8 @@
 /**
  * A suite's manifest.json (shared with the zoo generator):
  * {"name", "image_size", "tasks": [{"name", "classes": [...]}], "pretrained": "models/pretrained",
- *  "experts": {"<task>": "models/<task>"}, "heads": "heads.safetensors", "logit_scale": 100}
+ *  "experts": {"<task>": "models/<task>"}, "heads": "heads.safetensors", "logit_scale": 100,
+ *  "data": {"<task>": "<folder>"}}  ("data" optional: a task's data folder, default data/<task>)
  * Paths are relative to the suite folder. Every problem is reported at once.
  */
 import { quote } from '../io/bounded';
@@ -25,6 +26,8 @@ export interface SuiteManifest {
   experts: Record<string, string>;
   /** The heads file, relative to the suite root. */
   heads: string;
+  /** Task → its data folder (data/<task> for a task not listed). */
+  data: Record<string, string>;
   /** s in logits = s · normalize(z) · Hᵀ (100 for CLIP; 100 when the manifest omits it). */
   logitScale: number;
 }
@@ -80,6 +83,17 @@ export function parseManifest(text: string, file = 'manifest.json'): SuiteManife
     }
     for (const t of new Set(names)) if (!Object.hasOwn(m.experts as object, t)) problems.push(`task ${quote(t)} has no expert in "experts"`);
   }
+  const data: Record<string, string> = {};
+  if (m.data !== undefined) {
+    if (m.data === null || typeof m.data !== 'object' || Array.isArray(m.data)) problems.push('"data" must map tasks to their data folders');
+    else {
+      for (const [task, path] of Object.entries(m.data as Record<string, unknown>)) {
+        if (!names.includes(task)) problems.push(`"data" has ${quote(task)}, which is not a task`);
+        else if (!isStr(path)) problems.push(`"data".${quote(task)} must be a path (string)`);
+        else data[task] = cleanPath(path);
+      }
+    }
+  }
   if (problems.length) {
     const shown = problems.length > MANIFEST_LIMITS.problems ? [...problems.slice(0, MANIFEST_LIMITS.problems), `… and ${problems.length - MANIFEST_LIMITS.problems} more`] : problems;
     throw new SuiteError(file, `${problems.length} problem${problems.length > 1 ? 's' : ''}:\n- ${shown.join('\n- ')}`, HINT);
@@ -91,6 +105,7 @@ export function parseManifest(text: string, file = 'manifest.json'): SuiteManife
     pretrained: cleanPath(m.pretrained as string),
     experts,
     heads: cleanPath(m.heads as string),
+    data,
     logitScale: (m.logit_scale as number | undefined) ?? 100,
   };
 }

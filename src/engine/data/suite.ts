@@ -71,8 +71,7 @@ function under(files: SuiteFiles, dir: string): { path: string; source: ByteSour
 }
 
 /** Finds a task's split; notes forms present but ignored because a preferred one exists. */
-function locateSplit(files: SuiteFiles, task: string, split: Split, notes: string[]): SplitData | null {
-  const dir = `data/${task}`;
+function locateSplit(files: SuiteFiles, dir: string, split: Split, notes: string[]): SplitData | null {
   const found: SplitData[] = [];
   const st = files.get(`${dir}/${split}.safetensors`);
   if (st) found.push({ kind: 'safetensors', source: st });
@@ -121,8 +120,9 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
   if (headFolder && !headFolder.length) missing.push(`${manifest.heads} (the classification heads)`);
   const splits = new Map<string, SplitData | null>();
   for (const t of manifest.tasks) {
-    for (const split of ['test', 'train'] as const) splits.set(`${t.name}/${split}`, locateSplit(files, t.name, split, notes));
-    if (!splits.get(`${t.name}/test`)) missing.push(`data/${t.name}/test.safetensors (or an ImageFolder data/${t.name}/test/<class>/, or test-images-idx3-ubyte + test-labels-idx1-ubyte, or test-*.parquet)`);
+    const dir = manifest.data[t.name] ?? `data/${t.name}`;
+    for (const split of ['test', 'train'] as const) splits.set(`${t.name}/${split}`, locateSplit(files, dir, split, notes));
+    if (!splits.get(`${t.name}/test`)) missing.push(`${dir}/test.safetensors (or an ImageFolder ${dir}/test/<class>/, or test-images-idx3-ubyte + test-labels-idx1-ubyte, or test-*.parquet)`);
   }
   if (missing.length) {
     throw new SuiteError(`${root}/manifest.json`, `names ${missing.length} missing file${missing.length > 1 ? 's or folders' : ' or folder'}:\n- ${missing.join('\n- ')}`,
@@ -160,7 +160,8 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
     const t = manifest.tasks.find((x) => x.name === task);
     if (!t) throw new SuiteError(root, `has no task "${task}" (tasks: ${manifest.tasks.map((x) => x.name).join(', ')}).`);
     const data = splits.get(`${task}/${split}`);
-    if (!data) throw new SuiteError(`${root}/data/${task}`, `has no ${split} split.`, `Add data/${task}/${split}.safetensors.`);
+    const dir = manifest.data[task] ?? `data/${task}`;
+    if (!data) throw new SuiteError(`${root}/${dir}`, `has no ${split} split.`, `Add ${dir}/${split}.safetensors.`);
     switch (data.kind) {
       case 'safetensors': return safetensorsImages(task, data.source, t.classes.length);
       case 'idx': return idxImages(task, data.images, data.labels, t.classes.length);
