@@ -69,7 +69,6 @@ const WEIGHTS = /\.(safetensors|bin|pt|pth)$/i;
 const DATA_WEIGHTS = /^(test|train)\.safetensors$/i;
 const IDX = /^(test|t10k|train)-(images|labels)[.-]idx\d-ubyte(\.gz)?$/i;
 const IMAGE = /\.(png|jpe?g)$/i;
-const TOKENIZER = ['tokenizer.json', 'vocab.json', 'merges.txt'];
 
 const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 const baseOf = (p: string) => p.slice(p.lastIndexOf('/') + 1);
