@@ -24,8 +24,10 @@ export interface SuiteSlice {
     /** Loads started so far (the page shows it, so a reader can tell one load's outcome from the last). */
     attempt: number;
   };
-  /** Opens the picked files (one suite folder) as a suite, replacing the current one. */
-  loadSuite(files: PickedFile[]): Promise<void>;
+  /** Opens the picked files (one suite folder) as a suite, replacing the current one; `name` defaults to the folder's. */
+  loadSuite(files: PickedFile[], name?: string): Promise<void>;
+  /** Cancels the opening in progress (e.g. heads being built from the text tower); the lab is left without a suite. */
+  cancelSuiteOpen(): Promise<void>;
   /** Opens the demo zoo the app serves. */
   loadDemo(): Promise<void>;
   closeSuite(): Promise<void>;
