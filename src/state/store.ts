@@ -13,6 +13,7 @@ import { createMemorySlice } from './slices/memory';
 import type { CacheStore } from '../browser/opfs-store';
 import { createMergeSlice } from './slices/merge';
 import { createSuiteSlice } from './slices/suite';
+import { createAssemblySlice } from './slices/assembly';
 import { createSweepSlice } from './slices/sweep';
 import { createTrainSlice } from './slices/train';
 import { createExplorerSlice } from './slices/explorer';
@@ -61,6 +62,7 @@ export function createLabStore(opts: LabStoreOptions): LabStore {
     ...createCheckpointsSlice(set, get, ctx),
     ...createPoolSlice(set, get, ctx),
     ...createSuiteSlice(set, get, ctx),
+    ...createAssemblySlice(set, get, ctx),
     ...createMergeSlice(set, get, ctx),
     ...createSweepSlice(set, get, ctx),
     ...createAnalyticsSlice(set, get, ctx),

@@ -51,7 +51,7 @@ export interface Progress {
   done: number;
   total: number;
   /** What done/total count (default: steps). */
-  unit?: 'bytes' | 'images' | 'tensors' | 'files';
+  unit?: 'bytes' | 'images' | 'tensors' | 'files' | 'prompts';
   /** Units per second measured so far in this stage (evaluation: images/s, for an ETA). */
   perSecond?: number;
 }
@@ -279,8 +279,12 @@ export interface EngineApi {
   runForward(id: string, opts?: ForwardOptions, onProgress?: ProgressFn): Promise<ForwardReport>;
   /** Runs inputs.safetensors through the model and compares every output with golden.safetensors. */
   checkGolden(id: string, onProgress?: ProgressFn): Promise<GoldenReport>;
-  /** Reads a suite folder (manifest.json, models/, heads, data/): validates it and describes every task. */
-  openSuite(name: string, files: EngineFile[], onProgress?: ProgressFn): Promise<OpenedSuite>;
+  /**
+   * Reads a suite folder (manifest.json, models/, heads, data/): validates it and describes every
+   * task. Building heads from the pretrained model's text tower (a manifest without "heads")
+   * reports its progress here; cancel(jobId) stops the opening between steps.
+   */
+  openSuite(name: string, files: EngineFile[], onProgress?: ProgressFn, opts?: JobOptions): Promise<OpenedSuite>;
   /** The same for a suite served over HTTP (e.g. the demo zoo at /zoo/mini8/). */
   openServedSuite(url: string, onProgress?: ProgressFn): Promise<OpenedSuite>;
   closeSuite(id: string): Promise<void>;

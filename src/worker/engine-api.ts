@@ -142,7 +142,7 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
       return { backend: current(), tolerance: GOLDEN_TOLERANCE, forwardMs: run.forwardMs, images: info.shape[0], rows, pass: rows.length > 0 && rows.every((r) => r.pass) };
     }),
 
-    openSuite: guarded((name, files, onProgress) => suites.openFiles(name, files, onProgress)),
+    openSuite: guarded((name, files, onProgress, job = {}) => jobs.run(job.jobId, (signal) => suites.openFiles(name, files, onProgress, signal))),
     openServedSuite: guarded((url, onProgress) => suites.openUrl(url, onProgress)),
     closeSuite: guarded(async (id) => { suites.close(id); trained.closeSuite(id); }),
     merge: guarded(merging.merge),

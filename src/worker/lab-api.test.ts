@@ -21,6 +21,7 @@ import { fixturePath } from '../engine/testing/fixtures.node';
 import type { EngineApi, Progress } from './api';
 import { createInProcessEngine } from './in-process';
 import { pickedFolder } from './lab-files.node';
+import { headsOptions } from './suites';
 
 const SUITE = fixturePath('suite-tiny');
 
@@ -62,6 +63,25 @@ describe('engine API: suites, merges, evaluation', () => {
     expect(stages).toContain('reading scans');
     expect(structuredClone(s)).toEqual(s);
     await api.closeSuite(s.id);
+  });
+
+  it('cancels the opening of a suite by its jobId (a cancel sent first still counts) and opens it afterwards', async () => {
+    await api.cancel('open-early');
+    const err = await rejection(api.openSuite('suite-tiny', await pickedFolder(SUITE), undefined, { jobId: 'open-early' }));
+    expect(err).toMatchObject({ code: 'cancelled', message: 'The opening of the suite was cancelled.' });
+    const s = await api.openSuite('suite-tiny', await pickedFolder(SUITE), undefined, { jobId: 'open-later' });
+    expect(s.tasks.map((t) => t.images)).toEqual([24, 24, 24]);
+    await api.closeSuite(s.id);
+  });
+
+  it('hands openSuite the heads\' progress as "building heads" in prompts, and the job\'s signal', () => {
+    const seen: Progress[] = [];
+    const signal = { aborted: true, peakBytes: 0 };
+    const o = headsOptions((p) => seen.push(p), signal);
+    o.onProgress?.({ stage: 'heads', done: 3, total: 8 });
+    expect(seen).toEqual([{ stage: 'building heads', done: 3, total: 8, unit: 'prompts' }]);
+    expect(o.signal?.aborted).toBe(true);
+    expect(headsOptions().onProgress).toBeUndefined();
   });
 
   it('merges the suite, evaluates it as the engine does directly, and caches the references', async () => {

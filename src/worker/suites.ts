@@ -8,9 +8,9 @@
 import { coefficientTensorCount } from '../engine/trained/coefficients';
 import { classExamples } from '../engine/data/examples';
 import type { ImageDecoder } from '../engine/data/image-decoder';
-import { type Suite, openSuite, suiteFiles } from '../engine/data/suite';
+import { type OpenSuiteOptions, type Suite, openSuite, suiteFiles } from '../engine/data/suite';
 import { fetchSuiteFiles } from '../engine/data/suite-url';
-import { MergelabError, toErrorInfo } from '../engine/errors';
+import { CancelledError, MergelabError, toErrorInfo } from '../engine/errors';
 import { SuiteEvaluator } from '../engine/eval/evaluate';
 import { knownFingerprint, seedFingerprint } from '../engine/eval/fingerprint';
 import { blobSource } from '../engine/io/byte-source';
@@ -19,6 +19,7 @@ import { suiteHash } from '../engine/io/opfs-index';
 import type { FetchLike } from '../engine/io/fetch-source';
 import { summarize } from '../engine/model/clip-vit/summary';
 import type { EngineFile, ErrorInfo, FeatureCacheStats, OpenedSuite, ProgressFn, SuiteTaskInfo } from './api';
+import type { JobSignal } from './jobs';
 
 export interface SuiteEntry {
   suite: Suite;
@@ -40,6 +41,26 @@ const EXAMPLES_PER_CLASS = 2;
 /** Name of the file in a cached suite's feature store that maps its checkpoints' names to their content fingerprints. */
 const FINGERPRINTS = 'fingerprints.json';
 
+/** Name of the feature-store entry that keeps zero-shot heads built from text towers (by content key) across reloads. */
+const HEADS_STORE = 'zero-shot-heads';
+
+/**
+ * openSuite's progress, cancellation and cache for building heads from the pretrained model's
+ * text tower (a manifest without "heads"): each batch of prompts embedded reports `building
+ * heads` with the prompts done and in all; the signal is checked between batches; built heads
+ * are kept in the persistent store when there is one.
+ */
+export function headsOptions(onProgress?: ProgressFn, signal?: JobSignal, featureStore?: SuiteStoreOptions['featureStore']): Pick<OpenSuiteOptions, 'onProgress' | 'signal' | 'headStore'> {
+  return {
+    onProgress: onProgress && ((p) => onProgress({ stage: 'building heads', done: p.done, total: p.total, unit: 'prompts' })),
+    signal,
+    headStore: featureStore && {
+      load: async (name) => (await featureStore(HEADS_STORE)).load(name),
+      save: async (name, bytes) => (await featureStore(HEADS_STORE)).save(name, bytes),
+    },
+  };
+}
+
 export class SuiteStore {
   private readonly open = new Map<string, SuiteEntry>();
   private next = 1;
@@ -52,10 +73,16 @@ export class SuiteStore {
     return e;
   }
 
-  async openFiles(name: string, files: EngineFile[], onProgress?: ProgressFn): Promise<OpenedSuite> {
+  /**
+   * Opens picked files as a suite. Building heads from the text tower (a manifest without "heads")
+   * reports "building heads" progress and stops when `signal` is aborted, through openSuite's
+   * options `onProgress` and `signal` (see headsOptions).
+   */
+  async openFiles(name: string, files: EngineFile[], onProgress?: ProgressFn, signal?: JobSignal): Promise<OpenedSuite> {
     if (files.length === 0) throw new MergelabError('suite', `${name}: the folder is empty.`, 'Pick the suite folder: the one with manifest.json, models/, heads.safetensors and data/.');
     const sources = suiteFiles(files.map((f) => ({ path: f.path, source: blobSource(f.blob, f.path) })));
-    return this.describe(await openSuite(sources, { root: name, decoder: this.opts.decoder }), onProgress);
+    const suite = await openSuite(sources, { root: name, decoder: this.opts.decoder, ...headsOptions(onProgress, signal, this.opts.featureStore) });
+    return this.describe(suite, onProgress, signal);
   }
 
   async openUrl(url: string, onProgress?: ProgressFn): Promise<OpenedSuite> {
@@ -63,7 +90,7 @@ export class SuiteStore {
       fetchImpl: this.opts.fetchImpl,
       onProgress: (done, total) => onProgress?.({ stage: 'downloading', done, total, unit: 'files' }),
     });
-    const opened = await this.describe(await openSuite(files, { root: url, decoder: this.opts.decoder }), onProgress);
+    const opened = await this.describe(await openSuite(files, { root: url, decoder: this.opts.decoder, ...headsOptions(onProgress, undefined, this.opts.featureStore) }), onProgress);
     // A served suite (the demo) is not copied, but its reference features are kept under its content hash.
     if (this.opts.featureStore) await this.persistFeatures(opened.id, await suiteHash(files)).catch(() => undefined); // without: recomputed after a reload
     return opened;
@@ -111,11 +138,12 @@ export class SuiteStore {
     this.open.delete(id);
   }
 
-  private async describe(suite: Suite, onProgress?: ProgressFn): Promise<OpenedSuite> {
+  private async describe(suite: Suite, onProgress?: ProgressFn, signal?: JobSignal): Promise<OpenedSuite> {
     const problems = new Map<string, ErrorInfo>();
     const tasks: SuiteTaskInfo[] = [];
     const all = suite.manifest.tasks;
     for (const [i, t] of all.entries()) {
+      if (signal?.aborted) throw new CancelledError('opening of the suite');
       onProgress?.({ stage: `reading ${t.name}`, done: i, total: all.length });
       const info: SuiteTaskInfo = { name: t.name, classes: t.classes, images: null, source: null, examples: [], notes: [], problem: null };
       try {

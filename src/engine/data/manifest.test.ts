@@ -14,7 +14,7 @@ describe('suite manifest', () => {
     const m = parseManifest(JSON.stringify(good));
     expect(m).toEqual({
       name: 'mini', imageSize: 32, tasks: good.tasks, pretrained: 'models/pretrained',
-      experts: { digits: 'models/digits', shapes: 'models/shapes' }, heads: 'heads.safetensors', logitScale: 50,
+      experts: { digits: 'models/digits', shapes: 'models/shapes' }, heads: 'heads.safetensors', logitScale: 50, data: {},
     });
     expect(parseManifest(JSON.stringify({ ...good, logit_scale: undefined })).logitScale).toBe(100);
   });
@@ -32,6 +32,12 @@ describe('suite manifest', () => {
       /task "shapes": class names must be unique/, /task "shapes" is listed twice/, /"experts" has "ghost", which is not a task/, /task "shapes" has no expert/]) {
       expect(err.message).toMatch(re);
     }
+  });
+
+  it('takes an optional "data" map of task → data folder, checked like "experts"', () => {
+    expect(parseManifest(JSON.stringify({ ...good, data: { digits: './hub/mnist/' } })).data).toEqual({ digits: 'hub/mnist' });
+    expect(() => parseManifest(JSON.stringify({ ...good, data: { ghost: 'x', shapes: 3 } }))).toThrow(/2 problems:\n- "data" has "ghost", which is not a task\n- "data"\."shapes" must be a path/);
+    expect(() => parseManifest(JSON.stringify({ ...good, data: ['x'] }))).toThrow(/"data" must map tasks to their data folders/);
   });
 
   it('rejects non-JSON and a task without an expert', () => {

@@ -5,8 +5,9 @@
  *  "heads": "heads.safetensors", "logit_scale": 100}
  * Paths are relative to the suite folder. Optional: "heads" (then built from the pretrained
  * folder's text tower), a task's "classes" (then taken from its data or the task registry) and
- * "templates" (prompts for building heads, "{}" marking the class), and "logit_scale". openSuite
- * fills what was left out. Every problem is reported at once.
+ * "templates" (prompts for building heads, "{}" marking the class), "logit_scale", and "data"
+ * ({"<task>": "<folder>"}: a task's data folder, default data/<task>). openSuite fills what was
+ * left out. Every problem is reported at once.
  */
 import { quote } from '../io/bounded';
 import { SuiteError } from './errors';
@@ -44,6 +45,8 @@ export interface SuiteManifest {
   experts: Record<string, string>;
   /** The heads file (or folder of head_<task>.pt), relative to the suite root; absent when the heads were built from the text tower. */
   heads?: string;
+  /** Task → its data folder (data/<task> for a task not listed). */
+  data: Record<string, string>;
   /**
    * s in logits = s · normalize(z) · Hᵀ: the manifest's; else, with heads built from the text tower,
    * the checkpoint's exp(logit_scale); else 100 (CLIP's).
@@ -51,7 +54,7 @@ export interface SuiteManifest {
   logitScale: number;
 }
 
-const HINT = 'Fix manifest.json: see the suite layout in the README (name, image_size, tasks[{name, classes, templates}], pretrained, experts{task: folder}, heads, logit_scale).';
+const HINT = 'Fix manifest.json: see the suite layout in the README (name, image_size, tasks[{name, classes, templates}], pretrained, experts{task: folder}, heads, logit_scale, data{task: folder}).';
 
 /** Most prompt templates a task may list (FusionBench's longest list has 80). */
 const MAX_TEMPLATES = 1_000;
@@ -117,6 +120,17 @@ export function readManifest(text: string, file = 'manifest.json'): { manifest: 
     }
     for (const t of new Set(names)) if (!Object.hasOwn(m.experts as object, t)) problems.push(`task ${quote(t)} has no expert in "experts"`);
   }
+  const data: Record<string, string> = {};
+  if (m.data !== undefined) {
+    if (m.data === null || typeof m.data !== 'object' || Array.isArray(m.data)) problems.push('"data" must map tasks to their data folders');
+    else {
+      for (const [task, path] of Object.entries(m.data as Record<string, unknown>)) {
+        if (!names.includes(task)) problems.push(`"data" has ${quote(task)}, which is not a task`);
+        else if (!isStr(path)) problems.push(`"data".${quote(task)} must be a path (string)`);
+        else data[task] = cleanPath(path);
+      }
+    }
+  }
   if (problems.length) {
     const shown = problems.length > MANIFEST_LIMITS.problems ? [...problems.slice(0, MANIFEST_LIMITS.problems), `… and ${problems.length - MANIFEST_LIMITS.problems} more`] : problems;
     throw new SuiteError(file, `${problems.length} problem${problems.length > 1 ? 's' : ''}:\n- ${shown.join('\n- ')}`, HINT);
@@ -128,6 +142,7 @@ export function readManifest(text: string, file = 'manifest.json'): { manifest: 
     pretrained: cleanPath(m.pretrained as string),
     experts,
     ...(m.heads !== undefined ? { heads: cleanPath(m.heads as string) } : {}),
+    data,
     logitScale: (m.logit_scale as number | undefined) ?? 100,
   };
   return { manifest, logitScaleGiven: m.logit_scale !== undefined };

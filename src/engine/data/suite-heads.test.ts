@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SuiteEvaluator } from '../eval/evaluate';
 import { memorySource } from '../io/byte-source';
 import { nodeFileSource } from '../io/node-source.node';
-import { openSafetensors } from '../io/safetensors';
+import { openSafetensors, readAll } from '../io/safetensors';
 import type { ClassificationHead } from '../model/heads';
 import { findTask } from '../tasks/registry';
 import { fixturePath } from '../testing/fixtures.node';
@@ -164,9 +164,36 @@ describe('a manifest without heads, classes, templates or logit_scale', () => {
     expect(e.hint).toMatch(/Add "heads": "heads\.safetensors"/);
   });
 
-  it('says so when no head builder is available', async () => {
-    const e = await openSuiteDir(suiteDir).catch((x) => x);
-    expect(e.message).toMatch(/names no "heads", and this build of mergelab cannot build heads from a text tower/);
+  it('with no builder passed, builds them from the text tower: equal to PyTorch\'s zero-shot heads, with the checkpoint\'s logit scale', async () => {
+    // The pretrained folder is text-a's CLIPModel; heads-golden.safetensors holds PyTorch's heads for tasks.json's tasks.
+    const golden = JSON.parse(await readFile(fixturePath('text-a', 'tasks.json'), 'utf8')) as { tasks: HeadRequest[] };
+    const d = await suiteWith({
+      name: 'golden', image_size: 32, pretrained: 'models/pretrained', tasks: golden.tasks,
+      experts: { fashion: 'models/mnist', digits: 'models/mnist' }, data: { fashion: 'data/mnist' },
+    });
+    const progress: number[][] = [];
+    const suite = await openSuiteDir(d, { onProgress: (p) => progress.push([p.done, p.total]) });
+    const want = await readAll(await openSafetensors(await nodeFileSource(fixturePath('text-a', 'heads-golden.safetensors'))));
+    for (const t of golden.tasks) {
+      const w = want.get(t.name)!.values as Float32Array;
+      const got = suite.heads.get(t.name)!;
+      expect([got.numClasses, got.dim]).toEqual(want.get(t.name)!.shape);
+      let diff = 0;
+      for (let i = 0; i < w.length; i++) diff = Math.max(diff, Math.abs(got.weight[i] - w[i]));
+      expect(diff).toBeLessThan(1e-4);
+    }
+    const model = await readAll(await openSafetensors(await nodeFileSource(join(FAMILY, PRE, 'model.safetensors'))));
+    const logitScale = Math.exp((model.get('logit_scale')!.values as Float32Array)[0]);
+    expect(suite.manifest.logitScale).toBeCloseTo(logitScale, 4);
+    expect(progress.at(-1)).toEqual([50, 50]); // 10·4 fashion prompts + 10·1 digits prompts
+  });
+
+  it('stops building when the signal is aborted, and builds again afterwards', async () => {
+    const signal = { aborted: true };
+    const e = await openSuiteDir(suiteDir, { signal }).catch((x) => x);
+    expect(e.name).toBe('CancelledError');
+    signal.aborted = false;
+    expect((await openSuiteDir(suiteDir, { signal })).heads.size).toBe(3);
   });
 });
 

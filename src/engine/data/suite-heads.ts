@@ -21,6 +21,7 @@ export type BuildHeads = (
   pretrained: { name: string; files: ByteSource[] },
   tasks: HeadRequest[],
   progress: (done: number, total: number) => void,
+  signal?: { readonly aborted: boolean },
 ) => Promise<{ heads: Map<string, ClassificationHead>; logitScale: number | null }>;
 
 /** A persistent name → bytes store (eval/opfs-features.ts's FeatureStore has this shape). */
@@ -131,9 +132,11 @@ async function decode(key: string, bytes: Uint8Array): Promise<{ heads: Map<stri
 }
 
 export interface SuiteHeadsOptions {
-  build: BuildHeads | null;
+  build: BuildHeads;
   store?: HeadStore;
   onProgress?: (done: number, total: number) => void;
+  /** Checked between batches of prompts: building stops with a CancelledError when it is aborted. */
+  signal?: { readonly aborted: boolean };
   /** The suite folder, for messages. */
   root: string;
 }
@@ -146,9 +149,6 @@ export async function suiteHeads(dir: string, files: ByteSource[], tasks: HeadRe
       'Add "heads": "heads.safetensors" (one F32 [C, P] tensor per task) to manifest.json, or use a pretrained folder holding the whole CLIP model (a Hugging Face CLIPModel: model.safetensors with text_model.*, config.json, tokenizer.json or vocab.json + merges.txt).');
   }
   const build = opts.build;
-  if (!build) {
-    throw new SuiteError(`${opts.root}/manifest.json`, 'names no "heads", and this build of mergelab cannot build heads from a text tower.', 'Add "heads": "heads.safetensors" to manifest.json (one F32 [C, P] tensor per task).');
-  }
   const key = await headsKey(files, tasks);
   let hit = memo.get(key);
   let cached = !!hit;
@@ -157,7 +157,7 @@ export async function suiteHeads(dir: string, files: ByteSource[], tasks: HeadRe
       const stored = await opts.store?.load(fileName(key)).catch(() => null);
       const found = stored ? await decode(key, stored).catch(() => null) : null;
       if (found) { cached = true; return found; }
-      const built = await build({ name: dir, files }, tasks, (done, total) => opts.onProgress?.(done, total));
+      const built = await build({ name: dir, files }, tasks, (done, total) => opts.onProgress?.(done, total), opts.signal);
       await opts.store?.save(fileName(key), await encode(key, built)).catch(() => {}); // a full store never fails the suite
       return built;
     })();

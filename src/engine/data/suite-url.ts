@@ -17,7 +17,7 @@ export function servedSuitePaths(m: ParsedManifest): string[] {
     'manifest.json',
     ...[...new Set(models)].flatMap((dir) => [`${dir}/config.json`, `${dir}/model.safetensors`]),
     ...(m.heads ? [m.heads] : []),
-    ...m.tasks.map((t) => `data/${t.name}/test.safetensors`),
+    ...m.tasks.map((t) => `${m.data[t.name] ?? `data/${t.name}`}/test.safetensors`),
   ];
 }
 

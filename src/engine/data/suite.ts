@@ -83,8 +83,7 @@ function under(files: SuiteFiles, dir: string): { path: string; source: ByteSour
 }
 
 /** Finds a task's split; notes forms present but ignored because a preferred one exists. */
-function locateSplit(files: SuiteFiles, task: string, split: Split, notes: string[]): SplitData | null {
-  const dir = `data/${task}`;
+function locateSplit(files: SuiteFiles, dir: string, split: Split, notes: string[]): SplitData | null {
   const found: SplitData[] = [];
   const st = files.get(`${dir}/${split}.safetensors`);
   if (st) found.push({ kind: 'safetensors', source: st });
@@ -116,6 +115,8 @@ export interface OpenSuiteOptions {
   headStore?: HeadStore;
   /** Progress of building heads (prompts embedded / to embed). */
   onProgress?: (p: { stage: 'heads'; done: number; total: number }) => void;
+  /** Stops building heads (between batches of prompts) with a CancelledError. */
+  signal?: { readonly aborted: boolean };
 }
 
 /** Class folders of an ImageFolder split (the first path segment of each image in a sub-folder), sorted like torchvision's ImageFolder. */
@@ -150,8 +151,9 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
   if (headFolder && !headFolder.length) missing.push(`${headsPath} (the classification heads)`);
   const splits = new Map<string, SplitData | null>();
   for (const t of parsed.tasks) {
-    for (const split of ['test', 'train'] as const) splits.set(`${t.name}/${split}`, locateSplit(files, t.name, split, notes));
-    if (!splits.get(`${t.name}/test`)) missing.push(`data/${t.name}/test.safetensors (or an ImageFolder data/${t.name}/test/<class>/, or test-images-idx3-ubyte + test-labels-idx1-ubyte, or test-*.parquet)`);
+    const dir = parsed.data[t.name] ?? `data/${t.name}`;
+    for (const split of ['test', 'train'] as const) splits.set(`${t.name}/${split}`, locateSplit(files, dir, split, notes));
+    if (!splits.get(`${t.name}/test`)) missing.push(`${dir}/test.safetensors (or an ImageFolder ${dir}/test/<class>/, or test-images-idx3-ubyte + test-labels-idx1-ubyte, or test-*.parquet)`);
   }
   if (missing.length) {
     throw new SuiteError(`${root}/manifest.json`, `names ${missing.length} missing file${missing.length > 1 ? 's or folders' : ' or folder'}:\n- ${missing.join('\n- ')}`,
@@ -211,7 +213,7 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
     const requests = tasks.map((t) => ({ name: t.name, classes: t.classes, templates: taskTemplates(t.name, t.templates) }));
     const built = await suiteHeads(parsed.pretrained, under(files, parsed.pretrained).map((f) => f.source), requests, {
       build: opts.buildHeads ?? DEFAULT_BUILD_HEADS, store: opts.headStore, root,
-      onProgress: (done, total) => opts.onProgress?.({ stage: 'heads', done, total }),
+      onProgress: (done, total) => opts.onProgress?.({ stage: 'heads', done, total }), signal: opts.signal,
     });
     const wrong = requests.filter((r) => built.heads.get(r.name)?.numClasses !== r.classes.length);
     if (wrong.length) throw new SuiteError(`${root}/${parsed.pretrained}`, `the head builder returned no [${wrong[0].classes.length}, P] head for task "${wrong[0].name}".`, 'This is a bug in the head builder.');
@@ -243,7 +245,8 @@ export async function openSuite(files: SuiteFiles, opts: OpenSuiteOptions = {}):
     const t = manifest.tasks.find((x) => x.name === task);
     if (!t) throw new SuiteError(root, `has no task "${task}" (tasks: ${manifest.tasks.map((x) => x.name).join(', ')}).`);
     const data = splits.get(`${task}/${split}`);
-    if (!data) throw new SuiteError(`${root}/data/${task}`, `has no ${split} split.`, `Add data/${task}/${split}.safetensors.`);
+    const dir = manifest.data[task] ?? `data/${task}`;
+    if (!data) throw new SuiteError(`${root}/${dir}`, `has no ${split} split.`, `Add ${dir}/${split}.safetensors.`);
     switch (data.kind) {
       case 'safetensors': return safetensorsImages(task, data.source, t.classes.length);
       case 'idx': return idxImages(task, data.images, data.labels, t.classes.length);

@@ -17,7 +17,7 @@ export interface HeadOptions {
   batchSize?: number;
   /** Called after every batch with prompts done and the total. */
   onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
+  signal?: { readonly aborted: boolean };
 }
 
 /** "{}" replaced by the class name (every occurrence). */

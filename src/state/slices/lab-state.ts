@@ -21,6 +21,7 @@ import type { ExplorerViewSlice } from './explorer-view';
 import type { RunsSlice } from './runs';
 import type { RunsDb } from '../runs/db';
 import type { EngineCrash } from './recovery';
+import type { AssemblySlice } from './assembly';
 
 /** An operation's life: idle → running (with progress) → done | error. */
 export type Task<T> =
@@ -89,7 +90,7 @@ export interface PoolSlice {
   refreshPool(): Promise<void>;
 }
 
-export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice & ExplorerSlice & SubsetSlice & LessonSlice & ExplorerViewSlice & RunsSlice;
+export type LabState = BackendSlice & CheckpointsSlice & PoolSlice & LabSlices & TrainSlice & ExplorerSlice & SubsetSlice & LessonSlice & ExplorerViewSlice & RunsSlice & AssemblySlice;
 
 /** What the slices need from the outside world. */
 export interface LabContext {

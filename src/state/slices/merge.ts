@@ -38,10 +38,13 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
     patchRun(run.key, { report: { status: 'running', progress: null } });
     try {
       const api = await ctx.engine.api();
+      const started = Date.now();
       const report = await api.evaluate(run.merged.suiteId!, run.merged.id, { jobId, limit: run.limit ?? undefined }, (progress) => {
         if (live()) setJob({ status: 'running', phase: 'evaluating', progress, jobId });
       });
       if (!live()) return;
+      const images = Object.values(report.tasks).reduce((n, t) => n + t.images, 0);
+      set((s) => ({ merge: { ...s.merge, evalPace: { images, seconds: (Date.now() - started) / 1000 } } }));
       patchRun(run.key, { report: { status: 'done', result: report } });
       setJob({ status: 'idle' });
     } catch (e) {
@@ -53,7 +56,7 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
   };
 
   return {
-    merge: { method: 'task_arithmetic', given: {}, useModels: false, evalLimit: null, job: { status: 'idle' }, runs: [] },
+    merge: { method: 'task_arithmetic', given: {}, useModels: false, evalLimit: null, evalPace: null, job: { status: 'idle' }, runs: [] },
 
     setMethod: (method) => set((s) => ({ merge: { ...s.merge, method, given: {} } })),
     setParam: (name, value) => set((s) => ({ merge: { ...s.merge, given: { ...s.merge.given, [name]: value } } })),
@@ -86,9 +89,13 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
       }
     },
 
-    async evaluateRun(key) {
-      const run = get().merge.runs.find((r) => r.key === key);
+    async evaluateRun(key, full = false) {
+      let run = get().merge.runs.find((r) => r.key === key);
       if (running() || !run || run.merged.suiteId === null) return;
+      if (full && run.limit !== null) {
+        run = { ...run, limit: null, label: runLabel(run.merged.method, run.merged.params) };
+        patchRun(key, { limit: null, label: run.label });
+      }
       const { jobId, live } = startJob('evaluating');
       await evaluate(run, jobId, live);
     },

@@ -8,6 +8,7 @@ import type {
   EngineFile, ErrorInfo, EvalReport, MergedModel, MergeFiles, OpenedSuite, ParamValue, Progress, TaskVectorAnalytics,
 } from '../../worker/api';
 import type { PickedFile } from '../group-files';
+import type { EvalPace } from '../eval-plan';
 import type { Task } from './lab-state';
 import type { CacheSlice } from './cache';
 import type { MemorySlice } from './memory';
@@ -24,8 +25,10 @@ export interface SuiteSlice {
     /** Loads started so far (the page shows it, so a reader can tell one load's outcome from the last). */
     attempt: number;
   };
-  /** Opens the picked files (one suite folder) as a suite, replacing the current one. */
-  loadSuite(files: PickedFile[]): Promise<void>;
+  /** Opens the picked files (one suite folder) as a suite, replacing the current one; `name` defaults to the folder's. */
+  loadSuite(files: PickedFile[], name?: string): Promise<void>;
+  /** Cancels the opening in progress (e.g. heads being built from the text tower); the lab is left without a suite. */
+  cancelSuiteOpen(): Promise<void>;
   /** Opens the demo zoo the app serves. */
   loadDemo(): Promise<void>;
   closeSuite(): Promise<void>;
@@ -59,6 +62,8 @@ export interface MergeSlice {
     useModels: boolean;
     /** Evaluate on the first N test images per task (null: all of them). */
     evalLimit: number | null;
+    /** Images scored and seconds taken by the last evaluation (the ETA's pace), null before one. */
+    evalPace: EvalPace | null;
     job: MergeJob;
     runs: MergeRun[];
   };
@@ -69,8 +74,8 @@ export interface MergeSlice {
   setUseModels(useModels: boolean): void;
   /** Merges the current pool (the suite, else the loaded models) and evaluates it on the suite. */
   runMerge(): Promise<void>;
-  /** Evaluates a run again (e.g. after its evaluation was cancelled). */
-  evaluateRun(key: string): Promise<void>;
+  /** Evaluates a run again (e.g. after its evaluation was cancelled); `full`: on the whole test splits from now on. */
+  evaluateRun(key: string, full?: boolean): Promise<void>;
   cancelMerge(): Promise<void>;
   removeRun(key: string): Promise<void>;
   /** The merged HF folder's two files, for download (not kept in the state). */

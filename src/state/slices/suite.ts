@@ -1,7 +1,8 @@
 /**
  * Suite slice: the task suite in the lab — picked as a folder or the demo zoo fetched by the
  * worker — with its description (tasks, classes, example images, problems) or why it could not be
- * opened. A new suite replaces the old one (and the merges evaluated on it).
+ * opened. A new suite replaces the old one (and the merges evaluated on it). An opening that builds
+ * heads from the text tower can be cancelled (back to no suite).
  */
 import { asErrorInfo } from '../../worker/api';
 import type { SliceCreator } from './lab-state';
@@ -12,6 +13,8 @@ const folderName = (paths: string[]) => paths[0]?.split('/').find((p) => p !== '
 
 export const createSuiteSlice: SliceCreator<SuiteSlice> = (set, get, ctx) => {
   let latest = 0;
+  /** The jobId of the opening in progress (its heads building can be cancelled). */
+  let opening: string | null = null;
 
   const open = async (source: SuiteSource) => {
     const call = ++latest;
@@ -25,19 +28,31 @@ export const createSuiteSlice: SliceCreator<SuiteSlice> = (set, get, ctx) => {
       const api = await ctx.engine.api();
       if (old) await api.closeSuite(old.id).catch(() => undefined);
       const onProgress = (progress: SuiteSlice['suite']['progress']) => { if (!stale()) set((s) => ({ suite: { ...s.suite, progress } })); };
-      const info = source.kind === 'url' ? await api.openServedSuite(source.url, onProgress) : await api.openSuite(source.name, source.files, onProgress);
+      const jobId = `open-suite-${call}`;
+      opening = jobId;
+      const info = source.kind === 'url' ? await api.openServedSuite(source.url, onProgress) : await api.openSuite(source.name, source.files, onProgress, { jobId });
       if (stale()) return void api.closeSuite(info.id).catch(() => undefined);
       set({ suite: { status: 'ready', progress: null, info, error: null, source, attempt } });
       if (source.kind === 'files') void get().cacheFolder('suite', source.name, source.files, info.id);
     } catch (e) {
-      if (!stale()) set({ suite: { status: 'error', progress: null, info: null, error: asErrorInfo(e), source, attempt } });
+      const error = asErrorInfo(e);
+      if (stale()) return;
+      if (error.code === 'cancelled') set({ suite: { status: 'idle', progress: null, info: null, error: null, source: null, attempt } });
+      else set({ suite: { status: 'error', progress: null, info: null, error, source, attempt } });
+    } finally {
+      if (call === latest) opening = null;
     }
   };
 
   return {
     suite: { status: 'idle', progress: null, info: null, error: null, source: null, attempt: 0 },
 
-    loadSuite: (files) => open({ kind: 'files', name: folderName(files.map((f) => f.path)), files }),
+    loadSuite: (files, name) => open({ kind: 'files', name: name ?? folderName(files.map((f) => f.path)), files }),
+
+    async cancelSuiteOpen() {
+      const jobId = opening;
+      if (jobId) await ctx.engine.api().then((api) => api.cancel(jobId)).catch(() => undefined);
+    },
 
     loadDemo: () => open({ kind: 'url', url: ctx.demoUrl }),
 

@@ -9,6 +9,7 @@ import { hasPoolChoice, labPool } from '../../state/pool-selectors';
 import { asErrorInfo } from '../../worker/api';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';
+import { EvalPlanLine } from '../components/EvalPlanLine';
 import { ParamForm } from '../forms/ParamForm';
 import { Hideable } from '../lessons/Hideable';
 import { useLab } from '../store-context';
@@ -90,6 +91,7 @@ export function MergePanel() {
       <ParamForm fields={method.params} values={values} onChange={setParam} />
       {error && <ErrorBox error={error} title="Parameter:" />}
       {onSuite && <EvalLimit />}
+      {onSuite && <EvalPlanLine />}
       <div className="actions">
         <button data-testid="run-merge" disabled={running || !poolLabel || !!error} onClick={() => void runMerge()}>{onSuite ? 'Merge and evaluate' : 'Merge'}</button>
         {running && <button data-testid="cancel-merge" className="secondary-button" onClick={() => void cancelMerge()}>Cancel</button>}

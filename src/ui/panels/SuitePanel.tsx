@@ -1,13 +1,16 @@
 /**
  * The task suite: pick a suite folder (manifest.json, models/, heads.safetensors, data/) or load
  * the demo zoo in one click; then its tasks with class names and example images, the pool check
- * of its models, and every problem with the file named and what to do.
+ * of its models, and every problem with the file named and what to do. A drop without
+ * manifest.json (real checkpoints and Hub data) is assembled into a suite first (AssemblyView).
  */
 import { useState, type DragEvent } from 'react';
 import { filesFromDrop, filesFromInput } from '../drop';
 import { ErrorBox } from '../components/ErrorBox';
 import { ProgressLine } from '../components/ProgressLine';
 import { useLab } from '../store-context';
+import { AssemblyView } from './AssemblyView';
+import './assembly.css';
 import { TaskCard } from './TaskCard';
 import { TaskSubset } from './TaskSubset';
 
@@ -38,7 +41,8 @@ function SuiteView() {
 
 export function SuitePanel() {
   const suite = useLab((s) => s.suite);
-  const loadSuite = useLab((s) => s.loadSuite);
+  const openDrop = useLab((s) => s.openSuiteDrop);
+  const cancelOpen = useLab((s) => s.cancelSuiteOpen);
   const loadDemo = useLab((s) => s.loadDemo);
   const closeSuite = useLab((s) => s.closeSuite);
   const busy = suite.status === 'loading';
@@ -46,7 +50,7 @@ export function SuitePanel() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    void filesFromDrop(e.dataTransfer.items).then((files) => { if (files.length && !busy) void loadSuite(files); });
+    void filesFromDrop(e.dataTransfer.items).then((files) => { if (files.length && !busy) void openDrop(files); });
   };
   return (
     <section
@@ -56,7 +60,9 @@ export function SuitePanel() {
       <h2 id="suite-title">Task suite</h2>
       <p className="muted">
         Drop a suite folder here or pick it. A suite is a folder with <code>manifest.json</code>, <code>models/</code> (pretrained + one expert per task),{' '}
-        <code>heads.safetensors</code> and <code>data/&lt;task&gt;/</code> test images (safetensors, an ImageFolder of PNG/JPEG, or IDX files).
+        <code>heads.safetensors</code> and <code>data/&lt;task&gt;/</code> test images (safetensors, an ImageFolder of PNG/JPEG, IDX or parquet files).
+        Or drop real checkpoints without a manifest — a pretrained <code>CLIPModel</code> folder, expert folders and test splits, or their parent folder —
+        and the lab assembles the suite.
       </p>
       <div className="actions">
         <button data-testid="load-demo" disabled={busy} onClick={() => void loadDemo()}>Load demo (mini8 zoo)</button>
@@ -68,12 +74,14 @@ export function SuitePanel() {
             multiple
             disabled={busy}
             ref={(el) => { el?.setAttribute('webkitdirectory', ''); }}
-            onChange={(e) => { const files = filesFromInput(e.currentTarget.files); e.currentTarget.value = ''; if (files.length) void loadSuite(files); }}
+            onChange={(e) => { const files = filesFromInput(e.currentTarget.files); e.currentTarget.value = ''; if (files.length) void openDrop(files); }}
           />
         </label>
         {suite.status === 'ready' && <button className="link" onClick={() => void closeSuite()}>close suite</button>}
       </div>
+      <AssemblyView />
       {busy && <ProgressLine progress={suite.progress} label="Opening the suite" />}
+      {busy && suite.source?.kind === 'files' && <button className="secondary-button" data-testid="cancel-suite-open" onClick={() => void cancelOpen()}>Cancel</button>}
       {suite.status === 'error' && suite.error && <ErrorBox error={suite.error} title="Suite not loaded:" />}
       {suite.status === 'ready' && <SuiteView />}
     </section>

@@ -3,7 +3,7 @@
  * opens like any other: the same pixels and labels as the same images stored as safetensors, and a
  * bad parquet file fails that task alone.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
@@ -62,5 +62,18 @@ describe('suites with parquet data', () => {
     await expect(pq.images('t1')).rejects.toBeInstanceOf(DataError);
     await expect(pq.images('t1')).rejects.toThrow(/test-00001-of-00002\.parquet: is not a readable Parquet file/);
     expect((await pq.images('t0')).count).toBe(N);
+  });
+
+  it('finds a task\'s data in the folder the manifest\'s "data" names (a Hub download beside the models), else in data/<task>', async () => {
+    const dir = join(base, 'hub');
+    await cp(join(base, 'pq'), dir, { recursive: true });
+    await rename(join(dir, 'data', 't0'), join(dir, 'tanganke-t0'));
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, data: { t0: 'tanganke-t0/' } }));
+    const hub = await openSuiteDir(dir);
+    expect((await hub.images('t0')).source).toBe('tanganke-t0 (2 parquet files)');
+    await expect(hub.images('t1')).rejects.toThrow(/data\/t1\/data\/test-00001-of-00002\.parquet/);
+    await rm(join(dir, 'tanganke-t0'), { recursive: true });
+    await expect(openSuiteDir(dir)).rejects.toThrow(/tanganke-t0\/test\.safetensors \(or an ImageFolder tanganke-t0\/test\/<class>\//);
   });
 });
