@@ -82,7 +82,7 @@ test('the demo is not copied, but its reference features are kept across a reloa
   const features = cache.getByTestId('cache-features');
   const mergeOn50 = async () => {
     await ml.loadDemo();
-    await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+    await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 50 test images' });
     await ml.chooseMethod('Task Arithmetic');
     await ml.merge();
   };

@@ -17,7 +17,7 @@ test('the demo zoo loads; TA drops ≥ 10 points below the experts; the λ slide
   await expect(ml.task('fashion')).toContainText('ankle_boot');
 
   await ml.chooseMethod('Task Arithmetic');
-  await page.getByTestId('eval-limit').selectOption({ label: 'the first 100 test images' }); // keeps the e2e quick
+  await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 100 test images' }); // keeps the e2e quick
   await ml.merge();
   const [run] = await ml.runKeys();
   const rows = await ml.table();
@@ -32,7 +32,7 @@ test('the demo zoo loads; TA drops ≥ 10 points below the experts; the λ slide
   const status = ml.sweep.getByTestId('sweep-status');
   await slider.fill('0.1');
   await expect(status).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
-  await expect(ml.sweep.getByTestId('sweep-capped')).toContainText('first 64 test images per task');
+  await expect(ml.sweep.getByTestId('sweep-capped')).toContainText('a sample of 64 test images per task');
   const low = await ml.sweep.getByTestId('sweep-average').innerText();
   expect((await ml.table(ml.sweep)).find((r) => r.task === 'scenes')!.images).toBe('64');
   await slider.fill('1');
@@ -68,7 +68,7 @@ test('cancelling a running merge keeps the page usable', async ({ lab, page }) =
   await expect(ml.mergePanel.getByTestId('merge-cancelled')).toBeVisible();
   await expect(page.getByTestId('run-merge')).toBeEnabled();
   await ml.chooseMethod('Weight averaging');
-  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 50 test images' });
   await ml.merge();
   const avg = (await ml.table()).find((r) => r.task === 'average')!;
   const [, done] = await ml.runKeys();

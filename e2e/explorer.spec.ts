@@ -1,5 +1,5 @@
 /**
- * The bias explorer on the demo zoo: merge TA, train Surgery on it (quick, first 50 images), and
+ * The bias explorer on the demo zoo: merge TA, train Surgery on it (quick, a sample of 50 images), and
  * the explorer picks both by default; the bias table under the line chart has the three models
  * with the corrected model's final-layer (z) bias below TA's; the UMAP renders on the canvas with
  * a legend, and hovering a point shows its thumbnail, true label and every model's prediction;
@@ -17,10 +17,10 @@ test('explorer: bias per layer and the UMAP after TA + Surgery', async ({ lab, p
   await ml.loadDemo();
   await expect(panel.getByTestId('explorer-empty')).toContainText('Merge first');
   await ml.chooseMethod('Task Arithmetic');
-  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 50 test images' });
   await ml.merge();
   await expect(panel.getByTestId('explorer-no-correction')).toContainText('Train a correction');
-  await page.getByTestId('train-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('train-limit').selectOption({ label: 'a sample of 50 test images' });
   await page.locator('[data-testid="train-correction-form"] [data-param="iterations"] input').fill('15'); // quick's 50 are more than the check needs
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-run')).toHaveCount(1, { timeout: 120_000 });

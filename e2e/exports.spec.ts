@@ -24,7 +24,7 @@ test('zip, CSV, JSON, PNG, SVG and FusionBench exports of demo runs', async ({ l
   const ml = new MergeLab(page);
   await lab.open();
   await ml.loadDemo();
-  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 50 test images' });
   await ml.chooseMethod('Task Arithmetic');
   await ml.merge();
   const runs = page.getByTestId('runs-panel');

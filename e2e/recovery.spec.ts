@@ -34,7 +34,7 @@ async function setUp(page: Page, lab: import('./support/lab-page').LabPage, ml: 
   await lab.pickFolder(fixture('tiny-a'));
   await lab.waitLoaded('tiny-a');
   await page.locator('[data-testid="subset-task"][data-task="folders"]').uncheck();
-  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 50 test images' });
   await ml.chooseMethod('Task Arithmetic');
   await ml.merge();
   await expect(page.getByTestId('runs-row')).toHaveCount(1);
@@ -85,7 +85,7 @@ test('a WebAssembly abort in the middle of a training: the page restarts the wor
   const ml = new MergeLab(page);
   await setUp(page, lab, ml);
   await page.getByTestId('train-preset').selectOption('paper');
-  await page.getByTestId('train-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('train-limit').selectOption({ label: 'a sample of 50 test images' });
 
   await crashWhen(page, 'abort', 'training');
   await page.getByTestId('train-start').click();

@@ -16,13 +16,13 @@ test('two demo merges land in the runs table, compare in charts, survive a reloa
   await lab.open();
   await expect(panel.getByTestId('runs-status')).toContainText('0 recorded runs');
   await ml.loadDemo();
-  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 50 test images' });
   await ml.chooseMethod('Task Arithmetic');
   await ml.merge();
   await ml.chooseMethod('Weight averaging');
   await ml.merge();
   await expect(rows).toHaveCount(2);
-  await expect(rows.nth(0)).toContainText('Task Arithmetic · λ 0.3 · first 50 images');
+  await expect(rows.nth(0)).toContainText('Task Arithmetic · λ 0.3 · sample of 50 images');
   await expect(rows.nth(1)).toContainText('Weight averaging');
   await expect(rows.nth(0)).toHaveAttribute('data-kind', 'merge');
 
@@ -86,7 +86,7 @@ test('a run that finishes as the page reloads is stored whole or not at all', as
   const panel = page.getByTestId('runs-panel');
   await lab.open();
   await ml.loadDemo();
-  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 50 test images' });
   await ml.chooseMethod('Task Arithmetic');
   // Reload the moment the finished run's write starts (a state change): its transaction is then
   // either committed before the page goes or aborted with it.
@@ -106,7 +106,7 @@ test('a run that finishes as the page reloads is stored whole or not at all', as
   expect(stored.length).toBeLessThanOrEqual(1);
   test.info().annotations.push({ type: 'runs stored across the reload', description: String(stored.length) });
   for (const r of stored) { // whole: every task scored and the average there
-    expect(r.label).toContain('Task Arithmetic · λ 0.3 · first 50 images');
+    expect(r.label).toContain('Task Arithmetic · λ 0.3 · sample of 50 images');
     expect(r.tasks).toHaveLength(8);
     expect(r.tasks.every((t) => typeof t.accuracy === 'number')).toBe(true);
     expect(r.average?.accuracy).toBeGreaterThan(0);

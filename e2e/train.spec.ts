@@ -1,5 +1,5 @@
 /**
- * The Train panel on the demo zoo: TA + Representation Surgery (quick schedule, first 100 images)
+ * The Train panel on the demo zoo: TA + Representation Surgery (quick schedule, a sample of 100 images)
  * trains in the worker, draws its loss curve and lands in the accuracy table beside TA, beating
  * TA's average on the same images; Pause holds it, Resume and Stop early work; cancelling a
  * training leaves the page usable.
@@ -12,7 +12,7 @@ test('TA + Surgery (quick) trains, shows its loss curve and beats TA on the same
   await lab.open();
   await ml.loadDemo();
   await ml.chooseMethod('Task Arithmetic');
-  await page.getByTestId('eval-limit').selectOption({ label: 'the first 100 test images' });
+  await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 100 test images' });
   await ml.merge();
   const [ta] = await ml.runKeys();
 
@@ -47,14 +47,14 @@ test('cancelling a training keeps the page usable', async ({ lab, page }) => {
   await lab.open();
   await ml.loadDemo();
   await page.getByTestId('train-preset').selectOption('paper');
-  await page.getByTestId('train-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('train-limit').selectOption({ label: 'a sample of 50 test images' });
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-progress')).toContainText('step', { timeout: 120_000 });
   await page.getByTestId('train-cancel').click();
   await expect(page.getByTestId('train-cancelled')).toBeVisible({ timeout: 10_000 });
   await expect(page.getByTestId('train-start')).toBeEnabled();
   await ml.chooseMethod('Weight averaging');
-  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 50 test images' });
   await ml.merge();
   const avg = (await ml.table()).find((r) => r.task === 'average')!;
   expect(Number(avg.cells[(await ml.runKeys())[0]].acc)).toBeGreaterThan(0);
@@ -65,7 +65,7 @@ test('Pause holds the steps, Resume goes on, Stop early scores what was learnt',
   await lab.open();
   await ml.loadDemo();
   await page.getByTestId('train-preset').selectOption('paper');
-  await page.getByTestId('train-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('train-limit').selectOption({ label: 'a sample of 50 test images' });
   const progress = page.getByTestId('train-progress');
   await page.getByTestId('train-start').click();
   await expect(progress).toContainText('step', { timeout: 120_000 });
@@ -93,7 +93,7 @@ test('AdaMerging\'s learned coefficients: heatmap, export, paste back (same accu
   await page.getByTestId('train-base').selectOption('adamerging');
   await panel.locator('[data-testid="train-base-form"] [data-param="iterations"] input').fill('3');
   await page.getByTestId('train-correction').selectOption('none');
-  await page.getByTestId('train-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('train-limit').selectOption({ label: 'a sample of 50 test images' });
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-run')).toHaveCount(1, { timeout: 170_000 });
 

@@ -15,7 +15,7 @@ test('a shared link restores method, parameters, task subset and panels; hide= h
   await ml.loadDemo();
   await ml.chooseMethod('TIES-Merging');
   await ml.setParam('k', '30');
-  await page.getByTestId('eval-limit').selectOption({ label: 'the first 50 test images' });
+  await page.getByTestId('eval-limit').selectOption({ label: 'a sample of 50 test images' });
   const boxes = page.getByTestId('subset-task');
   await expect(boxes).toHaveCount(8);
   for (const t of await boxes.evaluateAll((els) => els.map((e) => e.getAttribute('data-task')!))) {

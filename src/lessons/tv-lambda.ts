@@ -30,7 +30,7 @@ export const tvLambda: Lesson = {
     },
     {
       title: 'Drag λ',
-      explain: 'λ sets how far the merge moves from the pretrained model along the summed task vectors. λ = 0 is the pretrained model itself; a small λ adds too little of each task; a large one overshoots, and the tasks\' vectors push each other\'s weights too far. The slider re-merges and re-scores on the first 64 test images per task while you drag.',
+      explain: 'λ sets how far the merge moves from the pretrained model along the summed task vectors. λ = 0 is the pretrained model itself; a small λ adds too little of each task; a large one overshoots, and the tasks\' vectors push each other\'s weights too far. The slider re-merges and re-scores on a class-stratified sample of 64 test images per task while you drag.',
       source: TA,
       setup: `v=1&suite=demo&m=task_arithmetic&eval=100&${HIDE}`,
       task: 'Drag the λ slider to at least three values, for example 0.1, 0.5 and 1.0, and wait for each score.',

@@ -42,7 +42,7 @@ describe('merge lab store', () => {
     await s().runMerge();
     expect(s().merge.job).toEqual({ status: 'idle' });
     const [run] = s().merge.runs;
-    expect(run.label).toBe('TIES-Merging · k 20, λ 1, Disjoint merge mean · first 12 images');
+    expect(run.label).toBe('TIES-Merging · k 20, λ 1, Disjoint merge mean · sample of 12 images');
     expect(run.merged.params).toEqual({ k: 20, lambda: 1, aggregate: 'mean' });
     expect(run.report.status).toBe('done');
     if (run.report.status !== 'done') return;
@@ -55,12 +55,12 @@ describe('merge lab store', () => {
     expect(() => structuredClone({ merge, suite: { ...suite, source: null }, sweep, analytics })).not.toThrow();
   });
 
-  it('evaluates on the first N images per task when asked, and says so in the run label', async () => {
+  it('evaluates on a stratified sample of N images per task when asked, and says so in the run label', async () => {
     await s().loadSuite(await pickedFolder(SUITE));
     s().setEvalLimit(8);
     await s().runMerge();
     const [run] = s().merge.runs;
-    expect(run.label).toBe('Task Arithmetic · λ 0.3 · first 8 images');
+    expect(run.label).toBe('Task Arithmetic · λ 0.3 · sample of 8 images');
     expect(run.report.status === 'done' && run.report.result.tasks.scans.images).toBe(8);
   });
 

@@ -45,7 +45,7 @@ describe('train slice', () => {
     expect(s().train.job).toEqual({ status: 'idle' });
     expect(Math.max(...seen)).toBe(18); // 3 iterations × 2 batches × 3 tasks, one loss point each
     const [run] = s().train.runs;
-    expect(run.label).toBe('Task Arithmetic · λ 0.3 + Representation Surgery · 18 steps · first 16 images');
+    expect(run.label).toBe('Task Arithmetic · λ 0.3 + Representation Surgery · 18 steps · sample of 16 images');
     expect(run.baseLabel).toBe('Task Arithmetic · λ 0.3');
     expect(lossPoints(run.losses).map((l) => l.step)).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
     expect(run.result.correction).toMatchObject({ method: 'surgery', steps: 18, params: { rank: 4, iterations: 3 } });
@@ -136,7 +136,7 @@ describe('train slice', () => {
     expect(s().train).toMatchObject({ base: 'adamerging', baseGiven: { granularity: 'layer', plus: false }, coefficients: { error: null } });
     await s().startTraining();
     const [, loaded] = s().train.runs;
-    expect(loaded.label).toBe('AdaMerging · layer-wise · loaded coefficients · first 16 images');
+    expect(loaded.label).toBe('AdaMerging · layer-wise · loaded coefficients · sample of 16 images');
     expect(loaded.result.merge.steps).toBe(0);
     expect(loaded.result.report.tasks).toEqual(learnt.report.tasks);
   });

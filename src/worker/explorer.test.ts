@@ -10,6 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
+import { stratifiedSample } from '../engine/data/sample';
+import { sampledSuite } from '../engine/data/sampled-suite';
 import { openSuiteDir } from '../engine/data/suite-dir.node';
 import { layerBias } from '../engine/eval/bias';
 import { SuiteEvaluator } from '../engine/eval/evaluate';
@@ -48,7 +50,7 @@ describe('engine API: the bias explorer', () => {
     const stages: string[] = [];
     const r = await api.explorerBias(suiteId, [PRE, ta], { limit: LIMIT }, (p) => stages.push(p.stage));
     expect(tf.memory().numTensors).toBe(before);
-    const suite = await openSuiteDir(SUITE);
+    const suite = sampledSuite(await openSuiteDir(SUITE), { size: LIMIT, seed: 0 }); // the explorer reads the suite's stratified sample
     const ev = new SuiteEvaluator(suite);
     for (const [t, task] of r.tasks.entries()) {
       const opts = { limit: LIMIT, hiddenStates: true };
@@ -72,13 +74,17 @@ describe('engine API: the bias explorer', () => {
     expect(perTask(a)).toEqual([10, 10, 10]);
     expect([...a.indices]).toEqual([...b.indices]);
     expect([...c.indices]).not.toEqual([...a.indices]);
-    expect(a.indices.every((i) => i >= 0 && i < LIMIT)).toBe(true);
-    for (const s of a.sets) for (let r = 0; r < s.n; r++) expect(Math.hypot(...s.z.subarray(r * s.dim, (r + 1) * s.dim))).toBeCloseTo(1, 5);
-    // Row 0 of the experts' set is its task expert's feature of that image, normalised.
+    // Indices are rows of the full test split, drawn from its class-stratified sample of LIMIT.
     const suite = await openSuiteDir(SUITE);
+    for (const [t, task] of a.taskNames.entries()) {
+      const sample = new Set(stratifiedSample((await suite.images(task)).labels, LIMIT, 0));
+      expect([...a.indices].filter((_, r) => a.tasks[r] === t).every((i) => sample.has(i))).toBe(true);
+    }
+    for (const s of a.sets) for (let r = 0; r < s.n; r++) expect(Math.hypot(...s.z.subarray(r * s.dim, (r + 1) * s.dim))).toBeCloseTo(1, 5);
+    // Row 0 of the experts' set is its task expert's feature of that image (by its row in the full split), normalised.
     const ev = new SuiteEvaluator(suite);
     const task = a.taskNames[a.tasks[0]];
-    const f = await ev.checkpointFeatures(suite.experts.get(task)!, task, { limit: LIMIT });
+    const f = await ev.checkpointFeatures(suite.experts.get(task)!, task);
     const z = f.z.subarray(a.indices[0] * f.dim, (a.indices[0] + 1) * f.dim);
     const norm = Math.hypot(...z);
     a.sets[0].z.subarray(0, f.dim).forEach((v, k) => expect(v).toBeCloseTo(z[k] / norm, 5));

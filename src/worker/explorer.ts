@@ -12,6 +12,7 @@
  */
 import * as Comlink from 'comlink';
 import { denormalize } from '../engine/data/examples';
+import type { SampledSuite } from '../engine/data/sampled-suite';
 import { balancedIndices } from '../engine/embed/subsample';
 import { embeddingSets, selectImages } from '../engine/embed/suite-sets';
 import { DEFAULT_BUDGET } from '../engine/embed/constants';
@@ -46,19 +47,25 @@ export function createExplorerMethods(deps: ExplorerDeps): ExplorerMethods {
   const realm = `${Date.now().toString(36)}${Math.floor(Math.random() * 2 ** 32).toString(36)}`;
 
   /**
-   * Features with hidden states of the experts and each model on the first images of every task:
-   * `limit`, or fewer when a training run kept fewer; with the limit used and the runs' own predictions.
+   * Features with hidden states of the experts and each model on the first images of every task
+   * of a class-stratified sample (the compared training runs', else one of `requested`):
+   * `requested`, or fewer when a training run kept fewer; with the limit used, the runs' own
+   * predictions and the (sampled) suite read.
    */
   const gather = async (suiteId: string, models: ExplorerModel[], requested: number, signal: JobSignal, onProgress?: ProgressFn) => {
-    const { suite, evaluator, problems } = deps.suites.get(suiteId);
+    if (!(Number.isInteger(requested) && requested > 0)) throw usage(`The explorer needs a positive whole number of images per task, got ${requested}.`, 'Pick how many images per task to measure (e.g. 100).');
+    const runs = models.flatMap((m) => (m.ref.kind === 'trained' ? [{ m, run: deps.trained.get(m.ref.id) }] : []));
+    // The images: the suite's stratified sample the compared training runs were trained on, else one of `requested` (SuiteStore.sampled).
+    const samples = new Set(runs.map((r) => r.run.limit));
+    if (samples.size > 1) throw usage(`The compared training runs were trained on different image samples (${[...samples].map((n) => (n === null ? 'all images' : `${n} per task`)).join(', ')}).`, 'Compare training runs made with the same image limit.');
+    const size = runs.length ? runs[0].run.limit : requested;
+    const { suite, evaluator, problems } = size === null ? deps.suites.get(suiteId) : deps.suites.sampled(suiteId, size);
     if (problems.size) {
       throw new MergelabError('data', `The test data of ${[...problems.keys()].join(', ')} cannot be read, so the explorer cannot measure the suite.`, 'Fix or replace those files and load the suite again.');
     }
-    if (!(Number.isInteger(requested) && requested > 0)) throw usage(`The explorer needs a positive whole number of images per task, got ${requested}.`, 'Pick how many images per task to measure (e.g. 100).');
     const tasks = suite.manifest.tasks.map((t) => t.name);
     const counts = await Promise.all(tasks.map(async (t) => (await suite.images(t)).count));
-    const runs = models.flatMap((m) => (m.ref.kind === 'trained' ? [{ m, run: deps.trained.get(m.ref.id) }] : []));
-    let limit = requested;
+    let limit = Math.min(requested, Math.max(...counts));
     for (const { m, run } of runs) {
       if (run.suiteId !== suiteId) throw usage(`${m.label} was trained on another suite.`, 'Train it on the loaded suite, then open the explorer.');
       tasks.forEach((t, i) => {
@@ -93,7 +100,7 @@ export function createExplorerMethods(deps: ExplorerDeps): ExplorerMethods {
         limit, signal,
         onProgress: (p) => onProgress?.({ stage: `features of ${p.model} on ${p.task}`, done: p.step + (p.total ? p.done / p.total : 0), total: p.steps }),
       });
-      return { input, limit, predictions };
+      return { input, limit, predictions, suite, size };
     } finally {
       loaded.forEach(disposeParams);
     }
@@ -113,13 +120,18 @@ export function createExplorerMethods(deps: ExplorerDeps): ExplorerMethods {
       if (budget !== 'all' && !(budget >= 1)) throw usage(`The point budget must be a positive number or 'all', got ${budget}.`, 'Use e.g. 5,000 points, or all points.');
       const seed = opts.seed ?? 0;
       return deps.jobs.run(opts.jobId, async (signal) => {
-        const { input, limit, predictions } = await gather(suiteId, models, opts.limit ?? EXPLORER_IMAGES, signal, onProgress);
-        const { suite } = deps.suites.get(suiteId);
-        const all = embeddingSets(suite, input, `${realm}|${suiteId}|limit ${limit}|budget ${budget}|seed ${seed}`, predictions);
+        const { input, limit, predictions, suite, size } = await gather(suiteId, models, opts.limit ?? EXPLORER_IMAGES, signal, onProgress);
+        const all = embeddingSets(suite, input, `${realm}|${suiteId}|sample ${size ?? 'all'}|limit ${limit}|budget ${budget}|seed ${seed}`, predictions);
         const counts = input.tasks.map((t) => input.labels[t].length);
         const perSet = budget === 'all' ? Infinity : Math.floor(budget / all.sets.length);
         const chosen = balancedIndices(counts, Math.min(perSet, counts.reduce((a, b) => a + b, 0)), seed);
-        const out = { ...selectImages(all, chosen), limit };
+        const picked = selectImages(all, chosen);
+        // Image indices of the sampled view → rows of the full test split (what testImageThumbnail reads).
+        if ('rows' in suite) {
+          const rows = await Promise.all(all.taskNames.map((t) => (suite as SampledSuite).rows(t)));
+          picked.indices = Int32Array.from(picked.indices, (i, r) => rows[picked.tasks[r]][i]);
+        }
+        const out = { ...picked, limit };
         const buffers = [...out.sets.map((s) => s.z.buffer), out.tasks.buffer, out.indices.buffer, out.labels.buffer, ...Object.values(out.predictions).map((p) => p.buffer)];
         return Comlink.transfer(out, buffers as ArrayBuffer[]);
       });

@@ -21,7 +21,7 @@ import type { Checkpoint } from '../engine/model/clip-vit/checkpoint';
 import { disposeParams, type ParamMap } from '../engine/params/param-map';
 import type { EngineApi, MergedModel, PoolRef, ProgressFn } from './api';
 import type { Jobs } from './jobs';
-import type { SuiteStore } from './suites';
+import { SAMPLE_SEED, type SuiteStore } from './suites';
 
 interface MergeEntry {
   info: MergedModel;
@@ -128,7 +128,9 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
     },
 
     async evaluate(suiteId, mergeId, opts = {}, onProgress?: ProgressFn) {
-      const { suite, evaluator, problems } = suites.get(suiteId);
+      // The page's sample (seed SAMPLE_SEED) is read through the suite's sampled view, shared with training and the explorer.
+      const view = opts.sample && (opts.sample.seed ?? SAMPLE_SEED) === SAMPLE_SEED;
+      const { suite, evaluator, problems } = view ? suites.sampled(suiteId, opts.sample!.size) : suites.get(suiteId);
       const merged = mergeId === null ? null : get(mergeId);
       if (merged && merged.info.suiteId !== suiteId) {
         throw new MergelabError('usage', `${merged.info.name} was not merged from this suite's models.`, 'Run the merge on the loaded suite to evaluate it.');
@@ -141,7 +143,7 @@ export function createMergeMethods({ jobs, suites, checkpoint }: MergeDeps): Mer
       }
       return jobs.run(opts.jobId, async (signal) => {
         const run = {
-          limit: opts.limit, sample: opts.sample, batchSize: opts.batchSize, signal, tasks,
+          limit: view ? undefined : opts.limit, sample: view ? undefined : opts.sample, batchSize: opts.batchSize, signal, tasks,
           onProgress: (p: { stage: string; task: string; done: number; total: number; imagesPerSecond: number }) => onProgress?.({ stage: `${p.stage} · ${p.task}`, done: p.done, total: p.total, unit: 'images', perSecond: p.imagesPerSecond }),
         };
         const refs = await evaluator.references(run);

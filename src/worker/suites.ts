@@ -8,6 +8,7 @@
 import { coefficientTensorCount } from '../engine/trained/coefficients';
 import { classExamples } from '../engine/data/examples';
 import type { ImageDecoder } from '../engine/data/image-decoder';
+import { sampledSuite } from '../engine/data/sampled-suite';
 import { type OpenSuiteOptions, type Suite, openSuite, suiteFiles } from '../engine/data/suite';
 import { fetchSuiteFiles } from '../engine/data/suite-url';
 import { CancelledError, MergelabError, toErrorInfo } from '../engine/errors';
@@ -28,7 +29,12 @@ export interface SuiteEntry {
   cache: PersistentFeatureCache;
   /** Tasks whose test data cannot be used, with why. */
   problems: Map<string, ErrorInfo>;
+  /** Sampled views by size (see SuiteStore.sampled). */
+  views?: Map<number, SuiteEntry>;
 }
+
+/** Seed of the class-stratified samples the page's image limits draw (the CLI's `--sample N --seed 0` draws the same). */
+export const SAMPLE_SEED = 0;
 
 export interface SuiteStoreOptions {
   decoder?: ImageDecoder;
@@ -131,6 +137,24 @@ export class SuiteStore {
       persisted: cache.persisted, loaded: cache.loaded, written: cache.written, errors: cache.storeErrors,
       lastError: last === null ? null : toErrorInfo(last).message,
     };
+  }
+
+  /**
+   * The suite seen through a class-stratified sample of `size` test images per task (seed
+   * SAMPLE_SEED; data/sampled-suite.ts), with its own evaluator on the suite's feature cache (keys
+   * name the sample). Training and the explorer read "the first N images" of this view, so a
+   * limit of N never means the first N rows of a label-sorted split (one class).
+   */
+  sampled(id: string, size: number): SuiteEntry {
+    const e = this.get(id);
+    e.views ??= new Map();
+    let v = e.views.get(size);
+    if (!v) {
+      const suite = sampledSuite(e.suite, { size, seed: SAMPLE_SEED });
+      v = { suite, evaluator: new SuiteEvaluator(suite, e.cache), cache: e.cache, problems: e.problems };
+      e.views.set(size, v);
+    }
+    return v;
   }
 
   close(id: string): void {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runExperiment } from '../engine/trained/experiment';
 import { getTrainedMethod } from '../engine/catalogue';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
+import { sampledSuite } from '../engine/data/sampled-suite';
 import { openSuiteDir } from '../engine/data/suite-dir.node';
 import { fixturePath } from '../engine/testing/fixtures.node';
 import type { EngineApi, TrainRequest, TrainUpdate } from './api';
@@ -37,7 +38,7 @@ describe('engine API: training jobs', () => {
   });
 
   it('trains TA + Surgery with progress and evaluations; the result is the engine\'s own, as a merge report', async () => {
-    await api.evaluate(suiteId, null, { limit: LIMIT }); // references cached, as after a merge run
+    await api.evaluate(suiteId, null, { sample: { size: LIMIT } }); // references cached, as after a merge run on the same sample
     const before = tf.memory().numTensors;
     const updates: TrainUpdate[] = [];
     const r = await api.train(spec(4), { jobId: 't1', evalEvery: 8 }, (u) => updates.push(u));
@@ -51,10 +52,11 @@ describe('engine API: training jobs', () => {
     expect(evals.map((e) => e.step)).toEqual([8, 16, 24]);
     expect(Object.keys(evals[0].tasks)).toEqual(['waves', 'folders', 'scans']);
 
-    const direct = await runExperiment(await openSuiteDir(SUITE), { suite: SUITE, merge: { method: 'task_arithmetic' }, correction: { method: 'surgery', params: { iterations: 4, rank: 4 } }, limit: LIMIT, preset: 'quick' });
+    // An image limit trains and scores on the suite's class-stratified sample (seed 0).
+    const direct = await runExperiment(sampledSuite(await openSuiteDir(SUITE), { size: LIMIT, seed: 0 }), { suite: SUITE, merge: { method: 'task_arithmetic' }, correction: { method: 'surgery', params: { iterations: 4, rank: 4 } }, limit: LIMIT, preset: 'quick' });
     for (const [t, s] of Object.entries(direct.tasks)) {
       expect(r.report.tasks[t].merged).toEqual(s);
-      expect(r.report.tasks[t].images).toBe(LIMIT);
+      expect(r.report.tasks[t]).toMatchObject({ images: LIMIT, total: 24, sampled: true });
     }
     expect(r.report.average.merged!.accuracy).toBeCloseTo(direct.average, 10);
     expect(evals.at(-1)!.tasks).toEqual(Object.fromEntries(Object.entries(direct.tasks).map(([t, s]) => [t, s.accuracy])));

@@ -30,7 +30,8 @@ export function createTrainingMethods({ jobs, suites, trained }: { jobs: Jobs; s
 
   return {
     async train(request, opts = {}, onUpdate?: (u: TrainUpdate) => void) {
-      const { suite, evaluator, problems } = suites.get(request.suite);
+      // An image limit N trains and scores on the suite's class-stratified sample of N per task.
+      const { suite, evaluator, problems } = request.limit == null ? suites.get(request.suite) : suites.sampled(request.suite, request.limit);
       if (problems.size) {
         throw new MergelabError('data', `The test data of ${[...problems.keys()].join(', ')} cannot be read, so the suite cannot train.`, 'Fix or replace those files and load the suite again.');
       }

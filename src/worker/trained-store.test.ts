@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getTrainedMethod } from '../engine/catalogue';
 import { nodeImageDecoder } from '../engine/data/png-decoder.node';
 import type { Suite } from '../engine/data/suite';
+import { sampledSuite } from '../engine/data/sampled-suite';
 import { openSuiteDir } from '../engine/data/suite-dir.node';
 import { SuiteEvaluator } from '../engine/eval/evaluate';
 import { blobSource } from '../engine/io/byte-source';
@@ -44,7 +45,7 @@ describe('engine API: kept training runs', () => {
     api = createInProcessEngine({ decoder: nodeImageDecoder, trained });
     await api.init({ force: 'cpu' });
     suiteId = (await api.openSuite('suite-tiny', await pickedFolder(SUITE))).id;
-    suite = await openSuiteDir(SUITE);
+    suite = sampledSuite(await openSuiteDir(SUITE), { size: LIMIT, seed: 0 }); // what the worker trains on with an image limit
     names = suite.manifest.tasks.map((t) => t.name);
   });
 

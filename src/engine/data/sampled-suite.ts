@@ -27,16 +27,32 @@ export function sampledImages(images: TaskImages, indices: Int32Array, label: st
 }
 
 /** The suite with each task's test split replaced by a stratified sample of `size` images (a split no larger is kept whole). */
-export function sampledSuite(suite: Suite, sample: { size: number; seed: number }): Suite & { sampled(task: string): Promise<{ images: number; total: number }> } {
-  const views = new Map<string, Promise<TaskImages>>();
-  const view = (task: string) => {
+export type SampledSuite = Suite & {
+  sampled(task: string): Promise<{ images: number; total: number }>;
+  /** Row i of the view is row rows[i] of the task's full test split (ascending). */
+  rows(task: string): Promise<Int32Array>;
+};
+
+/** Whether `suite` is a sampled view (its test splits are samples of the full ones). */
+export function isSampledSuite(suite: Suite): suite is SampledSuite {
+  return typeof (suite as Partial<SampledSuite>).sampled === 'function';
+}
+
+export function sampledSuite(suite: Suite, sample: { size: number; seed: number }): SampledSuite {
+  const views = new Map<string, Promise<{ images: TaskImages; rows: Int32Array }>>();
+  const chosen = (task: string) => {
     if (!views.has(task)) {
-      const p = suite.images(task, 'test').then((im) => (sample.size >= im.count ? im : sampledImages(im, stratifiedSample(im.labels, sample.size, sample.seed), `sample of ${sample.size}, seed ${sample.seed}`)));
+      const p = suite.images(task, 'test').then((im) => {
+        if (sample.size >= im.count) return { images: im, rows: Int32Array.from({ length: im.count }, (_, i) => i) };
+        const rows = stratifiedSample(im.labels, sample.size, sample.seed);
+        return { images: sampledImages(im, rows, `sample of ${sample.size}, seed ${sample.seed}`), rows };
+      });
       p.catch(() => views.delete(task));
       views.set(task, p);
     }
     return views.get(task)!;
   };
+  const view = async (task: string) => (await chosen(task)).images;
   return {
     ...suite,
     hasSplit: (task, split) => suite.hasSplit(task, split),
@@ -45,5 +61,6 @@ export function sampledSuite(suite: Suite, sample: { size: number; seed: number 
       const [v, full] = await Promise.all([view(task), suite.images(task, 'test')]);
       return { images: v.count, total: full.count };
     },
+    rows: async (task) => (await chosen(task)).rows,
   };
 }

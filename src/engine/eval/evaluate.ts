@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { stratifiedSample } from '../data/sample';
+import { isSampledSuite } from '../data/sampled-suite';
 import { MergelabError } from '../errors';
 import { type Suite, suiteTaskNames } from '../data/suite';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
@@ -106,8 +107,10 @@ export class SuiteEvaluator {
         out.pretrained[task] = this.accuracy(task, f);
         out.images[task] = f.n;
         const count = (await this.suite.images(task)).count;
-        out.total[task] = count;
-        out.sampled[task] = !!opts.sample && f.n < count;
+        // A sampled view of the suite reports its full split's size: its figures are sampled.
+        const full = isSampledSuite(this.suite) ? (await this.suite.sampled(task)).total : count;
+        out.total[task] = full;
+        out.sampled[task] = (!!opts.sample && f.n < count) || full > count;
       }
     } finally {
       if (preParams) disposeParams(preParams);

@@ -38,7 +38,7 @@ export interface ExplorerSlice {
     baseKey: string | null;
     /** A training run's key, 'none', or null = the latest training run on the base. */
     correctedKey: string | null;
-    /** Images per task measured (the first N). */
+    /** Images per task measured (of the suite's class-stratified sample). */
     limit: number;
     /** UMAP points over all sets, or all points. */
     budget: number | 'all';
@@ -72,7 +72,7 @@ export function explorerRuns(s: LabState): { bases: MergeRun[]; corrections: Tra
   const corrections = s.train.runs.filter((r) => r.suiteId === suiteId && r.result.trainedId !== undefined);
   const base = bases.find((r) => r.key === s.explorer.baseKey) ?? bases.at(-1) ?? null;
   const key = s.explorer.correctedKey;
-  const onBase = (r: TrainRun) => base !== null && r.baseLabel + (r.limit ? ` · first ${r.limit} images` : '') === base.label;
+  const onBase = (r: TrainRun) => base !== null && r.baseLabel + (r.limit ? ` · sample of ${r.limit} images` : '') === base.label;
   const corrected = key === 'none' ? null : corrections.find((r) => r.key === key) ?? corrections.filter(onBase).at(-1) ?? corrections.at(-1) ?? null;
   return { bases, corrections, base, corrected };
 }

@@ -22,7 +22,7 @@ describe('merge slice: full-split evaluation and the measured pace', () => {
     s().setEvalLimit(8);
     await s().runMerge();
     const [run] = s().merge.runs;
-    expect(run.label).toMatch(/ · first 8 images$/);
+    expect(run.label).toMatch(/ · sample of 8 images$/);
     expect(s().merge.evalPace?.images).toBe(24); // 3 tasks × 8
     expect(s().merge.evalPace!.seconds).toBeGreaterThan(0);
     await s().evaluateRun(run.key, true);

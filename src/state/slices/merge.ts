@@ -11,6 +11,9 @@ import type { SliceCreator } from './lab-state';
 import type { MergeJob, MergeRun, MergeSlice } from './suite-merge-slices';
 import { IDLE_SWEEP } from './sweep';
 
+/** Seed of the class-stratified evaluation sample (the CLI's --sample N --seed 0 draws the same images). */
+const EVAL_SAMPLE_SEED = 0;
+
 export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
   let nextJob = 1;
   let nextRun = 1;
@@ -39,7 +42,7 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
     try {
       const api = await ctx.engine.api();
       const started = Date.now();
-      const report = await api.evaluate(run.merged.suiteId!, run.merged.id, { jobId, limit: run.limit ?? undefined }, (progress) => {
+      const report = await api.evaluate(run.merged.suiteId!, run.merged.id, { jobId, sample: run.limit === null ? undefined : { size: run.limit, seed: EVAL_SAMPLE_SEED } }, (progress) => {
         if (live()) setJob({ status: 'running', phase: 'evaluating', progress, jobId });
       });
       if (!live()) return;
@@ -79,7 +82,7 @@ export const createMergeSlice: SliceCreator<MergeSlice> = (set, get, ctx) => {
           if (live() && running()?.phase === 'merging') setJob({ status: 'running', phase: 'merging', progress, jobId });
         });
         if (!live()) return void api.closeMerge(merged.id).catch(() => undefined);
-        const label = runLabel(merged.method, merged.params) + (limit ? ` · first ${limit} images` : '');
+        const label = runLabel(merged.method, merged.params) + (limit ? ` · sample of ${limit} images` : '');
         run = { key: `run${nextRun++}`, merged, label, limit: limit ?? null, report: { status: 'idle' } };
         set((s) => ({ merge: { ...s.merge, runs: [...s.merge.runs, run!] } }));
         if (merged.suiteId === null) return setJob({ status: 'idle' });

@@ -60,7 +60,7 @@ export interface MergeSlice {
     given: Record<string, ParamValue>;
     /** Merge the Models panel's pool even when a suite is loaded. */
     useModels: boolean;
-    /** Evaluate on the first N test images per task (null: all of them). */
+    /** Evaluate on a class-stratified sample of N test images per task (null: all of them). */
     evalLimit: number | null;
     /** Images scored and seconds taken by the last evaluation (the ETA's pace), null before one. */
     evalPace: EvalPace | null;

@@ -1,7 +1,7 @@
 /**
  * Sweep slice: the λ slider of Task Arithmetic. Each move waits for the slider to rest
  * (sweepDebounceMs), cancels the run of a stale λ, then merges with the new λ and scores it on the
- * first `limit` test images per task (the references at that cap are cached in the worker). The
+ * suite's class-stratified sample of `limit` test images per task (its references are cached in the worker). The
  * merge is closed right after scoring: the sweep keeps only its report.
  */
 import { asErrorInfo, type Progress } from '../../worker/api';
@@ -38,7 +38,7 @@ export const createSweepSlice: SliceCreator<SweepSlice> = (set, get, ctx) => {
       const api = await ctx.engine.api();
       const merged = await api.merge({ pool, method: 'task_arithmetic', params: { lambda } }, { jobId }, onProgress);
       try {
-        const report = await api.evaluate(info.id, merged.id, { limit: get().sweep.limit, jobId }, onProgress);
+        const report = await api.evaluate(info.id, merged.id, { sample: { size: get().sweep.limit }, jobId }, onProgress);
         settled = true;
         if (live()) {
           const point = { lambda, merged: report.average.merged!.accuracy, normalized: report.average.merged!.normalized };

@@ -184,7 +184,7 @@ export const createTrainSlice: SliceCreator<TrainSlice> = (set, get, ctx) => {
         if (!live()) return;
         const baseLabel = baseLabelOf(t.base, result.merge.params, !!coefficients);
         const corr = result.correction ? ` + ${getTrainedMethod(result.correction.method).label} · ${result.correction.steps} steps${result.stoppedEarly ? ' (stopped early)' : ''}` : '';
-        const label = `${baseLabel}${corr}${t.limit ? ` · first ${t.limit} images` : ''}`;
+        const label = `${baseLabel}${corr}${t.limit ? ` · sample of ${t.limit} images` : ''}`;
         const run: TrainRun = { key: `train${nextRun++}`, suiteId, label, baseLabel, limit: t.limit, result, losses: running()?.losses ?? emptyLossSeries() };
         set((s) => ({ train: { ...s.train, job: { status: 'idle' }, runs: [...s.train.runs, run] } }));
       } catch (e) {

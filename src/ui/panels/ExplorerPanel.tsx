@@ -71,7 +71,7 @@ export function ExplorerPanel() {
             </label>
             <label>Images per task
               <select data-testid="explorer-limit" value={limit} disabled={busy} onChange={(e) => setLimit(Number(e.currentTarget.value))}>
-                {LIMITS.map((n) => <option key={n} value={n}>the first {n}</option>)}
+                {LIMITS.map((n) => <option key={n} value={n}>{n}</option>)}
               </select>
             </label>
           </div>
@@ -90,7 +90,7 @@ export function ExplorerPanel() {
           {bias.status === 'error' && <ErrorBox error={bias.error} title="Bias:" />}
           {bias.status === 'done' && bias.result.question === x.biasQuestion && (
         <>
-          <p className="muted" data-testid="explorer-bias-images">On the first {bias.result.limit} test images of each task{bias.result.limit < limit ? ' (all the training run kept)' : ''}.</p>
+          <p className="muted" data-testid="explorer-bias-images">On {bias.result.limit} test images of each task (a class-stratified sample){bias.result.limit < limit ? ' (all the training run kept)' : ''}.</p>
           <ExplorerBias report={bias.result} />
         </>
       )}

@@ -26,9 +26,9 @@ function useResolved(method: MethodId, given: Record<string, unknown>) {
   }, [method, given]);
 }
 
-const LIMITS = [null, 300, 100, 50] as const;
+const LIMITS = [null, 1000, 300, 100, 50, 10] as const;
 
-/** How many test images per task the evaluation after a merge scores (all, or a quicker cap). */
+/** How many test images per task the evaluation after a merge scores: all, or a seeded class-stratified sample (quicker; the first rows of a label-sorted split would be one class). */
 function EvalLimit() {
   const limit = useLab((s) => s.merge.evalLimit);
   const set = useLab((s) => s.setEvalLimit);
@@ -36,7 +36,7 @@ function EvalLimit() {
     <label className="eval-limit">
       Evaluate on{' '}
       <select data-testid="eval-limit" value={limit ?? 'all'} onChange={(e) => set(e.currentTarget.value === 'all' ? null : Number(e.currentTarget.value))}>
-        {LIMITS.map((n) => <option key={n ?? 'all'} value={n ?? 'all'}>{n === null ? 'all test images' : `the first ${n} test images`}</option>)}
+        {LIMITS.map((n) => <option key={n ?? 'all'} value={n ?? 'all'}>{n === null ? 'all test images' : `a sample of ${n} test images`}</option>)}
       </select>{' '}
       of each task
     </label>

@@ -21,7 +21,7 @@ export function ResultsPanel() {
     const cols = runs.flatMap((r) => (r.report.status === 'done' ? [{ key: r.key, label: r.label, report: r.report.result }] : []));
     // A training run sits right after its base merge's run (same method, parameters and images), else at the end.
     for (const t of trained.filter((r) => r.suiteId === suiteId)) {
-      const base = t.baseLabel + (t.limit ? ` · first ${t.limit} images` : '');
+      const base = t.baseLabel + (t.limit ? ` · sample of ${t.limit} images` : '');
       const at = cols.map((c) => c.label).lastIndexOf(base);
       cols.splice(at < 0 ? cols.length : at + 1, 0, { key: t.key, label: t.label, report: t.result.report });
     }

@@ -1,5 +1,5 @@
 /**
- * The λ slider of Task Arithmetic: while you drag, the merge is re-scored on the first 64 test
+ * The λ slider of Task Arithmetic: while you drag, the merge is re-scored on a class-stratified sample of 64 test
  * images of each task (debounced; a stale run is cancelled), so the figures are capped and say so.
  * The full evaluation of the chosen λ is one click away (it runs in the Merge panel).
  */
@@ -39,7 +39,7 @@ export function SweepPanel() {
         {sweep.status === 'waiting' && 'Scoring…'}
         {sweep.status === 'done' && r && (
           <>
-            <span className="capped" data-testid="sweep-capped">Capped: first {sweep.limit} test images per task</span> · λ = {sweep.scoredLambda?.toFixed(2)}:
+            <span className="capped" data-testid="sweep-capped">Capped: a sample of {sweep.limit} test images per task</span> · λ = {sweep.scoredLambda?.toFixed(2)}:
             average <strong data-testid="sweep-average">{formatPct(r.average.merged?.accuracy)}</strong> (individual {formatPct(r.average.individual.accuracy)}, pretrained {formatPct(r.average.pretrained.accuracy)})
           </>
         )}

@@ -123,7 +123,7 @@ export function TrainPanel() {
         </label>
         <label>Train and score on{' '}
           <select data-testid="train-limit" value={t.limit ?? 'all'} disabled={running} onChange={(e) => setLimit(e.currentTarget.value === 'all' ? null : Number(e.currentTarget.value))}>
-            {LIMITS.map((n) => <option key={n ?? 'all'} value={n ?? 'all'}>{n === null ? 'all test images' : `the first ${n} test images`}</option>)}
+            {LIMITS.map((n) => <option key={n ?? 'all'} value={n ?? 'all'}>{n === null ? 'all test images' : `a sample of ${n} test images`}</option>)}
           </select>{' '}of each task
         </label>
         <label>Accuracy every{' '}
