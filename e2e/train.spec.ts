@@ -35,7 +35,7 @@ test('TA + Surgery (quick) trains, shows its loss curve and beats TA on the same
 
   const key = await page.getByTestId('train-run').getAttribute('data-key');
   const headers = await ml.results.getByTestId('merged-header').allInnerTexts();
-  expect(headers.findIndex((h) => h.includes('Representation Surgery'))).toBe(headers.findIndex((h) => h.startsWith('Task Arithmetic · λ 0.3 · first 100')) + 1);
+  expect(headers.findIndex((h) => h.includes('Representation Surgery'))).toBe(headers.findIndex((h) => h.startsWith('Task Arithmetic · λ 0.3 · sample of 100')) + 1);
   const rows = await ml.table();
   expect(rows.find((r) => r.task === 'scenes')!.images).toBe('100');
   const avg = rows.find((r) => r.task === 'average')!;
