@@ -16,7 +16,8 @@ import type { ClassificationHead } from '../model/heads';
 import { findTask } from '../tasks/registry';
 import { fixturePath } from '../testing/fixtures.node';
 import { openSuiteDir } from './suite-dir.node';
-import { type BuildHeads, type HeadRequest, DEFAULT_TEMPLATE, forgetBuiltHeads, headsKey } from './suite-heads';
+import { folderFiles } from '../model/clip-text/folder.node';
+import { type BuildHeads, type HeadRequest, DEFAULT_TEMPLATE, forgetBuiltHeads, headsKey, missingTextTower } from './suite-heads';
 import { type TinyTask, randomHead, randomImages, writeTinySuite } from './tiny-suite.node';
 
 const FAMILY = fixturePath('real-family');
@@ -242,5 +243,16 @@ describe('manifest fields', () => {
     expect(calls).toHaveLength(0);
     expect(s.manifest.logitScale).toBe(100);
     expect(s.heads.get('digits')!.weight).toEqual(randomHead(10, 16, 602));
+  });
+});
+
+describe('missingTextTower', () => {
+  const VARIANTS = fixturePath('text-variants');
+  it('nothing for full and text-only folders with tokenizer files; names what a vision tower or a folder without tokenizer lacks', async () => {
+    expect(await missingTextTower(folderFiles(fixturePath('text-a', 'model')))).toEqual([]);
+    expect(await missingTextTower(folderFiles(`${VARIANTS}/open-clip-f16`))).toEqual([]);
+    expect(await missingTextTower(folderFiles(`${VARIANTS}/hf-bf16-eos`))).toEqual([]);
+    expect(await missingTextTower(folderFiles(fixturePath('tiny-a')))).toEqual([expect.stringMatching(/^tokenizer files/), expect.stringMatching(/^a text tower in the weights/)]);
+    expect(await missingTextTower(folderFiles(fixturePath('text-a', 'model'), { drop: ['tokenizer.json', 'vocab.json'] }))).toEqual([expect.stringMatching(/^tokenizer files/)]);
   });
 });

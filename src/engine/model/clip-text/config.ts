@@ -50,13 +50,6 @@ type Json = Record<string, unknown>;
 const isObject = (x: unknown): x is Json => x !== null && typeof x === 'object' && !Array.isArray(x);
 const HINT = 'Use the config.json saved with the model (a Hugging Face CLIPConfig with "text_config", or an open_clip config with "text_cfg").';
 
-/** Whether a parsed config.json describes a text tower at all (cheap; no validation). */
-export function describesText(json: unknown): boolean {
-  if (!isObject(json)) return false;
-  const cfg = isObject(json.model_cfg) ? json.model_cfg : json;
-  return isObject(cfg.text_config) || isObject(cfg.text_config_dict) || isObject(cfg.text_cfg) || cfg.model_type === 'clip_text_model';
-}
-
 /** Reads the text config from a parsed config.json; `file` names it in errors. */
 export function textConfigFromJson(json: unknown, file: string): TextConfigResult {
   if (!isObject(json)) throw new CheckpointError(file, 'is not a JSON object.', HINT);

@@ -14,7 +14,7 @@ import { op, pickle, storedZip } from '../../testing/pickle-craft';
 import { fixturePath } from '../../testing/fixtures.node';
 import { poolIndex } from './forward';
 import { folderFiles } from './folder.node';
-import { hasTextTower, openTextModel } from './open-text-model';
+import { openTextModel } from './open-text-model';
 
 const TEXT_A = fixturePath('text-a', 'model');
 const VARIANTS = fixturePath('text-variants');
@@ -181,16 +181,6 @@ describe('openTextModel: hostile folders', () => {
     const e = await openTextModel('model', folderFiles(TEXT_A, { replace: { 'config.json': JSON.stringify(config) } })).catch((x) => x);
     expect(e).toBeInstanceOf(CheckpointMismatchError);
     expect(e.problems).toContain('tensor "text_model.encoder.layers.0.mlp.fc1.weight" has shape [64, 32], expected [48, 32]');
-  });
-});
-
-describe('hasTextTower', () => {
-  it('true for full and text-only folders with tokenizer files; false for a vision tower or without tokenizer', async () => {
-    expect(await hasTextTower(folderFiles(TEXT_A))).toBe(true);
-    expect(await hasTextTower(folderFiles(`${VARIANTS}/open-clip-f16`))).toBe(true);
-    expect(await hasTextTower(folderFiles(`${VARIANTS}/hf-bf16-eos`))).toBe(true);
-    expect(await hasTextTower(folderFiles(fixturePath('tiny-a')))).toBe(false);
-    expect(await hasTextTower(folderFiles(TEXT_A, { drop: ['tokenizer.json', 'vocab.json'] }))).toBe(false);
   });
 });
 

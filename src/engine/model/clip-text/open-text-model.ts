@@ -18,7 +18,7 @@ import { openTokenizer, type TextTokenizer } from '../../text/tokenizer';
 import { convert, type ParamSource } from '../clip-vit/open-checkpoint';
 import { storedShape } from '../clip-vit/names';
 import { openWeights } from '../weights';
-import { LEGACY_EOS_TOKEN_ID, describesText, textConfigFromJson, type ClipTextConfig, type HiddenAct } from './config';
+import { LEGACY_EOS_TOKEN_ID, textConfigFromJson, type ClipTextConfig, type HiddenAct } from './config';
 import { clipTextForward } from './forward';
 import { detectTextLayout, textParams, type TextLayout } from './names';
 import { unwrapTextPickle } from './pickled';
@@ -131,21 +131,4 @@ export async function openTextModel(name: string, files: readonly ByteSource[]):
       disposeParams(params);
     },
   };
-}
-
-/** Cheap (reads config.json and the weights' header only): whether the folder holds a text tower
- *  and tokenizer files, so heads can be built from it. */
-export async function hasTextTower(files: readonly ByteSource[]): Promise<boolean> {
-  const names = new Set(files.map((f) => baseName(f.name)));
-  if (!names.has('tokenizer.json') && !(names.has('vocab.json') && names.has('merges.txt'))) return false;
-  try {
-    const { json } = await readConfigJson('folder', files);
-    if (!describesText(json)) return false;
-    const { store } = await openWeights('folder', files, unwrapTextPickle);
-    detectTextLayout('folder', [...store.tensors.keys()]);
-    return true;
-  } catch (e) {
-    if (e instanceof MergelabError) return false;
-    throw e;
-  }
 }
