@@ -19,6 +19,7 @@ import { resolveChoice, type MergeChoice } from '../engine/merge/request';
 import type { MergeParams } from '../engine/merge/types';
 import { disposeParams } from '../engine/params/param-map';
 import type { Output } from './main';
+import { headsProgress } from './suite-progress';
 
 const USAGE = `usage: mergelab eval <suiteDir> [--method <id>] [--param name=value]... [--sample N [--seed S] | --limit N] [--batch-size N] [--json <file>]
   --method      merge the suite's experts with this method (average, task_arithmetic, ties, dare, consensus)
@@ -101,7 +102,7 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
   if (a.json) await checkOutputFile(a.json); // a --json that cannot be written fails now, not after the work
   const t0 = performance.now();
   await initBackend();
-  const suite = await openSuiteDir(a.suite);
+  const suite = await openSuiteDir(a.suite, headsProgress(err));
   for (const note of suite.notes) err.write(`note: ${note}\n`);
   const ev = new SuiteEvaluator(suite);
   const opts = {

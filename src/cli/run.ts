@@ -20,6 +20,7 @@ import { FileAccessError, checkOutputFile, describeFsError } from '../engine/io/
 import { nodeFileSource } from '../engine/io/node-source.node.js';
 import { patchWasmTransposedMatMul } from '../engine/train/wasm-matmul';
 import type { Output } from './main';
+import { headsProgress } from './suite-progress';
 
 const methods = () => TRAINED_METHODS.map((m) => `    ${m.id.padEnd(12)}${m.params.map((f) => `${f.name}=${f.default}`).join(' ')}`).join('\n');
 const USAGE = () => `usage: mergelab run <experiment.json> [--json <results.json>] [--quick] [--eval-every N] [--sample N [--seed S]]
@@ -101,7 +102,7 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
   if (a.json) await checkOutputFile(a.json);
   await initBackend();
   patchWasmTransposedMatMul();
-  const opened = await openSuiteDir(parsed.suite);
+  const opened = await openSuiteDir(parsed.suite, headsProgress(err));
   for (const note of opened.notes) err.write(`note: ${note}\n`);
   const sampled = a.sample !== null ? sampledSuite(opened, { size: a.sample, seed: a.seed }) : null;
   const suite = sampled ?? opened;
