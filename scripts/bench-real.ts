@@ -55,7 +55,7 @@ const BATCH = 16;
 const fmt = (s: number) => (s < 120 ? `${s.toFixed(0)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
 
 /** Zero-shot heads of the 8 tasks, or their first `cap` prompts (then the full time is projected). */
-async function heads(dir: string, cap: number | null): Promise<{ prompts: number; timed: number; seconds: number }> {
+async function heads(dir: string, cap: number | null): Promise<{ prompts: number; timed: number; seconds: number; tokens: number }> {
   let tasks = TASKS_8.map((t) => ({ name: t.name, classes: t.classes, templates: t.templates }));
   const prompts = tasks.reduce((s, t) => s + t.classes.length * t.templates.length, 0);
   if (cap !== null && cap < prompts) {
@@ -73,9 +73,11 @@ async function heads(dir: string, cap: number | null): Promise<{ prompts: number
   const timed = tasks.reduce((s, t) => s + t.classes.length * t.templates.length, 0);
   const model = await openTextModelPath(dir);
   try {
+    let ids = 0;
+    for (const t of tasks) for (const c of t.classes) for (const tpl of t.templates) ids += model.tokenizer.encode(tpl.split('{}').join(c)).length;
     const t0 = performance.now();
     await buildZeroShotHeads(model, tasks);
-    return { prompts, timed, seconds: (performance.now() - t0) / 1000 };
+    return { prompts, timed, seconds: (performance.now() - t0) / 1000, tokens: ids / timed };
   } finally {
     model.dispose();
   }
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
   }
   const full = TASKS_8.reduce((s, t) => s + (t.hub.testSize ?? 0), 0);
   console.log(`Measured ${new Date().toISOString().slice(0, 10)}: \`npm run --silent bench:real -- ${process.argv.slice(2).join(' ')}\`, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${load} at the start.\n`);
-  console.log(`Zero-shot heads, 8 tasks: ${h.prompts.toLocaleString('en')} prompts; ${h.timed === h.prompts ? 'built' : `${h.timed.toLocaleString('en')} built`} in ${h.seconds.toFixed(1)} s = ${(h.timed / h.seconds).toFixed(1)} prompts/s${h.timed === h.prompts ? '' : `, all ${h.prompts.toLocaleString('en')} projected ${fmt(perPrompt * h.prompts)}`} (Node, tfjs ${choice.backend}).`);
+  console.log(`Zero-shot heads, 8 tasks: ${h.prompts.toLocaleString('en')} prompts; ${h.timed === h.prompts ? 'built' : `${h.timed.toLocaleString('en')} built`} in ${h.seconds.toFixed(1)} s = ${(h.timed / h.seconds).toFixed(1)} prompts/s${h.timed === h.prompts ? '' : `, all ${h.prompts.toLocaleString('en')} projected ${fmt(perPrompt * h.prompts)}`} (Node, tfjs ${choice.backend}; ${h.tokens.toFixed(1)} tokens per prompt with the synthetic tokenizer — openai's averages fewer, so real prompts run faster).`);
   console.log(`Decoding + preprocessing a 500×375 JPEG to 224²: ${decode.toFixed(1)} ms per image (Node, one core).\n`);
   console.log('| where | forward + head, images/s (batch 16) | TA8 at 100/task: first merge (2,400 forwards) | later merge (800) | TA8 on all test images: first merge (3 × ' + full.toLocaleString('en') + ') | later merge |');
   console.log('|---|---|---|---|---|---|');

@@ -4,7 +4,7 @@
  * zero-shot classification head) build them: for each class every template is filled with the
  * class name ("{}" marks it), the text embeddings are L2-normalised, averaged over the templates and
  * normalised again — one unit-norm row per class, [C, P]. Prompts of all tasks are embedded in
- * batches, with progress and cancellation between batches.
+ * batches of similar token length, with progress and cancellation between batches.
  */
 import { CancelledError, MergelabError } from '../errors';
 import type { ClipTextModel } from './clip-text/open-text-model';
@@ -62,11 +62,15 @@ export async function buildZeroShotHeads(
   const embeds = new Float64Array(total * P);
   const check = () => { if (opts.signal?.aborted) throw new CancelledError('head building'); };
   opts.onProgress?.(0, total);
+  // Batches of prompts of similar token length (a batch is padded to its longest): each prompt's
+  // embedding does not depend on its batch, so the order only saves padded positions.
+  const ids = prompts.map((p) => model.tokenizer.encode(p));
+  const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length || a - b);
   for (let start = 0; start < total; start += batchSize) {
     check();
-    const batch = prompts.slice(start, start + batchSize);
-    const { textEmbeds } = await model.embed(batch.map((p) => model.tokenizer.encode(p)));
-    embeds.set(textEmbeds, start * P);
+    const batch = order.slice(start, start + batchSize);
+    const { textEmbeds } = await model.embed(batch.map((i) => ids[i]));
+    batch.forEach((i, r) => embeds.set(textEmbeds.subarray(r * P, (r + 1) * P), i * P));
     opts.onProgress?.(start + batch.length, total);
   }
   check();
