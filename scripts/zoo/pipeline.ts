@@ -6,6 +6,7 @@
  * write results.json and the measured doc. Deterministic from the recipe's seed.
  */
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { openCheckpointPath } from '../../src/engine/model/clip-vit/open-checkpoint-path.node.js';
@@ -14,17 +15,17 @@ import type { ParamMap } from '../../src/engine/params/param-map';
 import { createRng } from '../../src/engine/random';
 import { hashString, makeSplit } from './dataset';
 import { contactSheet } from './examples';
+import { pretrainClasses, pretrainPool } from './domains';
 import { finetune } from './finetune';
 import { classMeanHead } from './heads';
 import { type Measurement, measureSuite } from './measure';
 import { pretrain } from './pretrain';
 import type { Recipe } from './recipe';
-import { renderDoc } from './report';
+import { keepHandWritten, renderDoc } from './report';
 import { zooTasks } from './tasks/index';
 import type { ZooTask } from './tasks/task';
 import { MINI_CONFIG, allFeatures } from './tower';
 import { type SuiteTaskOut, writeModel, writeSuiteFiles } from './write-suite';
-import { worldTask } from './world';
 
 export interface ZooOptions {
   /** Suite folder to write (created). */
@@ -94,8 +95,8 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
     pre = await loadParams(reused);
     o.log(`pretrained model reused from ${o.pretrainedFrom}`);
   } else {
-    const world = await makeSplit(worldTask, 'train', r.worldImages, r.seed);
-    pre = await pretrain(c, world, worldTask.classes.length, { ...r.pretrain, log: (s, l, ms) => o.log(`  pretrain step ${s}/${r.pretrain.steps}: loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`) }, createRng(r.seed ^ hashString('pretrain')));
+    const pool = await pretrainPool(r, tasks);
+    pre = await pretrain(c, pool, pretrainClasses(r, tasks), { ...r.pretrain, log: (s, l, ms) => o.log(`  pretrain step ${s}/${r.pretrain.steps}: loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`) }, createRng(r.seed ^ hashString('pretrain')));
   }
   await writeModel(join(o.out, 'models', 'pretrained'), c, pre, meta('pretrained'));
   lap('pretrain');
@@ -138,15 +139,18 @@ async function measureAndReport(o: ZooOptions, base: Omit<ZooResults, 'full' | '
   await writeFile(join(o.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   results.bytes = await folderBytes(o.out);
   await writeFile(join(o.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (o.doc) await writeFile(o.doc, renderDoc(results, tasks, relative(dirname(o.doc), join(o.out, 'examples.png')).split('\\').join('/')));
+  if (o.doc) {
+    const previous = existsSync(o.doc) ? await readFile(o.doc, 'utf8') : null;
+    await writeFile(o.doc, keepHandWritten(renderDoc(results, tasks, relative(dirname(o.doc), join(o.out, 'examples.png')).split('\\').join('/')), previous));
+  }
   return results;
 }
 
 /** Re-measures an existing zoo (after an engine change) and rewrites results.json and the doc. */
 export async function remeasureZoo(o: ZooOptions): Promise<ZooResults> {
   const old = JSON.parse(await readFile(join(o.out, 'results.json'), 'utf8')) as ZooResults;
-  // results.json files from before the recipe recorded its tower and logit scale were all made with these.
-  const saved: Omit<Recipe, 'tower' | 'logitScale'> & Partial<Recipe> = old.recipe;
-  const recipe: Recipe = { tower: MINI_CONFIG, logitScale: 100, ...saved };
+  // results.json files from before the recipe recorded its tower, logit scale and pretraining domains were all made with these.
+  const saved: Omit<Recipe, 'tower' | 'logitScale' | 'domainImages' | 'domainLabels'> & Partial<Recipe> = old.recipe;
+  const recipe: Recipe = { tower: MINI_CONFIG, logitScale: 100, domainImages: 0, domainLabels: 'task', ...saved };
   return measureAndReport(o, { name: old.name, recipe, backend: tf.getBackend(), seconds: old.seconds, params: old.params }, zooTasks(o.fashionDir));
 }

@@ -45,6 +45,15 @@ sweep shows the same recovery.`);
   return lines.join(' ');
 }
 
+/** Everything from this line on in docs/zoo.md is hand-written (the lever search) and kept by `npm run zoo`. */
+export const HAND_WRITTEN = '<!-- Hand-written below this line (the lever search); npm run zoo keeps it. -->';
+
+/** The rendered doc followed by the hand-written tail of the doc it replaces (if that has one). */
+export function keepHandWritten(rendered: string, previous: string | null): string {
+  const at = previous?.indexOf(HAND_WRITTEN) ?? -1;
+  return at < 0 ? rendered : `${rendered}\n${previous!.slice(at)}`;
+}
+
 export function renderDoc(r: ZooResults, tasks: readonly ZooTask[], examples: string): string {
   const c = r.recipe.tower;
   const rec = r.recipe;
