@@ -6,7 +6,7 @@
  * --pretrained-from reuses another zoo's pretrained model and its tower (to tune the expert recipe quickly).
  * Trial overrides (for the lever search in docs/zoo.md): --pretrain-steps, --finetune-lr,
  * --finetune-steps, --finetune-scope all|attention, --domain-images <n per task>,
- * --domain-labels task|coarse, --logit-scale, --width (MLP 4·D), --patch.
+ * --domain-labels task|coarse|captions, --caption-rate <p>, --heads class-means|descriptions, --logit-scale, --width (MLP 4·D), --patch.
  * --remeasure only re-measures the existing zoo and rewrites results.json and the doc.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -17,10 +17,10 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '../../src/engine/backend';
 import { MergelabError } from '../../src/engine/errors';
 import { type ZooResults, remeasureZoo, runZoo } from './pipeline';
-import { DEFAULT_RECIPE, type DomainLabels, type FinetuneScope, type Recipe, selectRecipe } from './recipe';
+import { DEFAULT_RECIPE, type DomainLabels, type FinetuneScope, type HeadSource, type Recipe, selectRecipe } from './recipe';
 import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
 
-const USAGE = 'usage: npm run zoo -- [--recipe <name>] [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--pretrain-steps <n>] [--finetune-lr <x>] [--finetune-steps <n>] [--finetune-scope all|attention] [--domain-images <n>] [--domain-labels task|coarse] [--logit-scale <s>] [--width <D>] [--patch <p>] [--remeasure]';
+const USAGE = 'usage: npm run zoo -- [--recipe <name>] [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--pretrain-steps <n>] [--finetune-lr <x>] [--finetune-steps <n>] [--finetune-scope all|attention] [--domain-images <n>] [--domain-labels task|coarse|captions] [--caption-rate <p>] [--heads class-means|descriptions] [--logit-scale <s>] [--width <D>] [--patch <p>] [--remeasure]';
 
 export interface ZooArgs {
   recipe: string;
@@ -31,7 +31,8 @@ export interface ZooArgs {
   pretrainedFrom?: string;
   finetune: { lr?: number; steps?: number; scope?: FinetuneScope };
   pretrainSteps?: number;
-  domain: { images?: number; labels?: DomainLabels };
+  domain: { images?: number; labels?: DomainLabels; captionRate?: number };
+  heads?: HeadSource;
   logitScale?: number;
   /** Tower overrides for trials: width D (MLP 4·D) and patch size. */
   tower: { width?: number; patch?: number };
@@ -68,7 +69,12 @@ export function parseZooArgs(args: string[]): ZooArgs {
     else if (args[i] === '--pretrain-steps') a.pretrainSteps = Math.round(positive());
     else if (args[i] === '--finetune-scope') a.finetune.scope = oneOf(['all', 'attention'] as const);
     else if (args[i] === '--domain-images') a.domain.images = count();
-    else if (args[i] === '--domain-labels') a.domain.labels = oneOf(['task', 'coarse'] as const);
+    else if (args[i] === '--domain-labels') a.domain.labels = oneOf(['task', 'coarse', 'captions'] as const);
+    else if (args[i] === '--caption-rate') {
+      const x = Number(value());
+      if (!(x >= 0 && x <= 1)) throw new MergelabError('usage', `--caption-rate needs a probability in [0, 1], got ${args[i]}`, USAGE);
+      a.domain.captionRate = x;
+    } else if (args[i] === '--heads') a.heads = oneOf(['class-means', 'descriptions'] as const);
     else if (args[i] === '--remeasure') a.remeasure = true;
     else if (args[i] === '--out') a.out = value();
     else if (args[i] === '--doc') a.doc = value();
@@ -88,15 +94,21 @@ export function parseZooArgs(args: string[]): ZooArgs {
 export function withOverrides(base: Recipe, a: ZooArgs): Recipe {
   const t = base.tower;
   const tower = { ...t, hiddenSize: a.tower.width ?? t.hiddenSize, intermediateSize: a.tower.width ? 4 * a.tower.width : t.intermediateSize, patchSize: a.tower.patch ?? t.patchSize };
-  return {
+  const r: Recipe = {
     ...base,
     tower,
     pretrain: { ...base.pretrain, steps: a.pretrainSteps ?? base.pretrain.steps },
     finetune: { ...base.finetune, ...a.finetune },
     domainImages: a.domain.images ?? base.domainImages,
     domainLabels: a.domain.labels ?? base.domainLabels,
+    captionRate: a.domain.captionRate ?? base.captionRate,
+    heads: a.heads ?? base.heads,
     logitScale: a.logitScale ?? base.logitScale,
   };
+  if (r.heads === 'descriptions' && !(r.domainLabels === 'captions' && r.domainImages > 0 && r.captionRate > 0)) {
+    throw new MergelabError('usage', 'description heads need pretraining captions that name the classes', 'Give --domain-images <n> --domain-labels captions --caption-rate <p > 0> with --heads descriptions.');
+  }
+  return r;
 }
 
 /** Runs the generator; returns the results and the folder written. */

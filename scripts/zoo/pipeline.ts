@@ -11,11 +11,12 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { openCheckpointPath } from '../../src/engine/model/clip-vit/open-checkpoint-path.node.js';
 import { loadParams } from '../../src/engine/model/clip-vit/load';
+import { openSuiteDir } from '../../src/engine/data/suite-dir.node.js';
 import type { ParamMap } from '../../src/engine/params/param-map';
 import { createRng } from '../../src/engine/random';
 import { hashString, makeSplit } from './dataset';
 import { contactSheet } from './examples';
-import { pretrainClasses, pretrainPool } from './domains';
+import { classDescription, pretrainClasses, pretrainPool } from './domains';
 import { finetune } from './finetune';
 import { classMeanHead } from './heads';
 import { type Measurement, measureSuite } from './measure';
@@ -91,12 +92,20 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   lap('data');
 
   let pre: ParamMap;
+  /** The heads of the tasks' class descriptions (heads 'descriptions'), by task. */
+  let described: Float32Array[] | null = null;
   if (reused) {
     pre = await loadParams(reused);
+    if (r.heads === 'descriptions') {
+      const old = await openSuiteDir(o.pretrainedFrom!);
+      described = tasks.map((t) => old.heads.get(t.name)!.weight);
+    }
     o.log(`pretrained model reused from ${o.pretrainedFrom}`);
   } else {
     const pool = await pretrainPool(r, tasks);
-    pre = await pretrain(c, pool, pretrainClasses(r, tasks), { ...r.pretrain, log: (s, l, ms) => o.log(`  pretrain step ${s}/${r.pretrain.steps}: loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`) }, createRng(r.seed ^ hashString('pretrain')));
+    const trained = await pretrain(c, pool, pretrainClasses(r, tasks), { ...r.pretrain, log: (s, l, ms) => o.log(`  pretrain step ${s}/${r.pretrain.steps}: loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`) }, createRng(r.seed ^ hashString('pretrain')));
+    pre = trained.params;
+    if (r.heads === 'descriptions') described = descriptionHeads(trained.classifier, tasks, c.projectionDim!);
   }
   await writeModel(join(o.out, 'models', 'pretrained'), c, pre, meta('pretrained'));
   lap('pretrain');
@@ -104,8 +113,9 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   const out: SuiteTaskOut[] = [];
   for (let i = 0; i < tasks.length; i++) {
     const { train, test } = splits[i];
-    const z = await allFeatures(pre, c, train.images, train.labels.length);
-    out.push({ name: tasks[i].name, classes: tasks[i].classes, head: classMeanHead(z, train.labels, tasks[i].classes.length), train, test });
+    const z = described ? new Float32Array(0) : await allFeatures(pre, c, train.images, train.labels.length);
+    const head = described ? described[i] : classMeanHead(z, train.labels, tasks[i].classes.length);
+    out.push({ name: tasks[i].name, classes: tasks[i].classes, head, train, test });
   }
   await writeSuiteFiles(o.out, SUITE_NAME, c, out, r.logitScale);
   await writeFile(join(o.out, 'examples.png'), contactSheet(out.map((t) => t.test)));
@@ -125,6 +135,15 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
 
   seconds.total = (performance.now() - t0) / 1000;
   return measureAndReport(o, { name: SUITE_NAME, recipe: r, backend: tf.getBackend(), seconds, params }, tasks);
+}
+
+/** Each task's head: the pretraining classifier's rows [C, P] for its class descriptions ('captions' labels). */
+function descriptionHeads(classifier: Float32Array, tasks: readonly ZooTask[], P: number): Float32Array[] {
+  const sizes = tasks.map((t) => t.classes.length);
+  return tasks.map((_, i) => {
+    const first = classDescription(i, 0, sizes);
+    return classifier.slice(first * P, (first + sizes[i]) * P);
+  });
 }
 
 /** Measures the written zoo (full and capped), then writes results.json and the doc. */
@@ -150,7 +169,7 @@ async function measureAndReport(o: ZooOptions, base: Omit<ZooResults, 'full' | '
 export async function remeasureZoo(o: ZooOptions): Promise<ZooResults> {
   const old = JSON.parse(await readFile(join(o.out, 'results.json'), 'utf8')) as ZooResults;
   // results.json files from before the recipe recorded its tower, logit scale and pretraining domains were all made with these.
-  const saved: Omit<Recipe, 'tower' | 'logitScale' | 'domainImages' | 'domainLabels'> & Partial<Recipe> = old.recipe;
-  const recipe: Recipe = { tower: MINI_CONFIG, logitScale: 100, domainImages: 0, domainLabels: 'task', ...saved };
+  const saved: Omit<Recipe, 'tower' | 'logitScale' | 'domainImages' | 'domainLabels' | 'captionRate' | 'heads'> & Partial<Recipe> = old.recipe;
+  const recipe: Recipe = { tower: MINI_CONFIG, logitScale: 100, domainImages: 0, domainLabels: 'task', captionRate: 0, heads: 'class-means', ...saved };
   return measureAndReport(o, { name: old.name, recipe, backend: tf.getBackend(), seconds: old.seconds, params: old.params }, zooTasks(o.fashionDir));
 }

@@ -36,7 +36,7 @@ describe('recipes', () => {
     expect(r.pretrain).toEqual({ steps: 1000, batch: 32, lr: 3e-3, weightDecay: 0.05 });
     expect(r.finetune).toEqual({ steps: 150, batch: 32, lr: 1e-3, weightDecay: 0.1, scope: 'attention' });
     expect([r.domainImages, r.domainLabels]).toEqual([500, 'coarse']);
-    expect(() => parseZooArgs(['--domain-labels', 'fine'])).toThrow(/--domain-labels must be one of task, coarse, got fine/);
+    expect(() => parseZooArgs(['--domain-labels', 'fine'])).toThrow(/--domain-labels must be one of task, coarse, captions, got fine/);
     expect(() => parseZooArgs(['--domain-images', '1.5'])).toThrow(/whole number/);
   });
 });
@@ -72,4 +72,16 @@ it('regenerating docs/zoo.md keeps its hand-written tail', () => {
   expect(keepHandWritten('# new\n', null)).toBe('# new\n');
   expect(keepHandWritten('# new\n', '# old\n')).toBe('# new\n');
   expect(keepHandWritten('# new\n', `# old\n${HAND_WRITTEN}\n## Levers\nx\n`)).toBe(`# new\n\n${HAND_WRITTEN}\n## Levers\nx\n`);
+});
+
+it('caption labels: the task\'s description, or (when named) its class\'s description after all task descriptions', () => {
+  const sizes = zooTasks('/nonexistent').map((t) => t.classes.length);
+  expect(domainLabel('captions', 2, 4, sizes, false)).toBe(46);
+  // 44 world + 8 task descriptions, then scenes 0–9, fashion 10–19, aerial 20–29.
+  expect(domainLabel('captions', 2, 4, sizes, true)).toBe(44 + 8 + 24);
+  expect(domainLabel('captions', 7, 9, sizes, true)).toBe(44 + 8 + 81);
+  expect(pretrainClasses({ domainImages: 10, domainLabels: 'captions' }, zooTasks('/nonexistent'))).toBe(44 + 8 + 82);
+  expect(() => withOverrides(selectRecipe('v1', false), parseZooArgs(['--heads', 'descriptions']))).toThrow(/description heads need pretraining captions/);
+  expect(parseZooArgs(['--caption-rate', '0.25']).domain.captionRate).toBe(0.25);
+  expect(() => parseZooArgs(['--caption-rate', '2'])).toThrow(/probability/);
 });

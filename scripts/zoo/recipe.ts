@@ -8,8 +8,19 @@ import type { ClipVisionConfig } from '../../src/engine/model/clip-vit/config';
 import { MergelabError } from '../../src/engine/errors';
 import { MINI_CONFIG } from './tower';
 
-/** Labels of the task-domain pretraining images (domains.ts): which task drew them, or coarse classes (pairs of the task's classes merged). */
-export type DomainLabels = 'task' | 'coarse';
+/**
+ * Labels of the task-domain pretraining images (domains.ts): which task drew them; coarse classes
+ * (pairs of the task's classes merged); or "captions" — with probability `captionRate` the image's
+ * own class description, else its task's generic one, as web captions name the object only sometimes.
+ */
+export type DomainLabels = 'task' | 'coarse' | 'captions';
+
+/**
+ * Where the tasks' heads come from: the class means of the pretrained features of each class's
+ * train images, or the pretraining classifier's rows for the classes' descriptions (needs
+ * domainLabels 'captions'): a second "tower" for the class names, as CLIP's text tower is.
+ */
+export type HeadSource = 'class-means' | 'descriptions';
 
 /** Which tower parameters the experts train: all of them, or the attention modules only (q, k, v and out projections; Jin et al., arXiv:2407.07089). */
 export type FinetuneScope = 'all' | 'attention';
@@ -32,6 +43,9 @@ export interface Recipe {
    */
   domainImages: number;
   domainLabels: DomainLabels;
+  /** 'captions' labels: probability that a task-domain image's label is its own class description. */
+  captionRate: number;
+  heads: HeadSource;
   pretrain: { steps: number; batch: number; lr: number; weightDecay: number };
   /** scope: which parameters the experts train (absent: all; results.json files from before it existed). */
   finetune: { steps: number; batch: number; lr: number; weightDecay: number; scope?: FinetuneScope };
@@ -50,6 +64,8 @@ const V1: Recipe = {
   worldImages: 16_000,
   domainImages: 0,
   domainLabels: 'task',
+  captionRate: 0,
+  heads: 'class-means',
   pretrain: { steps: 4000, batch: 32, lr: 3e-3, weightDecay: 0.05 },
   finetune: { steps: 400, batch: 32, lr: 1e-3, weightDecay: 0.1, scope: 'all' },
   cappedEval: 60,
@@ -65,6 +81,8 @@ const V1_SMOKE: Recipe = {
   worldImages: 88,
   domainImages: 0,
   domainLabels: 'task',
+  captionRate: 0,
+  heads: 'class-means',
   pretrain: { steps: 3, batch: 8, lr: 1e-3, weightDecay: 0.05 },
   finetune: { steps: 2, batch: 8, lr: 1e-3, weightDecay: 0.1, scope: 'all' },
   cappedEval: 6,
