@@ -7,6 +7,8 @@
  * Trial overrides (for the lever search in docs/zoo.md): --pretrain-steps, --finetune-lr,
  * --finetune-steps, --finetune-scope all|attention, --domain-images <n per task>,
  * --domain-labels task|coarse|captions, --caption-rate <p>, --heads class-means|descriptions, --logit-scale, --width (MLP 4·D), --patch.
+ * --resume continues an interrupted full run in its --out folder (pretrained model, heads and
+ * finished experts are kept: a checkpoint per stage).
  * --remeasure only re-measures the existing zoo and rewrites results.json and the doc.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -20,7 +22,7 @@ import { type ZooResults, remeasureZoo, runZoo } from './pipeline';
 import { DEFAULT_RECIPE, type DomainLabels, type FinetuneScope, type HeadSource, type Recipe, selectRecipe } from './recipe';
 import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
 
-const USAGE = 'usage: npm run zoo -- [--recipe <name>] [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--pretrain-steps <n>] [--finetune-lr <x>] [--finetune-steps <n>] [--finetune-scope all|attention] [--domain-images <n>] [--domain-labels task|coarse|captions] [--caption-rate <p>] [--heads class-means|descriptions] [--logit-scale <s>] [--width <D>] [--patch <p>] [--remeasure]';
+const USAGE = 'usage: npm run zoo -- [--recipe <name>] [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [--pretrain-steps <n>] [--finetune-lr <x>] [--finetune-steps <n>] [--finetune-scope all|attention] [--domain-images <n>] [--domain-labels task|coarse|captions] [--caption-rate <p>] [--heads class-means|descriptions] [--logit-scale <s>] [--width <D>] [--patch <p>] [--resume] [--remeasure]';
 
 export interface ZooArgs {
   recipe: string;
@@ -37,10 +39,11 @@ export interface ZooArgs {
   /** Tower overrides for trials: width D (MLP 4·D) and patch size. */
   tower: { width?: number; patch?: number };
   remeasure: boolean;
+  resume: boolean;
 }
 
 export function parseZooArgs(args: string[]): ZooArgs {
-  const a: ZooArgs = { recipe: DEFAULT_RECIPE, smoke: false, out: null, doc: null, finetune: {}, domain: {}, tower: {}, remeasure: false };
+  const a: ZooArgs = { recipe: DEFAULT_RECIPE, smoke: false, out: null, doc: null, finetune: {}, domain: {}, tower: {}, remeasure: false, resume: false };
   for (let i = 0; i < args.length; i++) {
     const value = () => {
       if (i + 1 >= args.length) throw new MergelabError('usage', `${args[i]} needs a value`, USAGE);
@@ -76,6 +79,7 @@ export function parseZooArgs(args: string[]): ZooArgs {
       a.domain.captionRate = x;
     } else if (args[i] === '--heads') a.heads = oneOf(['class-means', 'descriptions'] as const);
     else if (args[i] === '--remeasure') a.remeasure = true;
+    else if (args[i] === '--resume') a.resume = true;
     else if (args[i] === '--out') a.out = value();
     else if (args[i] === '--doc') a.doc = value();
     else if (args[i] === '--fashion-dir') a.fashionDir = value();
@@ -128,7 +132,7 @@ export async function zooMain(args: string[], log: (line: string) => void = cons
   if (a.pretrainedFrom && (a.tower.width || a.tower.patch)) {
     throw new MergelabError('usage', '--pretrained-from reuses that zoo\'s tower, so it cannot take --width or --patch.', 'Leave out --pretrained-from to pretrain the new tower from scratch.');
   }
-  if (existsSync(out) && !a.smoke) {
+  if (existsSync(out) && !a.smoke && !a.resume) {
     if (!existsSync(join(out, 'manifest.json'))) throw new MergelabError('usage', `${out} exists and is not a zoo (no manifest.json); refusing to overwrite it.`, 'Give an empty or new folder with --out.');
     await rm(out, { recursive: true });
   }
@@ -136,7 +140,7 @@ export async function zooMain(args: string[], log: (line: string) => void = cons
   patchWasmTransposedMatMul();
   log(`zoo: recipe ${a.recipe}, ${a.smoke ? 'smoke run' : 'full run'} into ${out} on ${backend.backend} (${tf.getBackend()})`);
   const recipe = withOverrides(base, a);
-  const results = await runZoo({ out, recipe, fashionDir: a.fashionDir, pretrainedFrom: a.pretrainedFrom, doc, log });
+  const results = await runZoo({ out, recipe, fashionDir: a.fashionDir, pretrainedFrom: a.pretrainedFrom, resume: a.resume, doc, log });
   const avg = (id: string) => results.full.rows[id].average.toFixed(1);
   log(`zoo: pretrained ${avg('pretrained')}, individual ${avg('individual')}, averaging ${avg('average')}, TA ${avg('task_arithmetic')}, TIES ${avg('ties')} (${(results.seconds.total / 60).toFixed(1)} min)`);
   return { out, results };

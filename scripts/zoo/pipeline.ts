@@ -11,7 +11,9 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { openCheckpointPath } from '../../src/engine/model/clip-vit/open-checkpoint-path.node.js';
 import { loadParams } from '../../src/engine/model/clip-vit/load';
-import { openSuiteDir } from '../../src/engine/data/suite-dir.node.js';
+import { nodeFileSource } from '../../src/engine/io/node-source.node.js';
+import { openSafetensors } from '../../src/engine/io/safetensors';
+import { readHeads } from '../../src/engine/model/heads';
 import type { ParamMap } from '../../src/engine/params/param-map';
 import { createRng } from '../../src/engine/random';
 import { hashString, makeSplit } from './dataset';
@@ -39,6 +41,11 @@ export interface ZooOptions {
    * expert recipe; a committed zoo is always made without it).
    */
   pretrainedFrom?: string;
+  /**
+   * Resume an interrupted run in `out` (same recipe): a pretrained model and heads already written
+   * there are loaded instead of trained again, and experts already written are kept.
+   */
+  resume?: boolean;
   /** Where to write the measured markdown (null: don't). */
   doc: string | null;
   log: (line: string) => void;
@@ -67,7 +74,10 @@ async function folderBytes(dir: string): Promise<number> {
 
 export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   // A reused pretrained model brings its tower.
-  const reused = o.pretrainedFrom ? await openCheckpointPath(join(o.pretrainedFrom, 'models', 'pretrained')) : null;
+  const done = (...path: string[]) => existsSync(join(o.out, ...path));
+  const resumed = o.resume && done('models', 'pretrained', 'model.safetensors') && done('heads.safetensors') && done('manifest.json');
+  const from = o.pretrainedFrom ?? (resumed ? o.out : null);
+  const reused = from ? await openCheckpointPath(join(from, 'models', 'pretrained')) : null;
   const r = reused ? { ...o.recipe, tower: reused.config } : o.recipe;
   const c = r.tower;
   const seconds: Record<string, number> = {};
@@ -97,10 +107,10 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   if (reused) {
     pre = await loadParams(reused);
     if (r.heads === 'descriptions') {
-      const old = await openSuiteDir(o.pretrainedFrom!);
-      described = tasks.map((t) => old.heads.get(t.name)!.weight);
+      const heads = await readHeads(await openSafetensors(await nodeFileSource(join(from!, 'heads.safetensors'))), tasks);
+      described = tasks.map((t) => heads.get(t.name)!.weight);
     }
-    o.log(`pretrained model reused from ${o.pretrainedFrom}`);
+    o.log(resumed && !o.pretrainedFrom ? `resumed: pretrained model and heads kept from ${from}` : `pretrained model reused from ${from}`);
   } else {
     const pool = await pretrainPool(r, tasks);
     const trained = await pretrain(c, pool, pretrainClasses(r, tasks), { ...r.pretrain, log: (s, l, ms) => o.log(`  pretrain step ${s}/${r.pretrain.steps}: loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`) }, createRng(r.seed ^ hashString('pretrain')));
@@ -122,6 +132,10 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   lap('heads');
 
   for (const [i, t] of out.entries()) {
+    if (o.resume && done('models', t.name, 'model.safetensors') && done('models', t.name, 'config.json')) {
+      o.log(`  ${t.name}: kept (resumed)`);
+      continue;
+    }
     const expert = await finetune(c, pre, t.head, splits[i].pool, {
       ...r.finetune, logitScale: r.logitScale,
       log: (s, l, ms) => { if (s === r.finetune.steps) o.log(`  ${t.name}: final loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`); },

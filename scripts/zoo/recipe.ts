@@ -89,8 +89,29 @@ const V1_SMOKE: Recipe = {
   logitScale: 100,
 };
 
+/**
+ * v2: the lever search's best (docs/zoo.md, "Levers (v2 search)", trials B + D): pretraining also
+ * sees 1,000 images per task whose "captions" name their class one time in four (else only their
+ * task), the heads are the pretraining classifier's rows for the class descriptions (not class
+ * means), and fine-tuning and scoring use the scale the tower was pretrained with (16). Its
+ * schedules are the quick trial's as measured (pretraining 1,000 steps, experts 150).
+ */
+const V2: Recipe = {
+  ...V1,
+  domainImages: 1000,
+  domainLabels: 'captions',
+  captionRate: 0.25,
+  heads: 'descriptions',
+  logitScale: 16,
+  pretrain: { ...V1.pretrain, steps: 1000 },
+  finetune: { ...V1.finetune, steps: 150 },
+};
+
+const V2_SMOKE: Recipe = { ...V1_SMOKE, domainImages: 12, domainLabels: 'captions', captionRate: 0.5, heads: 'descriptions', logitScale: 16 };
+
 export const RECIPES: Record<string, { full: Recipe; smoke: Recipe; about: string }> = {
   v1: { full: V1, smoke: V1_SMOKE, about: 'pretraining on the world mixture only (the first shipped zoo; its task vectors do not add)' },
+  v2: { full: V2, smoke: V2_SMOKE, about: 'pretraining also on task-domain images with captions, description heads, logit scale 16 (quick-trial schedules; task vectors add)' },
 };
 
 /** The recipe `npm run zoo` uses without --recipe. */
