@@ -1,9 +1,12 @@
 /**
  * `npm run zoo`, stage by stage: draw the eight tasks' training pools (the shipped train split is
- * each pool's start) and test splits → draw the pretraining pool and
- * pretrain the tower → build each task's head from the pretrained features of its train split →
- * fine-tune one expert per task → write the suite → measure it (full and capped test sets) →
- * write results.json and the measured doc. Deterministic from the recipe's seed.
+ * each pool's start) and test splits → draw the pretraining pool (the world mixture, plus the
+ * recipe's task-domain images with other labels: domains.ts) and pretrain the tower → build each
+ * task's head (class means of the pretrained features of its train split, or the pretraining
+ * classifier's rows for its class descriptions) → fine-tune one expert per task → write the suite
+ * → measure it (full and capped test sets) → write results.json and the measured doc.
+ * Deterministic from the recipe's seed; with `resume`, stages already written in the output
+ * folder (pretrained model + heads, each expert) are kept.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
