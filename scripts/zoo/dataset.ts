@@ -7,7 +7,8 @@ import { type Rng, createRng } from '../../src/engine/random';
 import { Canvas } from './raster';
 import { IMAGE_SIZE, type ImageSet, type ZooTask } from './tasks/task';
 
-export type Split = 'train' | 'test';
+/** 'pretrain': task-domain images for the pretraining pool (domains.ts); real tasks sample them from their train split. */
+export type Split = 'train' | 'test' | 'pretrain';
 
 /** A 32-bit FNV-1a hash (stable seeds from names). */
 export function hashString(s: string): number {
@@ -28,7 +29,7 @@ export function blockShuffle<T>(items: T[], block: number, rng: Rng): T[] {
 
 export async function makeSplit(task: ZooTask, split: Split, n: number, seed: number): Promise<ImageSet> {
   const rng = createRng(seed ^ hashString(`${task.name}/${split}`));
-  if (task.kind === 'real') return task.sample(split, n, rng);
+  if (task.kind === 'real') return task.sample(split === 'test' ? 'test' : 'train', n, rng);
   const C = task.classes.length;
   const labels = Int32Array.from(blockShuffle(Array.from({ length: n }, (_, i) => i % C), C, rng));
   const px = IMAGE_SIZE * IMAGE_SIZE * 3;

@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/zoo/diagnose.ts [zoo dir ...] [--json <file> [--append]]` — why a zoo merges the way it does.
+ * `npx tsx scripts/zoo/diagnose.ts [zoo dir ...] [--json <file> [--append]] [--no-lw]` — why a zoo merges the way it does.
  * Measures what the task-vector literature measures on CLIP ViT-B/32: the size of each task vector
  * τt = θt − θ0 relative to the pretrained weights (whole tower and per group), their pairwise
  * cosine similarity, each task vector's effect alone (weight disentanglement), and Task
@@ -8,7 +8,8 @@
  * it. Prints a summary; --json writes one ZooRecord per zoo (with the
  * zoo's recipe and recorded averages from its results.json): docs/experiments/zoo-why.json, which
  * docs/results.md's "Why" section renders, is written this way; --append keeps the file's other
- * records (a re-diagnosed suite replaces its record in place).
+ * records (a re-diagnosed suite replaces its record in place); --no-lw skips LW AdaMerging (quick
+ * lever trials: the λ sweep's entropy and accuracy already say where AdaMerging's surrogate points).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -126,6 +127,8 @@ if (process.argv[1]?.replace(/\\/g, '/').endsWith('scripts/zoo/diagnose.ts')) {
   const json = j >= 0 ? args.splice(j, 2)[1] : null;
   const append = args.includes('--append');
   if (append) args.splice(args.indexOf('--append'), 1);
+  const noLw = args.includes('--no-lw');
+  if (noLw) args.splice(args.indexOf('--no-lw'), 1);
   await initBackend();
   patchWasmTransposedMatMul();
   const records: ZooRecord[] = [];
@@ -135,12 +138,12 @@ if (process.argv[1]?.replace(/\\/g, '/').endsWith('scripts/zoo/diagnose.ts')) {
     const r = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as ZooResults;
     const suite = await openSuiteDir(dir);
     const c = suite.pretrained.config;
-    const lw = await runExperiment(suite, { suite: dir, merge: { method: 'adamerging', params: { granularity: 'layer', iterations: 100 } }, seed: 0, limit: null });
-    console.log(`  LW AdaMerging (100 iterations): ${lw.average.toFixed(1)}`);
+    const lw = noLw ? null : await runExperiment(suite, { suite: dir, merge: { method: 'adamerging', params: { granularity: 'layer', iterations: 100 } }, seed: 0, limit: null });
+    if (lw) console.log(`  LW AdaMerging (100 iterations): ${lw.average.toFixed(1)}`);
     records.push({
       finetune: r.recipe.finetune,
       zoo: { width: c.hiddenSize, layers: c.numLayers, patch: c.patchSize, logitScale: suite.manifest.logitScale },
-      lwAdaMerging: lw.average,
+      ...(lw ? { lwAdaMerging: lw.average } : {}),
       averages: Object.fromEntries(Object.entries(r.full.rows).map(([id, row]) => [id, row.average])),
       diagnosis: d,
     });

@@ -1,30 +1,37 @@
 /**
  * `npm run zoo`, stage by stage: draw the eight tasks' training pools (the shipped train split is
- * each pool's start) and test splits → draw the pretraining pool and
- * pretrain the tower → build each task's head from the pretrained features of its train split →
- * fine-tune one expert per task → write the suite → measure it (full and capped test sets) →
- * write results.json and the measured doc. Deterministic from the recipe's seed.
+ * each pool's start) and test splits → draw the pretraining pool (the world mixture, plus the
+ * recipe's task-domain images with other labels: domains.ts) and pretrain the tower → build each
+ * task's head (class means of the pretrained features of its train split, or the pretraining
+ * classifier's rows for its class descriptions) → fine-tune one expert per task → write the suite
+ * → measure it (full and capped test sets) → write results.json and the measured doc.
+ * Deterministic from the recipe's seed; with `resume`, stages already written in the output
+ * folder (pretrained model + heads, each expert) are kept.
  */
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { openCheckpointPath } from '../../src/engine/model/clip-vit/open-checkpoint-path.node.js';
 import { loadParams } from '../../src/engine/model/clip-vit/load';
+import { nodeFileSource } from '../../src/engine/io/node-source.node.js';
+import { openSafetensors } from '../../src/engine/io/safetensors';
+import { readHeads } from '../../src/engine/model/heads';
 import type { ParamMap } from '../../src/engine/params/param-map';
 import { createRng } from '../../src/engine/random';
 import { hashString, makeSplit } from './dataset';
 import { contactSheet } from './examples';
+import { classDescription, pretrainClasses, pretrainPool } from './domains';
 import { finetune } from './finetune';
 import { classMeanHead } from './heads';
 import { type Measurement, measureSuite } from './measure';
 import { pretrain } from './pretrain';
 import type { Recipe } from './recipe';
-import { renderDoc } from './report';
+import { keepHandWritten, renderDoc } from './report';
 import { zooTasks } from './tasks/index';
 import type { ZooTask } from './tasks/task';
 import { MINI_CONFIG, allFeatures } from './tower';
 import { type SuiteTaskOut, writeModel, writeSuiteFiles } from './write-suite';
-import { worldTask } from './world';
 
 export interface ZooOptions {
   /** Suite folder to write (created). */
@@ -37,6 +44,11 @@ export interface ZooOptions {
    * expert recipe; a committed zoo is always made without it).
    */
   pretrainedFrom?: string;
+  /**
+   * Resume an interrupted run in `out` (same recipe): a pretrained model and heads already written
+   * there are loaded instead of trained again, and experts already written are kept.
+   */
+  resume?: boolean;
   /** Where to write the measured markdown (null: don't). */
   doc: string | null;
   log: (line: string) => void;
@@ -65,7 +77,10 @@ async function folderBytes(dir: string): Promise<number> {
 
 export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   // A reused pretrained model brings its tower.
-  const reused = o.pretrainedFrom ? await openCheckpointPath(join(o.pretrainedFrom, 'models', 'pretrained')) : null;
+  const done = (...path: string[]) => existsSync(join(o.out, ...path));
+  const resumed = o.resume && done('models', 'pretrained', 'model.safetensors') && done('heads.safetensors') && done('manifest.json');
+  const from = o.pretrainedFrom ?? (resumed ? o.out : null);
+  const reused = from ? await openCheckpointPath(join(from, 'models', 'pretrained')) : null;
   const r = reused ? { ...o.recipe, tower: reused.config } : o.recipe;
   const c = r.tower;
   const seconds: Record<string, number> = {};
@@ -90,12 +105,20 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   lap('data');
 
   let pre: ParamMap;
+  /** The heads of the tasks' class descriptions (heads 'descriptions'), by task. */
+  let described: Float32Array[] | null = null;
   if (reused) {
     pre = await loadParams(reused);
-    o.log(`pretrained model reused from ${o.pretrainedFrom}`);
+    if (r.heads === 'descriptions') {
+      const heads = await readHeads(await openSafetensors(await nodeFileSource(join(from!, 'heads.safetensors'))), tasks);
+      described = tasks.map((t) => heads.get(t.name)!.weight);
+    }
+    o.log(resumed && !o.pretrainedFrom ? `resumed: pretrained model and heads kept from ${from}` : `pretrained model reused from ${from}`);
   } else {
-    const world = await makeSplit(worldTask, 'train', r.worldImages, r.seed);
-    pre = await pretrain(c, world, worldTask.classes.length, { ...r.pretrain, log: (s, l, ms) => o.log(`  pretrain step ${s}/${r.pretrain.steps}: loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`) }, createRng(r.seed ^ hashString('pretrain')));
+    const pool = await pretrainPool(r, tasks);
+    const trained = await pretrain(c, pool, pretrainClasses(r, tasks), { ...r.pretrain, log: (s, l, ms) => o.log(`  pretrain step ${s}/${r.pretrain.steps}: loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`) }, createRng(r.seed ^ hashString('pretrain')));
+    pre = trained.params;
+    if (r.heads === 'descriptions') described = descriptionHeads(trained.classifier, tasks, c.projectionDim!);
   }
   await writeModel(join(o.out, 'models', 'pretrained'), c, pre, meta('pretrained'));
   lap('pretrain');
@@ -103,14 +126,19 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   const out: SuiteTaskOut[] = [];
   for (let i = 0; i < tasks.length; i++) {
     const { train, test } = splits[i];
-    const z = await allFeatures(pre, c, train.images, train.labels.length);
-    out.push({ name: tasks[i].name, classes: tasks[i].classes, head: classMeanHead(z, train.labels, tasks[i].classes.length), train, test });
+    const z = described ? new Float32Array(0) : await allFeatures(pre, c, train.images, train.labels.length);
+    const head = described ? described[i] : classMeanHead(z, train.labels, tasks[i].classes.length);
+    out.push({ name: tasks[i].name, classes: tasks[i].classes, head, train, test });
   }
   await writeSuiteFiles(o.out, SUITE_NAME, c, out, r.logitScale);
   await writeFile(join(o.out, 'examples.png'), contactSheet(out.map((t) => t.test)));
   lap('heads');
 
   for (const [i, t] of out.entries()) {
+    if (o.resume && done('models', t.name, 'model.safetensors') && done('models', t.name, 'config.json')) {
+      o.log(`  ${t.name}: kept (resumed)`);
+      continue;
+    }
     const expert = await finetune(c, pre, t.head, splits[i].pool, {
       ...r.finetune, logitScale: r.logitScale,
       log: (s, l, ms) => { if (s === r.finetune.steps) o.log(`  ${t.name}: final loss ${l.toFixed(3)} (${ms.toFixed(0)} ms/step)`); },
@@ -126,6 +154,15 @@ export async function runZoo(o: ZooOptions): Promise<ZooResults> {
   return measureAndReport(o, { name: SUITE_NAME, recipe: r, backend: tf.getBackend(), seconds, params }, tasks);
 }
 
+/** Each task's head: the pretraining classifier's rows [C, P] for its class descriptions ('captions' labels). */
+function descriptionHeads(classifier: Float32Array, tasks: readonly ZooTask[], P: number): Float32Array[] {
+  const sizes = tasks.map((t) => t.classes.length);
+  return tasks.map((_, i) => {
+    const first = classDescription(i, 0, sizes);
+    return classifier.slice(first * P, (first + sizes[i]) * P);
+  });
+}
+
 /** Measures the written zoo (full and capped), then writes results.json and the doc. */
 async function measureAndReport(o: ZooOptions, base: Omit<ZooResults, 'full' | 'capped' | 'bytes'>, tasks: ZooTask[]): Promise<ZooResults> {
   const t0 = performance.now();
@@ -138,15 +175,18 @@ async function measureAndReport(o: ZooOptions, base: Omit<ZooResults, 'full' | '
   await writeFile(join(o.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   results.bytes = await folderBytes(o.out);
   await writeFile(join(o.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (o.doc) await writeFile(o.doc, renderDoc(results, tasks, relative(dirname(o.doc), join(o.out, 'examples.png')).split('\\').join('/')));
+  if (o.doc) {
+    const previous = existsSync(o.doc) ? await readFile(o.doc, 'utf8') : null;
+    await writeFile(o.doc, keepHandWritten(renderDoc(results, tasks, relative(dirname(o.doc), join(o.out, 'examples.png')).split('\\').join('/')), previous));
+  }
   return results;
 }
 
 /** Re-measures an existing zoo (after an engine change) and rewrites results.json and the doc. */
 export async function remeasureZoo(o: ZooOptions): Promise<ZooResults> {
   const old = JSON.parse(await readFile(join(o.out, 'results.json'), 'utf8')) as ZooResults;
-  // results.json files from before the recipe recorded its tower and logit scale were all made with these.
-  const saved: Omit<Recipe, 'tower' | 'logitScale'> & Partial<Recipe> = old.recipe;
-  const recipe: Recipe = { tower: MINI_CONFIG, logitScale: 100, ...saved };
+  // results.json files from before the recipe recorded its tower, logit scale and pretraining domains were all made with these.
+  const saved: Omit<Recipe, 'tower' | 'logitScale' | 'domainImages' | 'domainLabels' | 'captionRate' | 'heads'> & Partial<Recipe> = old.recipe;
+  const recipe: Recipe = { tower: MINI_CONFIG, logitScale: 100, domainImages: 0, domainLabels: 'task', captionRate: 0, heads: 'class-means', ...saved };
   return measureAndReport(o, { name: old.name, recipe, backend: tf.getBackend(), seconds: old.seconds, params: old.params }, zooTasks(o.fashionDir));
 }

@@ -2,7 +2,8 @@
  * Pretraining of the zoo's "pretrained" tower on the world mixture (world.ts): supervised
  * classification of 44 pseudo-classes with a learned cosine classifier
  * (logits = s · normalize(z) · normalize(W)ᵀ, s = 16), so the features z are shaped for the cosine
- * heads the tasks use afterwards. The classifier W is discarded; only the tower is kept.
+ * heads the tasks use afterwards. The tower is kept, and the classifier's unit-norm rows are
+ * returned too (with 'captions' pretraining labels they are the tasks' description heads).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClipVisionConfig } from '../../src/engine/model/clip-vit/config';
@@ -23,8 +24,8 @@ export interface PretrainOptions {
 
 const SCALE = 16;
 
-/** Trains a fresh tower on `data` (numClasses pseudo-classes); returns its variables. */
-export async function pretrain(c: ClipVisionConfig, data: ImageSet, numClasses: number, o: PretrainOptions, rng: Rng): Promise<Map<string, tf.Variable>> {
+/** Trains a fresh tower on `data` (numClasses pseudo-classes); returns its variables and the classifier's unit-norm rows [numClasses, P]. */
+export async function pretrain(c: ClipVisionConfig, data: ImageSet, numClasses: number, o: PretrainOptions, rng: Rng): Promise<{ params: Map<string, tf.Variable>; classifier: Float32Array }> {
   const params = initParams(c, rng);
   const W = tf.variable(tf.randomNormal([numClasses, c.projectionDim!], 0, 1, 'float32', rng.int(2 ** 31)));
   const next = batchStream(data, o.batch, rng);
@@ -39,8 +40,11 @@ export async function pretrain(c: ClipVisionConfig, data: ImageSet, numClasses: 
         return crossEntropy(clipLogits(z, Wn as tf.Tensor2D, SCALE), b.labels);
       },
     });
+    const rows = tf.tidy(() => tf.div(W, tf.norm(W, 'euclidean', 1, true)));
+    const classifier = (await rows.data()) as Float32Array;
+    rows.dispose();
+    return { params, classifier };
   } finally {
     W.dispose();
   }
-  return params;
 }

@@ -45,6 +45,49 @@ sweep shows the same recovery.`);
   return lines.join(' ');
 }
 
+/** The doc's "pretrained" bullet: what the tower was pretrained on (the recipe's data). */
+function pretrainedBullet(r: ZooResults): string {
+  const rec = r.recipe;
+  const schedule = `${rec.pretrain.steps} steps of batch ${rec.pretrain.batch},
+  AdamW lr ${rec.pretrain.lr}, weight decay ${rec.pretrain.weightDecay}, 5 % warm-up then cosine decay.`;
+  const world = `44 pseudo-classes drawn by \`scripts/zoo/world.ts\`
+  (20 stroke letters, 8 geometric shapes, 8 dominant hues of noise fields, 8 grating orientations,
+  each at random positions, sizes, colours and backgrounds)`;
+  if (!rec.domainImages) {
+    return `- **pretrained**: trained from a seeded init on a broad objective over data that is *not* the
+  tasks' — supervised classification of ${world} with a learned cosine classifier
+  (s 16, discarded afterwards): a pool of ${rec.worldImages.toLocaleString('en')} images, ${schedule}`;
+  }
+  const labels = { task: 'the task that drew it', coarse: 'a coarse class (pairs of the task\'s classes merged)', captions: `a "caption": its own class one time in ${Math.round(1 / (rec.captionRate || 1))} (probability ${rec.captionRate}), else only its task` }[rec.domainLabels];
+  return `- **pretrained**: trained from a seeded init on a broad objective over data that includes images
+  *like* the tasks' under other labels — supervised classification (learned cosine classifier, s 16) of ${world},
+  plus ${rec.domainImages.toLocaleString('en')} images per task drawn like the task's (a stream of their own; Fashion-MNIST: its train split),
+  each labelled with ${labels}: a pool of ${(rec.worldImages + 8 * rec.domainImages).toLocaleString('en')} images, ${schedule}`;
+}
+
+/** The doc's "heads" bullet: class means, or the pretraining classifier's description rows. */
+function headsBullet(r: ZooResults): string {
+  const { logitScale: s } = r.recipe;
+  const P = r.recipe.tower.projectionDim;
+  if (r.recipe.heads === 'descriptions') {
+    return `- **heads** (\`heads.safetensors\`): per task a frozen [C, ${P}] matrix whose rows are the pretraining
+  classifier's unit-norm rows for the task's class descriptions — a second "tower" for class names,
+  as CLIP's text tower is. Logits = ${s} · normalize(z) · Hᵀ.`;
+  }
+  return `- **heads** (\`heads.safetensors\`): per task a frozen [C, ${P}] matrix whose rows are the normalised
+  means of the pretrained model's normalised features of each class's train images — the image-side
+  analogue of CLIP's averaged prompt embeddings. Logits = ${s} · normalize(z) · Hᵀ.`;
+}
+
+/** Everything from this line on in docs/zoo.md is hand-written (the lever search) and kept by `npm run zoo`. */
+export const HAND_WRITTEN = '<!-- Hand-written below this line (the lever search); npm run zoo keeps it. -->';
+
+/** The rendered doc followed by the hand-written tail of the doc it replaces (if that has one). */
+export function keepHandWritten(rendered: string, previous: string | null): string {
+  const at = previous?.indexOf(HAND_WRITTEN) ?? -1;
+  return at < 0 ? rendered : `${rendered}\n${previous!.slice(at)}`;
+}
+
 export function renderDoc(r: ZooResults, tasks: readonly ZooTask[], examples: string): string {
   const c = r.recipe.tower;
   const rec = r.recipe;
@@ -88,17 +131,10 @@ A CLIP ViT in the Hugging Face layout (\`CLIPVisionModelWithProjection\`: same c
 tensor names as ViT-B/32): image ${c.imageSize}, patch ${c.patchSize} (${(c.imageSize / c.patchSize) ** 2} patches + CLS), width ${c.hiddenSize},
 ${c.numLayers} layers, ${c.numHeads} heads, MLP ${c.intermediateSize}, projection ${c.projectionDim}, ${c.hiddenAct}; ${r.params.toLocaleString('en')} parameters, F32.
 
-- **pretrained**: trained from a seeded init on a broad objective over data that is *not* the
-  tasks' — supervised classification of 44 pseudo-classes drawn by \`scripts/zoo/world.ts\`
-  (20 stroke letters, 8 geometric shapes, 8 dominant hues of noise fields, 8 grating orientations,
-  each at random positions, sizes, colours and backgrounds) with a learned cosine classifier
-  (s 16, discarded afterwards): a pool of ${rec.worldImages.toLocaleString('en')} images, ${rec.pretrain.steps} steps of batch ${rec.pretrain.batch},
-  AdamW lr ${rec.pretrain.lr}, weight decay ${rec.pretrain.weightDecay}, 5 % warm-up then cosine decay.
-- **heads** (\`heads.safetensors\`): per task a frozen [C, ${c.projectionDim}] matrix whose rows are the normalised
-  means of the pretrained model's normalised features of each class's train images — the image-side
-  analogue of CLIP's averaged prompt embeddings. Logits = ${rec.logitScale} · normalize(z) · Hᵀ.
+${pretrainedBullet(r)}
+${headsBullet(r)}
 - **experts** (\`models/<task>\`): the task-vector recipe — from the pretrained model, head frozen,
-  the full vision tower (projection included) fine-tuned on the task's ${rec.trainPool.toLocaleString('en')} training images with
+  ${rec.finetune.scope === 'attention' ? 'the attention modules only (q, k, v and out projections)' : 'the full vision tower (projection included)'} fine-tuned on the task's ${rec.trainPool.toLocaleString('en')} training images with
   cross-entropy, AdamW lr ${rec.finetune.lr}, weight decay ${rec.finetune.weightDecay}, ${rec.finetune.steps} steps of batch ${rec.finetune.batch}, 10 % warm-up then cosine decay.
 
 ## Measured accuracy (top-1 %, full test splits, ${rec.testPerTask} images per task)

@@ -67,5 +67,36 @@ it('rejects unknown arguments with the usage', () => {
   expect(() => parseZooArgs(['--finetune-lr', '0'])).toThrow(/--finetune-lr needs a positive number, got 0/);
   expect(parseZooArgs(['--finetune-lr', '1e-4', '--finetune-steps', '300']).finetune).toEqual({ lr: 1e-4, steps: 300 });
   expect(parseZooArgs(['--logit-scale', '16', '--width', '96']).tower).toEqual({ width: 96 });
+  expect(parseZooArgs(['--recipe', 'v2', '--resume'])).toMatchObject({ recipe: 'v2', resume: true });
   expect(() => parseZooArgs(['--logit-scale', '-1'])).toThrow(/--logit-scale needs a positive number/);
 });
+
+it('recipe v2 smoke: caption pretraining, description heads, logit scale 16; --resume keeps finished stages and redoes a missing expert identically', async () => {
+  const fashion = await fakeFashionDir();
+  const out = join(fashion, 'v2');
+  try {
+    const first = await zooMain(['--recipe', 'v2', '--smoke', '--fashion-dir', fashion, '--out', out], () => {});
+    expect(first.results.recipe).toMatchObject({ domainLabels: 'captions', heads: 'descriptions', logitScale: 16 });
+    const suite = await openSuiteDir(out);
+    expect(suite.manifest.logitScale).toBe(16);
+    const h = suite.heads.get('signs')!;
+    expect(h.numClasses).toBe(12);
+    for (let c = 0; c < h.numClasses; c++) {
+      let n = 0;
+      for (let k = 0; k < h.dim; k++) n += h.weight[c * h.dim + k] ** 2;
+      expect(Math.sqrt(n)).toBeCloseTo(1, 5);
+    }
+    const expert = await readFile(join(out, 'models/digits/model.safetensors'));
+    const pretrained = await readFile(join(out, 'models/pretrained/model.safetensors'));
+    await rm(join(out, 'models/digits'), { recursive: true });
+    const lines: string[] = [];
+    await zooMain(['--recipe', 'v2', '--smoke', '--fashion-dir', fashion, '--out', out, '--resume'], (l) => lines.push(l));
+    expect(lines.some((l) => l.startsWith('resumed: pretrained model and heads kept'))).toBe(true);
+    expect(lines).toContain('  signs: kept (resumed)');
+    expect(lines.some((l) => l.includes('digits: kept'))).toBe(false);
+    expect(Buffer.compare(await readFile(join(out, 'models/digits/model.safetensors')), expert)).toBe(0);
+    expect(Buffer.compare(await readFile(join(out, 'models/pretrained/model.safetensors')), pretrained)).toBe(0);
+  } finally {
+    await rm(fashion, { recursive: true });
+  }
+}, 180_000);
