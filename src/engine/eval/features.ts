@@ -51,9 +51,9 @@ export interface FeatureOptions {
 }
 
 /**
- * Images per forward pass by default. Measured on ViT-B/32 in Node (WASM SIMD; docs/benchmarks.md
- * "Evaluation"): batch 32 is as fast per image as any smaller batch and bounds the activations
- * (~0.2 GB at 32), so every backend starts from it; a caller may pass another batchSize.
+ * Images per forward pass by default. Measured on ViT-B/32 in Node (WASM; docs/benchmarks.md
+ * "Side by side with PyTorch"): a batch of 32 costs about half as much per image as a batch of 8.
+ * Every backend uses it (WebGPU's best batch is not measured); callers may pass another batchSize.
  */
 export const EVAL_BATCH = 32;
 
