@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import jpeg from 'jpeg-js';
-import { initBackend } from '../src/engine/backend';
+import { initNodeBackend } from '../src/engine/wasm-threads.node.js';
 import { nodeImageDecoder } from '../src/engine/data/png-decoder.node.js';
 import { openTextModelPath } from '../src/engine/model/clip-text/open-text-model-path.node.js';
 import { VIT_B_32 } from '../src/engine/model/clip-vit/config';
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const generated = await writeClipModel(a.model, VIT_B_32, VIT_B_32_TEXT, 0);
   console.error(generated ? `generated ${a.model}` : `reusing ${a.model}`);
-  const choice = await initBackend();
+  const choice = await initNodeBackend();
   const load = loadavg()[0].toFixed(2);
   const h = await heads(a.model, a.prompts);
   const perPrompt = h.seconds / h.timed;

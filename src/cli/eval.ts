@@ -9,7 +9,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { checkOutputFile } from '../engine/io/fs-guard.node.js';
-import { initBackend } from '../engine/backend';
+import { initNodeBackend } from '../engine/wasm-threads.node.js';
 import { openSuiteDir } from '../engine/data/suite-dir.node.js';
 import { MergelabError } from '../engine/errors';
 import { type EvalReport, type Score, SuiteEvaluator, type TaskAccuracy, buildReport } from '../engine/eval/evaluate';
@@ -101,7 +101,7 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
   if (choice) resolveChoice(choice);
   if (a.json) await checkOutputFile(a.json); // a --json that cannot be written fails now, not after the work
   const t0 = performance.now();
-  await initBackend();
+  await initNodeBackend();
   const suite = await openSuiteDir(a.suite, headsProgress(err));
   for (const note of suite.notes) err.write(`note: ${note}\n`);
   const ev = new SuiteEvaluator(suite);

@@ -1,11 +1,11 @@
 /**
  * `mergelab forward <modelDir> <inputs.safetensors> <out.safetensors> [--batch N]`: recognises the
  * checkpoint, runs the CLIP vision forward pass on the inputs' `pixel_values` [B,3,H,W] (batch by
- * batch, on the backend initBackend picks: WASM in Node) and writes `last_hidden_state`,
+ * batch, on the backend initNodeBackend picks: WASM in Node, threaded) and writes `last_hidden_state`,
  * `pooler_output`, `image_embeds` (when the model has a projection) and `hidden_states.0…L` as F32.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../engine/backend';
+import { initNodeBackend } from '../engine/wasm-threads.node.js';
 import { MergelabError } from '../engine/errors';
 import { nodeFileSink } from '../engine/merge/file-sink.node.js';
 import { checkOutputFile } from '../engine/io/fs-guard.node.js';
@@ -49,7 +49,7 @@ async function readPixels(path: string): Promise<{ values: Float32Array; shape: 
 
 /** Runs the model over every image of `inputsPath` and streams the outputs to `outPath`. */
 export async function forwardFile(modelDir: string, inputsPath: string, outPath: string, batch = 8): Promise<ForwardFileResult> {
-  const { backend } = await initBackend();
+  const { backend } = await initNodeBackend();
   const ck = await openCheckpointPath(modelDir);
   const { values, shape } = await readPixels(inputsPath);
   const [B, C, H, W] = shape;

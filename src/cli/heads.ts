@@ -6,7 +6,7 @@
  * "a photo of a {}.". Writes one F32 [C, P] tensor per task, named by the task.
  */
 import { MergelabError } from '../engine/errors';
-import { initBackend } from '../engine/backend';
+import { initNodeBackend } from '../engine/wasm-threads.node.js';
 import { checkOutputFile } from '../engine/io/fs-guard.node.js';
 import { writeSafetensors } from '../engine/io/safetensors';
 import { nodeFileSink } from '../engine/merge/file-sink.node.js';
@@ -53,7 +53,7 @@ export async function run(args: string[], out: Output = process.stdout): Promise
   const [modelDir, tasksPath, outPath] = args;
   const requests = parseTasks(await readJsonInput(tasksPath, SHAPE), tasksPath);
   await checkOutputFile(outPath);
-  const { backend } = await initBackend();
+  const { backend } = await initNodeBackend();
   const model = await openTextModelPath(modelDir);
   let heads;
   try {

@@ -8,7 +8,7 @@
  * seconds; progress to stderr. The suite path is relative to the current directory.
  */
 import { writeFile } from 'node:fs/promises';
-import { initBackend } from '../engine/backend';
+import { initNodeBackend } from '../engine/wasm-threads.node.js';
 import { type ExperimentResult, runExperiment } from '../engine/trained/experiment';
 import { resolveTrainRequest } from '../engine/trained/request';
 import { TRAINED_METHODS } from '../engine/catalogue';
@@ -100,7 +100,7 @@ export async function run(args: string[], out: Output = process.stdout, err: Out
   const parsed = resolveTrainRequest(experiment);
   if (a.sample !== null && parsed.limit !== null) throw usage('give --sample (a stratified sample) or the experiment\'s "limit" (the first images), not both');
   if (a.json) await checkOutputFile(a.json);
-  await initBackend();
+  await initNodeBackend();
   patchWasmTransposedMatMul();
   const opened = await openSuiteDir(parsed.suite, headsProgress(err));
   for (const note of opened.notes) err.write(`note: ${note}\n`);

@@ -5,7 +5,7 @@
  * `--ids` also writes the token ids ({"input_ids": [[…], …]}, unpadded, start and end included).
  */
 import { writeFile } from 'node:fs/promises';
-import { initBackend } from '../engine/backend';
+import { initNodeBackend } from '../engine/wasm-threads.node.js';
 import { MergelabError } from '../engine/errors';
 import { checkOutputFile } from '../engine/io/fs-guard.node.js';
 import { writeSafetensors } from '../engine/io/safetensors';
@@ -40,7 +40,7 @@ export async function run(args: string[], out: Output = process.stdout): Promise
   await checkOutputFile(outPath);
   if (idsPath) await checkOutputFile(idsPath);
 
-  const { backend } = await initBackend();
+  const { backend } = await initNodeBackend();
   const model = await openTextModelPath(modelDir);
   const { projectionDim: P, hiddenSize: D } = model.config;
   const N = prompts.length;

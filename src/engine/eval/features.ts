@@ -5,6 +5,9 @@
  * passed in (the pretrained model's,
  * FusionBench's convention) or, with none at all, the pooled output. Optionally also the CLS token
  * after every block (HF hidden_states convention: [0] = after pre_layrnorm, [L] = last block).
+ * Pipelined: batch k + 1's images are requested (read, decoded, preprocessed) before batch k's
+ * forward pass starts, so whatever of that work runs off this thread — file and Blob reads, the
+ * browser's image decoding — overlaps the model instead of waiting for it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type TaskImages, pixelsAt } from '../data/task-images';
@@ -27,8 +30,10 @@ export interface Features {
 }
 
 export interface FeatureOptions {
-  /** Images per forward pass (default 32). */
+  /** Images per forward pass (default EVAL_BATCH). */
   batchSize?: number;
+  /** Request the next batch's pixels while the current batch runs (default true; false: one after the other). */
+  prefetch?: boolean;
   /** Use only the first `limit` images of the task (default all). */
   limit?: number;
   /** Use the images at these indices (ascending; e.g. a stratified sample) instead of the first `limit`. */
@@ -45,6 +50,13 @@ export interface FeatureOptions {
   signal?: { readonly aborted: boolean };
 }
 
+/**
+ * Images per forward pass by default. Measured on ViT-B/32 in Node (WASM; docs/benchmarks.md
+ * "Side by side with PyTorch"): a batch of 32 costs about half as much per image as a batch of 8.
+ * Every backend uses it (WebGPU's best batch is not measured); callers may pass another batchSize.
+ */
+export const EVAL_BATCH = 32;
+
 export function featureBytes(f: Features): number {
   return f.z.byteLength + f.labels.byteLength + (f.cls ?? []).reduce((s, c) => s + c.byteLength, 0);
 }
@@ -55,7 +67,7 @@ export async function computeFeatures(params: ParamMap, config: ClipVisionConfig
   const n = indices ? indices.length : Math.min(opts.limit ?? images.count, images.count);
   const pre = opts.preprocessing ?? undefined;
   const t0 = performance.now();
-  const batch = Math.max(1, Math.floor(opts.batchSize ?? 32));
+  const batch = Math.max(1, Math.floor(opts.batchSize ?? EVAL_BATCH));
   const S = config.imageSize;
   const D = config.hiddenSize;
   const hasProjection = params.has('visual_projection.weight');
@@ -64,10 +76,19 @@ export async function computeFeatures(params: ParamMap, config: ClipVisionConfig
   const zParts: Float32Array[] = [];
   const clsParts: Float32Array[][] = [];
   let dim = 0;
+  const fetch = (start: number): Promise<Float32Array> => { // [b, 3, S, S] of the batch at `start`
+    const b = Math.min(batch, n - start);
+    const p = indices ? pixelsAt(images, indices.subarray(start, start + b), S, pre) : images.pixels(start, b, S, pre);
+    p.catch(() => {}); // a failure surfaces where the batch is awaited; a cancelled run never awaits its prefetched batch
+    return p;
+  };
+  const prefetch = opts.prefetch ?? true;
+  let next = n > 0 && prefetch ? fetch(0) : null;
   for (let start = 0; start < n; start += batch) {
     if (opts.signal?.aborted) throw new CancelledError('evaluation');
     const b = Math.min(batch, n - start);
-    const px = indices ? await pixelsAt(images, indices.subarray(start, start + b), S, pre) : await images.pixels(start, b, S, pre); // [b, 3, S, S]
+    const px = await (next ?? fetch(start));
+    next = prefetch && start + b < n ? fetch(start + b) : null; // the next batch is read and decoded while this one runs
     const outs = tf.tidy(() => {
       const o = clipVisionForward(params, cfg, tf.tensor4d(px, [b, 3, S, S]), { hiddenStates: !!opts.hiddenStates });
       const z = o.imageEmbeds ?? (projection ? tf.matMul(o.poolerOutput, projection, false, true) : o.poolerOutput); // [b, P]

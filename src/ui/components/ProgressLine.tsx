@@ -1,19 +1,14 @@
 /**
  * A running operation: its stage, a thin bar and, when the engine says what it counts, how far
- * (bytes, images, …). The page's one progress display for long work: a polite live region, so a
- * screen reader hears the stage names; the bar carries the label as its accessible name.
+ * (bytes, images, …) and how fast (evaluation: images/s; progress-text.ts). The page's one
+ * progress display for long work: a polite live region, so a screen reader hears the stage names; the bar carries the label as its accessible name.
  */
 import type { Progress } from '../../worker/api';
-import { formatBytes } from '../../format/format';
-
-function amount(p: Progress): string {
-  if (p.unit === 'bytes') return `${formatBytes(p.done)} of ${formatBytes(p.total)}`;
-  return p.unit ? `${p.done} of ${p.total} ${p.unit}` : '';
-}
+import { progressDetail } from './progress-text';
 
 export function ProgressLine({ progress, label }: { progress: Progress | null; label: string }) {
   const fraction = progress && progress.total > 0 ? progress.done / progress.total : 0;
-  const detail = progress ? amount(progress) : '';
+  const detail = progress ? progressDetail(progress) : '';
   return (
     <div className="progress" role="status" aria-live="polite" data-testid="progress">
       <span>{label}{progress ? `: ${progress.stage}…` : '…'}</span>
