@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import jpeg from 'jpeg-js';
-import { initNodeBackend } from '../src/engine/wasm-threads.node.js';
+import { defaultThreads, initNodeBackend } from '../src/engine/wasm-threads.node.js';
 import { nodeImageDecoder } from '../src/engine/data/png-decoder.node.js';
 import { openTextModelPath } from '../src/engine/model/clip-text/open-text-model-path.node.js';
 import { VIT_B_32 } from '../src/engine/model/clip-vit/config';
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   const perPrompt = h.seconds / h.timed;
   const node = await nodeForward(a.model, a.images);
   const decode = await decodeMs();
-  const rows: { where: string; rate: number }[] = [{ where: `Node 20, tfjs ${choice.backend}`, rate: node }];
+  const rows: { where: string; rate: number }[] = [{ where: `Node 20, tfjs ${choice.backend} (${defaultThreads()} threads)`, rate: node }];
   if (a.chromium) {
     const jobs: RealJob[] = [{ config: VIT_B_32, backend: 'wasm', batch: BATCH, batches: a.images / BATCH, classes: 397 }];
     if (a.webgpu) jobs.push({ config: VIT_B_32, backend: 'webgpu', batch: BATCH, batches: 1, classes: 397 });
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   }
   const full = TASKS_8.reduce((s, t) => s + (t.hub.testSize ?? 0), 0);
   console.log(`Measured ${new Date().toISOString().slice(0, 10)}: \`npm run --silent bench:real -- ${process.argv.slice(2).join(' ')}\`, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${load} at the start.\n`);
-  console.log(`Zero-shot heads, 8 tasks: ${h.prompts.toLocaleString('en')} prompts; ${h.timed === h.prompts ? 'built' : `${h.timed.toLocaleString('en')} built`} in ${h.seconds.toFixed(1)} s = ${(h.timed / h.seconds).toFixed(1)} prompts/s${h.timed === h.prompts ? '' : `, all ${h.prompts.toLocaleString('en')} projected ${fmt(perPrompt * h.prompts)}`} (Node, tfjs ${choice.backend}; ${h.tokens.toFixed(1)} tokens per prompt with the synthetic tokenizer — openai's averages fewer, so real prompts run faster).`);
+  console.log(`Zero-shot heads, 8 tasks: ${h.prompts.toLocaleString('en')} prompts; ${h.timed === h.prompts ? 'built' : `${h.timed.toLocaleString('en')} built`} in ${h.seconds.toFixed(1)} s = ${(h.timed / h.seconds).toFixed(1)} prompts/s${h.timed === h.prompts ? '' : `, all ${h.prompts.toLocaleString('en')} projected ${fmt(perPrompt * h.prompts)}`} (Node, tfjs ${choice.backend}; ${h.tokens.toFixed(1)} tokens per prompt with the synthetic tokenizer).`);
   console.log(`Decoding + preprocessing a 500×375 JPEG to 224²: ${decode.toFixed(1)} ms per image (Node, one core).\n`);
   console.log('| where | forward + head, images/s (batch 16) | TA8 at 100/task: first merge (2,400 forwards) | later merge (800) | TA8 on all test images: first merge (3 × ' + full.toLocaleString('en') + ') | later merge |');
   console.log('|---|---|---|---|---|---|');
