@@ -147,7 +147,7 @@ async function capped<T>(job: Promise<T>, seconds: number): Promise<T | 'cap'> {
 }
 
 const gib = (b: number | null) => (b === null ? '—' : (b / GiB).toFixed(2));
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n').slice(0, process.env.BENCH_STACK ? 12 : 1).join(' ← ').slice(0, process.env.BENCH_STACK ? 2000 : 200);
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));

@@ -148,7 +148,7 @@ async function build(method: Method, T: number, B: number): Promise<{ model: Tra
 }
 
 g.benchMethod = async (method: Method, T: number, B: number, steps: number): Promise<StepResult> => {
-  const { model, batch, dispose } = await build(method, T, B);
+  const { model, batch, dispose } = await build(method, T, B).catch((e: Error) => { throw new Error(`${e.message}\n${e.stack ?? ''}`); });
   try {
     // The first step compiles shaders and makes the first allocations; with steps = 0 it is the one timed (and profiled).
     let t0 = performance.now();
