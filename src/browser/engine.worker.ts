@@ -1,7 +1,8 @@
 /**
  * The Web Worker that runs the engine: exposes createEngineApi() with Comlink. It imports the
  * WebGPU backend (browser only) and hands the wasm backend the absolute URLs of its three
- * binaries, bundled by Vite as assets. Progress callbacks arrive as Comlink proxies
+ * binaries, bundled by Vite as assets; its init installs the transposed-matMul kernels on WASM
+ * (engine/train/wasm-matmul.ts), as the CLI does, so the page trains with the same kernels. Progress callbacks arrive as Comlink proxies
  * and are released here once their call settles.
  *
  * Its death is made visible to the page (client.ts): it holds a Web Lock named in its `name` for

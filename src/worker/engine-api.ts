@@ -15,6 +15,7 @@ import { openCheckpoint } from '../engine/model/clip-vit/open-checkpoint';
 import { summarize } from '../engine/model/clip-vit/summary';
 import { checkPool } from '../engine/model/clip-vit/pool';
 import { createRng } from '../engine/random';
+import { patchWasmTransposedMatMul } from '../engine/train/wasm-matmul';
 import { GOLDEN_TOLERANCE, type EngineApi, type EngineFile, type ProgressFn } from './api';
 import { createExplorerMethods } from './explorer';
 import { compareWithGolden } from './golden';
@@ -78,6 +79,9 @@ export function createEngineApi(opts: EngineApiOptions = {}): EngineApi {
     init: guarded(async (init = {}) => {
       const choice = await initBackend({ force: init.force, wasmPaths: opts.wasmPaths });
       backend = choice.backend;
+      // The same kernels the CLI trains with: tfjs-wasm's transposed matMul is 6–20× slower than
+      // transposing first, and every linear layer and matMul gradient asks for it (a no-op off wasm).
+      patchWasmTransposedMatMul();
       return choice;
     }),
 

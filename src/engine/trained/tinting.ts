@@ -121,15 +121,15 @@ export class TintingModel implements TrainedModel {
     return { loss: tf.div(sum, tf.maximum(kept, 1)) as tf.Scalar, kept };
   }
 
-  /** Σ mask·CE over the rows of logits [B, C] and the number of kept rows (the filter's mask, or all). */
-  private maskedCe(t: number, idx: readonly number[], logits: tf.Tensor2D): { sum: tf.Scalar; kept: tf.Scalar } {
+  /** Σ mask·CE over the rows of logits [B, C] and the number of kept rows (the filter's mask, or all), as a tensor and as a number counted on the CPU. */
+  private maskedCe(t: number, idx: readonly number[], logits: tf.Tensor2D): { sum: tf.Scalar; kept: tf.Scalar; count: number } {
     const C = logits.shape[1];
     const labels = tf.tensor1d(idx.map((k) => this.pseudo[t][k]), 'int32');
     const ce = crossEntropyRows(logits, labels); // [B]
     // The filter reads the logits' values (no gradient flows through it; tfjs has no gradient for equal/logicalOr).
     const keep = this.params.filter ? this.filterMask(t, idx, logits.dataSync() as Float32Array, C) : new Float32Array(idx.length).fill(1);
     const mask = tf.tensor1d(keep); // [B]
-    return { sum: tf.sum(tf.mul(mask, ce)) as tf.Scalar, kept: tf.sum(mask) as tf.Scalar };
+    return { sum: tf.sum(tf.mul(mask, ce)) as tf.Scalar, kept: tf.sum(mask) as tf.Scalar, count: keep.reduce((a, b) => a + b, 0) };
   }
 
   /** 1 where Tinting++ keeps sample idx[j]: argmax agrees with the pseudo-label, or max p_ind ≥ max p_merged. */
@@ -166,7 +166,7 @@ export class TintingModel implements TrainedModel {
             tap: (l, g) => { const k = fc2Index.indexOf(l); if (k >= 0) add(k, g); }, // ∂L/∂Δ = ∂L/∂(θ + Δ)
             loss: (o, e) => {
               const res = this.maskedCe(t, sub, this.head(t, o.embeds ?? o.pooled, this.layer === 'head' ? e : w));
-              kept += res.kept.dataSync()[0];
+              kept += res.count; // from the mask's CPU values: no synchronous read of the device (on WebGPU one lost the device mid-run)
               return res.sum;
             },
           });
