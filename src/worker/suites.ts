@@ -158,7 +158,9 @@ export class SuiteStore {
   }
 
   close(id: string): void {
-    this.open.get(id)?.evaluator.dispose();
+    const e = this.open.get(id);
+    e?.evaluator.dispose();
+    e?.views?.forEach((v) => v.evaluator.dispose());
     this.open.delete(id);
   }
 
