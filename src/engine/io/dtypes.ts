@@ -18,7 +18,8 @@ export function isDtype(s: unknown): s is Dtype {
 export type TensorValues = Float32Array | Int32Array | Uint8Array;
 
 /** IEEE half → float32, exact (every half is representable). */
-const F16_TABLE = (() => {
+/** IEEE half bits → float32 value, for all 65,536 bit patterns. */
+export const F16_TABLE = (() => {
   const t = new Float32Array(65536);
   for (let h = 0; h < 65536; h++) {
     const s = h & 0x8000 ? -1 : 1;
@@ -123,8 +124,8 @@ export function encode(dtype: 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8', val
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
-/** float32 → IEEE half, round to nearest even. */
-function toHalf(v: number): number {
+/** float32 → IEEE half bits, round to nearest even. */
+export function toHalf(v: number): number {
   f32[0] = v;
   const x = u32[0];
   const sign = (x >>> 16) & 0x8000;

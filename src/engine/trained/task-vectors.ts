@@ -12,6 +12,7 @@
  * wherever |λτ| ≪ |θ0|.
  */
 import * as tf from '@tensorflow/tfjs';
+import { F16_TABLE, toHalf } from '../io/dtypes';
 
 export const F16_ABOVE = 2 ** 30;
 
@@ -30,7 +31,7 @@ export class TaskVectors {
   /** Adds tensor l = the next one: θ0(l) [n] and the T rows τt(l) [n] (kept as given, or converted to halves and dropped). */
   push(base: Float32Array, tau: readonly Float32Array[]): void {
     this.base.push(base);
-    this.rows.push(tau.map((r) => (this.half ? toHalf(r) : r)));
+    this.rows.push(tau.map((r) => (this.half ? toScaledHalf(r) : r)));
   }
 
   get tasks(): number {
@@ -75,50 +76,16 @@ export class TaskVectors {
   }
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-const HALF = (() => {
-  const t = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) {
-    const s = h & 0x8000 ? -1 : 1;
-    const e = (h >> 10) & 0x1f;
-    const m = h & 0x3ff;
-    t[h] = e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity) : s * (1 + m / 1024) * 2 ** (e - 15);
-  }
-  return t;
-})();
-
-/** float32 → half, round to nearest even (finite inputs in half range, as the scale ensures). */
-function half(v: number): number {
-  f32[0] = v;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const e = ((x >>> 23) & 0xff) - 127 + 15;
-  let m = x & 0x7fffff;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    m |= 0x800000;
-    const shift = 14 - e;
-    const r = m >>> shift;
-    const rest = m & ((1 << shift) - 1);
-    const halfway = 1 << (shift - 1);
-    return sign | (rest > halfway || (rest === halfway && r & 1) ? r + 1 : r);
-  }
-  const r = (e << 10) | (m >>> 13);
-  const rest = m & 0x1fff;
-  return sign | (rest > 0x1000 || (rest === 0x1000 && r & 1) ? r + 1 : r);
-}
-
-function toHalf(r: Float32Array): { half: Uint16Array; scale: number } {
+/** Values as halves of r / scale, the scale a power of two putting the largest |value| in half range. */
+function toScaledHalf(r: Float32Array): { half: Uint16Array; scale: number } {
   let mx = 0;
   for (const v of r) mx = Math.max(mx, Math.abs(v));
   const scale = mx > 0 ? 2 ** (Math.ceil(Math.log2(mx)) - 14) : 1;
   const out = new Uint16Array(r.length);
-  for (let i = 0; i < r.length; i++) out[i] = half(r[i] / scale);
+  for (let i = 0; i < r.length; i++) out[i] = toHalf(r[i] / scale);
   return { half: out, scale };
 }
 
 function fromHalf(h: Uint16Array, scale: number, out: Float32Array, at: number): void {
-  for (let i = 0; i < h.length; i++) out[at + i] = HALF[h[i]] * scale;
+  for (let i = 0; i < h.length; i++) out[at + i] = F16_TABLE[h[i]] * scale;
 }
