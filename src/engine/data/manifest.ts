@@ -67,6 +67,21 @@ export function cleanPath(p: string): string {
   return p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
 }
 
+/** A task → folder map field ("experts", "data"): each key a task, each value a path; problems collected. */
+function taskPaths(field: string, value: unknown, names: readonly string[], problems: string[], notAMap: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    problems.push(notAMap);
+    return out;
+  }
+  for (const [task, path] of Object.entries(value as Record<string, unknown>)) {
+    if (!names.includes(task)) problems.push(`"${field}" has ${quote(task)}, which is not a task`);
+    else if (!isStr(path)) problems.push(`"${field}".${quote(task)} must be a path (string)`);
+    else out[task] = cleanPath(path);
+  }
+  return out;
+}
+
 /** The manifest with the fields left out left out, and whether it set logit_scale. */
 export function parseManifest(text: string, file = 'manifest.json'): ParsedManifest {
   return readManifest(text, file).manifest;
@@ -110,27 +125,11 @@ export function readManifest(text: string, file = 'manifest.json'): { manifest: 
       if (isStr(name)) names.push(name);
     });
   }
-  const experts: Record<string, string> = {};
-  if (m.experts === null || typeof m.experts !== 'object' || Array.isArray(m.experts)) problems.push('"experts" must map each task to a model folder');
-  else {
-    for (const [task, path] of Object.entries(m.experts as Record<string, unknown>)) {
-      if (!names.includes(task)) problems.push(`"experts" has ${quote(task)}, which is not a task`);
-      else if (!isStr(path)) problems.push(`"experts".${quote(task)} must be a path (string)`);
-      else experts[task] = cleanPath(path);
-    }
-    for (const t of new Set(names)) if (!Object.hasOwn(m.experts as object, t)) problems.push(`task ${quote(t)} has no expert in "experts"`);
+  const experts = taskPaths('experts', m.experts, names, problems, '"experts" must map each task to a model folder');
+  if (m.experts !== null && typeof m.experts === 'object' && !Array.isArray(m.experts)) {
+    for (const t of new Set(names)) if (!Object.hasOwn(m.experts, t)) problems.push(`task ${quote(t)} has no expert in "experts"`);
   }
-  const data: Record<string, string> = {};
-  if (m.data !== undefined) {
-    if (m.data === null || typeof m.data !== 'object' || Array.isArray(m.data)) problems.push('"data" must map tasks to their data folders');
-    else {
-      for (const [task, path] of Object.entries(m.data as Record<string, unknown>)) {
-        if (!names.includes(task)) problems.push(`"data" has ${quote(task)}, which is not a task`);
-        else if (!isStr(path)) problems.push(`"data".${quote(task)} must be a path (string)`);
-        else data[task] = cleanPath(path);
-      }
-    }
-  }
+  const data = m.data === undefined ? {} : taskPaths('data', m.data, names, problems, '"data" must map tasks to their data folders');
   if (problems.length) {
     const shown = problems.length > MANIFEST_LIMITS.problems ? [...problems.slice(0, MANIFEST_LIMITS.problems), `… and ${problems.length - MANIFEST_LIMITS.problems} more`] : problems;
     throw new SuiteError(file, `${problems.length} problem${problems.length > 1 ? 's' : ''}:\n- ${shown.join('\n- ')}`, HINT);
