@@ -3,10 +3,14 @@
  * WASM binaries on a free localhost port, launches headless Debian Chromium (CHROME_PATH
  * overrides; WebGPU on SwiftShader enabled, network-quiet flags) and hands both to `run`; closes
  * them afterwards whatever happens. Used by bench:umap and bench:train (--chromium).
+ * Options: `isolated` serves every response with COOP/COEP, so the page is cross-origin isolated
+ * as the lab is (tfjs-wasm then loads its threaded build); `dirs` serves local folders under URL
+ * prefixes (e.g. { '/pool/': '.cache/vitb32/pool' }), files streamed from disk.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -17,10 +21,21 @@ const ARGS = [
 ];
 
 /** Runs `run` with a browser and the URL of a page that loads `entry` (a script path) as a module. */
-export async function withBenchPage<T>(entry: string, run: (browser: Browser, url: string) => Promise<T>): Promise<T> {
+export async function withBenchPage<T>(entry: string, run: (browser: Browser, url: string) => Promise<T>, opts: { isolated?: boolean; dirs?: Record<string, string> } = {}): Promise<T> {
   const bundle = await build({ entryPoints: [entry], bundle: true, format: 'esm', write: false, platform: 'browser', target: 'es2022', logLevel: 'error' });
   const server = createServer(async (req, res) => {
     const url = req.url ?? '/';
+    if (opts.isolated) { res.setHeader('cross-origin-opener-policy', 'same-origin'); res.setHeader('cross-origin-embedder-policy', 'require-corp'); }
+    const dir = Object.entries(opts.dirs ?? {}).find(([prefix]) => url.startsWith(prefix));
+    if (dir) {
+      const rel = normalize(decodeURIComponent(url.slice(dir[0].length)));
+      const file = join(dir[1], rel);
+      const st = rel.startsWith('..') ? null : await stat(file).catch(() => null);
+      if (!st?.isFile()) { res.statusCode = 404; res.end(); return; }
+      res.setHeader('content-length', String(st.size));
+      createReadStream(file).pipe(res);
+      return;
+    }
     if (url === '/') { res.setHeader('content-type', 'text/html'); res.end('<!doctype html><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>'); return; }
     if (url === '/page.js') { res.setHeader('content-type', 'text/javascript'); res.end(bundle.outputFiles[0].text); return; }
     if (url.endsWith('.wasm')) { res.setHeader('content-type', 'application/wasm'); res.end(await readFile(join(WASM_DIR, url.slice(1)))); return; }

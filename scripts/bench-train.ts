@@ -13,7 +13,7 @@
  * process's peak RSS. The backward passes run section by section (train/tower-grad.ts).
  *
  *   npm run --silent bench:train -- [--skip-zoo] [--skip-vitb32] [--vitb32-tasks 8] [--batch 16]
- *   npm run --silent bench:train -- --chromium [--quick]   (the browser half: scripts/bench-train/chromium.ts)
+ *   npm run --silent bench:train -- --chromium [--quick] [--only-vitb32]   (the browser half: scripts/bench-train/chromium.ts)
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -151,10 +151,12 @@ function vitb32(T: number, B: number): string[] {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--chromium')) {
-    const { rows, adapter } = await chromiumRows({ quick: argv.includes('--quick') });
-    console.log(`${new Date().toISOString().slice(0, 10)}, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'} (load average ${loadavg()[0].toFixed(1)}), headless Debian Chromium, tfjs ${tf.version.tfjs}; WebGPU adapter: ${adapter ?? 'none'}`);
+    const start = new Date().toISOString().replace('T', ' ').slice(0, 16);
+    const load0 = loadavg()[0].toFixed(1);
+    const { rows, adapter, threads } = await chromiumRows({ quick: argv.includes('--quick'), vitOnly: argv.includes('--only-vitb32') });
+    console.log(`${start}–${new Date().toISOString().slice(11, 16)} UTC, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'} (load average ${load0} at the start, ${loadavg()[0].toFixed(1)} at the end), headless Debian Chromium, cross-origin isolated page, tfjs ${tf.version.tfjs} wasm with ${threads ?? '?'} thread(s); WebGPU adapter: ${adapter ?? 'none'}`);
     console.log(`\`npm run --silent bench:train -- ${argv.join(' ')}\`\n`);
-    console.log('| where | model | method | steps timed | ms per step |\n|---|---|---|---|---|');
+    console.log('| where | model | method | steps timed | ms per step | peak tfjs GiB | wasm heap GiB | renderer peak RSS GiB |\n|---|---|---|---|---|---|---|---|');
     for (const r of rows) console.log(r);
     return;
   }

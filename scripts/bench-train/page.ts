@@ -1,7 +1,9 @@
 // Browser side of `npm run bench:train -- --chromium` (scripts/bench-train/chromium.ts bundles it
-// with esbuild and serves it with the tfjs wasm binaries): builds random-weight checkpoints of a
-// config in memory, one trained method on them, and times its optimiser steps on the page's tfjs
-// backend. Every method is the engine's own class, as the worker trains it.
+// with esbuild and serves it with the tfjs wasm binaries): builds one trained method on
+// random-weight checkpoints — made in memory (the zoo's architecture), or the gen:vitb32 pool
+// served by the harness and read as Blobs, lazily, as the worker reads dropped files — and times
+// its optimiser steps on the page's tfjs backend. Every method is the engine's own class, as the
+// worker trains it.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { type BackendName, initBackend } from '../../src/engine/backend';
@@ -13,7 +15,7 @@ import { SurgeryModel } from '../../src/engine/trained/surgery';
 import { TintingModel } from '../../src/engine/trained/tinting';
 import type { TrainedModel } from '../../src/engine/trained/types';
 import { arrayImages } from '../../src/engine/data/task-images';
-import { memorySource } from '../../src/engine/io/byte-source';
+import { blobSource, memorySource } from '../../src/engine/io/byte-source';
 import { memorySink, writeSafetensors } from '../../src/engine/io/safetensors';
 import { type ClipVisionConfig, toHfConfigJson } from '../../src/engine/model/clip-vit/config';
 import type { Checkpoint } from '../../src/engine/model/clip-vit/checkpoint';
@@ -27,8 +29,14 @@ import { PixelBank } from '../../src/engine/train/data';
 import { patchWasmTransposedMatMul } from '../../src/engine/train/wasm-matmul';
 
 export type Method = 'adamerging' | 'surgery' | 'intervmerge' | 'intervmerge-mini' | 'tinting';
-export interface Job { config: ClipVisionConfig; tasks: number; method: Method; images: number; steps: number }
-export interface JobResult { msPerStep: number; stepsTimed: number }
+/**
+ * tasks: the task count (AdaMerging with `pool`: the task vectors and λ rows; its step is one
+ * task's share); images: each task's bank; pool: read the checkpoints from the served gen:vitb32
+ * pool (pretrained, expert-1..tasks) instead of making them; warm: untimed steps before the timed ones.
+ */
+export interface Job { config: ClipVisionConfig; tasks: number; method: Method; images: number; steps: number; pool?: boolean; warm?: number }
+/** ms per timed step; peakBytes: the peak tfjs bytes of the timed steps (tf.profile; pool jobs only, else 0); heapBytes: the wasm heap after them (it never shrinks). */
+export interface JobResult { msPerStep: number; stepsTimed: number; peakBytes: number; heapBytes: number }
 
 const wasmPaths = Object.fromEntries(['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'].map((f) => [f, new URL(f, location.href).href]));
 const rng = createRng(0);
@@ -59,6 +67,16 @@ function head(task: string, C: number, P: number): ClassificationHead {
   return { task, numClasses: C, dim: P, weight: w };
 }
 
+/** A checkpoint of the served gen:vitb32 pool, its files fetched as Blobs (Chromium keeps large ones out of the renderer) and read lazily. */
+async function poolCheckpoint(name: string): Promise<Checkpoint> {
+  const files = await Promise.all(['config.json', 'model.safetensors'].map(async (f) => {
+    const r = await fetch(`/pool/${name}/${f}`);
+    if (!r.ok) throw new Error(`/pool/${name}/${f}: HTTP ${r.status} (run npm run gen:vitb32 -- --count 8 --out-dir .cache/vitb32/pool)`);
+    return blobSource(await r.blob(), `${name}/${f}`);
+  }));
+  return openCheckpoint(name, files);
+}
+
 async function build(job: Job): Promise<{ model: TrainedModel; dispose: () => void }> {
   const { config, tasks: T, images: n } = job;
   const names = Array.from({ length: T }, (_, t) => `t${t}`);
@@ -71,7 +89,7 @@ async function build(job: Job): Promise<{ model: TrainedModel; dispose: () => vo
     const m = new SurgeryModel(names.map((name, t) => ({ name, head: heads[t], n, merged: normal(n * P, 1), individual: normal(n * P, 1) })), resolveTrainedParams('surgery'), 100, rng);
     return { model: m, dispose: () => m.dispose() };
   }
-  const pretrained = await checkpoint(config, 'pretrained', false);
+  const pretrained = job.pool ? await poolCheckpoint('pretrained') : await checkpoint(config, 'pretrained', false);
   if (job.method === 'intervmerge' || job.method === 'intervmerge-mini') {
     const weights = await loadParams(pretrained); // the frozen merge (its values do not change the cost)
     const b = await banks();
@@ -80,11 +98,13 @@ async function build(job: Job): Promise<{ model: TrainedModel; dispose: () => vo
     return { model: m, dispose: () => { m.dispose(); disposeParams(weights); } };
   }
   const experts = [];
-  for (let t = 0; t < T; t++) experts.push(await checkpoint(config, `expert-${t}`, true));
+  for (let t = 0; t < T; t++) experts.push(job.pool ? await poolCheckpoint(`expert-${t + 1}`) : await checkpoint(config, `expert-${t}`, true));
   const coefficients = await MergeCoefficients.fromPool(pretrained, experts, names, { granularity: 'layer' });
-  const b = await banks();
+  // From the pool every task shares one bank (the images' values do not change the cost); AdaMerging then trains one task's share of an iteration.
+  const b = job.pool ? Array(T).fill((await PixelBank.load(arrayImages('t0', 'random', Uint8Array.from({ length: n * S * S * 3 }, () => Math.floor(rng.next() * 256)), [n, S, S, 3], new Int32Array(n), C), S))) as PixelBank[] : await banks();
+  const trainees = job.pool && job.method === 'adamerging' ? names.slice(0, 1) : names;
   const m = job.method === 'adamerging'
-    ? new AdaMergingModel(coefficients, config, names.map((name, t) => ({ name, head: heads[t], bank: b[t] })), resolveTrainedParams('adamerging'), 100, rng)
+    ? new AdaMergingModel(coefficients, config, trainees.map((name, t) => ({ name, head: heads[t], bank: b[t] })), resolveTrainedParams('adamerging'), 100, rng)
     : new TintingModel(coefficients, config, names.map((name, t) => ({ name, head: heads[t], bank: b[t], individualLogits: normal(n * C, 2) })), resolveTrainedParams('tinting', { filter: false }), 100, rng);
   return { model: m, dispose: () => m.dispose() };
 }
@@ -96,17 +116,23 @@ g.benchInit = async (backend: BackendName, patch: boolean) => {
   const choice = await initBackend({ force: backend, wasmPaths });
   if (tf.getBackend() !== backend) throw new Error(`backend ${backend} did not start: ${choice.reasons.join('; ')}`);
   if (patch) patchWasmTransposedMatMul();
-  return { backend: tf.getBackend(), adapter: choice.adapter ?? null };
+  return { backend: tf.getBackend(), adapter: choice.adapter ?? null, threads: choice.wasmThreads ?? 1, isolated: globalThis.crossOriginIsolated === true };
 };
 
-/** One warm-up step (shader compilation, first allocations), then `steps` timed ones. */
+/** `warm` warm-up steps (default 1: shader compilation, first allocations), then `steps` timed ones. */
 g.benchJob = async (job: Job): Promise<JobResult> => {
   const { model, dispose } = await build(job);
   try {
-    await model.step(0);
+    const warm = job.warm ?? 1;
+    for (let i = 0; i < warm; i++) await model.step(i);
+    let peakBytes = 0;
     const t0 = performance.now();
-    for (let i = 1; i <= job.steps; i++) await model.step(i);
-    return { msPerStep: (performance.now() - t0) / job.steps, stepsTimed: job.steps };
+    for (let i = warm; i < warm + job.steps; i++) {
+      if (job.pool) peakBytes = Math.max(peakBytes, (await tf.profile(async () => { await model.step(i); })).peakBytes); // the pool's (long) steps only: tf.profile's bookkeeping would weigh on tiny ones
+      else await model.step(i);
+    }
+    const heapBytes = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0;
+    return { msPerStep: (performance.now() - t0) / job.steps, stepsTimed: job.steps, peakBytes, heapBytes };
   } finally {
     dispose();
   }
