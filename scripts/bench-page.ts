@@ -5,7 +5,7 @@
  * them afterwards whatever happens. Used by bench:umap and bench:train (--chromium).
  * Options: `isolated` serves every response with COOP/COEP, so the page is cross-origin isolated
  * as the lab is (tfjs-wasm then loads its threaded build); `dirs` serves local folders under URL
- * prefixes (e.g. { '/pool/': '.cache/vitb32/pool' }), files streamed from disk.
+ * prefixes (e.g. { '/pool/': '.cache/vitb32/pool' }), files streamed from disk, with byte ranges.
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -32,8 +32,14 @@ export async function withBenchPage<T>(entry: string, run: (browser: Browser, ur
       const file = join(dir[1], rel);
       const st = rel.startsWith('..') ? null : await stat(file).catch(() => null);
       if (!st?.isFile()) { res.statusCode = 404; res.end(); return; }
-      res.setHeader('content-length', String(st.size));
-      createReadStream(file).pipe(res);
+      const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+      const [start, end] = range ? [Number(range[1]), Math.min(Number(range[2]), st.size - 1)] : [0, st.size - 1];
+      res.statusCode = range ? 206 : 200;
+      res.setHeader('accept-ranges', 'bytes');
+      res.setHeader('content-length', String(end - start + 1));
+      if (range) res.setHeader('content-range', `bytes ${start}-${end}/${st.size}`);
+      if (req.method === 'HEAD') { res.end(); return; }
+      createReadStream(file, { start, end }).pipe(res);
       return;
     }
     if (url === '/') { res.setHeader('content-type', 'text/html'); res.end('<!doctype html><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>'); return; }

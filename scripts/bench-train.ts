@@ -13,7 +13,7 @@
  * process's peak RSS. The backward passes run section by section (train/tower-grad.ts).
  *
  *   npm run --silent bench:train -- [--skip-zoo] [--skip-vitb32] [--vitb32-tasks 8] [--batch 16]
- *   npm run --silent bench:train -- --chromium [--quick] [--only-vitb32]   (the browser half: scripts/bench-train/chromium.ts)
+ *   npm run --silent bench:train -- --chromium [--quick] [--only-vitb32 [--methods m1,m2]]   (the browser half: scripts/bench-train/chromium.ts)
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -39,6 +39,7 @@ import { createRng } from '../src/engine/random';
 import { PixelBank } from '../src/engine/train/data';
 import { patchWasmTransposedMatMul } from '../src/engine/train/wasm-matmul';
 import { chromiumRows } from './bench-train/chromium';
+import type { Method } from './bench-train/page';
 import { writeCheckpoint } from './gen-vitb32';
 
 const ZOO: [string, object, object | null][] = [
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
   if (argv.includes('--chromium')) {
     const start = new Date().toISOString().replace('T', ' ').slice(0, 16);
     const load0 = loadavg()[0].toFixed(1);
-    const { rows, adapter, threads } = await chromiumRows({ quick: argv.includes('--quick'), vitOnly: argv.includes('--only-vitb32') });
+    const { rows, adapter, threads } = await chromiumRows({ quick: argv.includes('--quick'), vitOnly: argv.includes('--only-vitb32'), methods: argv.includes('--methods') ? argv[argv.indexOf('--methods') + 1].split(',') as Method[] : undefined });
     console.log(`${start}–${new Date().toISOString().slice(11, 16)} UTC, ${cpus().length}× ${cpus()[0]?.model ?? 'cpu'} (load average ${load0} at the start, ${loadavg()[0].toFixed(1)} at the end), headless Debian Chromium, cross-origin isolated page, tfjs ${tf.version.tfjs} wasm with ${threads ?? '?'} thread(s); WebGPU adapter: ${adapter ?? 'none'}`);
     console.log(`\`npm run --silent bench:train -- ${argv.join(' ')}\`\n`);
     console.log('| where | model | method | steps timed | ms per step | peak tfjs GiB | wasm heap GiB | renderer peak RSS GiB |\n|---|---|---|---|---|---|---|---|');

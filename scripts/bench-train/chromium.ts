@@ -17,7 +17,7 @@
  * A job still running after its realm's cap is abandoned (SwiftShader compiles each new shader
  * for seconds).
  *
- *   --only-vitb32: only the ViT-B/32 jobs of the worker's realm.
+ *   --only-vitb32 [--methods tinting,adamerging]: only the ViT-B/32 jobs of the worker's realm (those methods').
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -39,14 +39,14 @@ interface Realm {
   jobs: (Job | { skip: string; method: Method; model: string })[];
 }
 
-function realms(zoo: ClipVisionConfig, quick: boolean, vitOnly: boolean): Realm[] {
+function realms(zoo: ClipVisionConfig, quick: boolean, vitOnly: boolean, methods?: Method[]): Realm[] {
   const z = (method: Method, steps: number): Job => ({ config: zoo, tasks: 8, method, images: 32, steps: quick ? 1 : steps });
   const v = (method: Method, steps: number, images = 16): Job => ({ config: VIT_B_32, tasks: 1, method, images, steps });
   // From the pool, the first step timed (no warm-up: a step takes minutes here), as the Node rows.
   const pool = (method: Method, tasks: number, images: number): Job => ({ config: VIT_B_32, tasks, method, images, steps: 1, warm: 0, pool: true });
   const slow = 'skipped: a ViT-B/32 block of 8 images takes 15–22 s on SwiftShader WebGPU, so one step of 16 would take many minutes';
   const zooAll = [z('adamerging', 2), z('surgery', 20), z('intervmerge', 3), z('intervmerge-mini', 3), z('tinting', 3)];
-  const vit = [pool('intervmerge', 1, 16), pool('intervmerge-mini', 1, 16), pool('tinting', 8, 32), pool('adamerging', 8, 32)];
+  const vit = [pool('intervmerge', 1, 16), pool('intervmerge-mini', 1, 16), pool('tinting', 8, 32), pool('adamerging', 8, 32)].filter((j) => !methods || methods.includes(j.method));
   const worker: Realm = { label: 'Chromium WASM + transposed-matMul patch (the worker\'s setup)', backend: 'wasm', patch: true, capSeconds: 3600, jobs: [...zooAll, v('surgery', 20)] };
   if (vitOnly) return [{ ...worker, fresh: true, jobs: vit }];
   return [
@@ -80,14 +80,14 @@ function peakRss(pids: Iterable<number>): number {
 const GIB = 2 ** 30;
 
 /** Markdown rows: | where | model | method | steps timed | ms per step |. */
-export async function chromiumRows(opts: { quick?: boolean; vitOnly?: boolean } = {}): Promise<{ rows: string[]; adapter: string | null; threads: number | null }> {
+export async function chromiumRows(opts: { quick?: boolean; vitOnly?: boolean; methods?: Method[] } = {}): Promise<{ rows: string[]; adapter: string | null; threads: number | null }> {
   const zoo = (await openSuiteDir('public/zoo/mini8')).pretrained.config;
   return withBenchPage('scripts/bench-train/page.ts', async (browser: Browser, url) => {
     const rows: string[] = [];
     let adapter: string | null = null;
     let threads: number | null = null;
     const emit = (r: string) => { rows.push(r); process.stderr.write(`${r}\n`); };
-    for (const realm of realms(zoo, !!opts.quick, !!opts.vitOnly)) {
+    for (const realm of realms(zoo, !!opts.quick, !!opts.vitOnly, opts.methods)) {
       let page: Page | null = null;
       let context: BrowserContext | null = null;
       let before = new Set<number>();

@@ -1,7 +1,7 @@
 // Browser side of `npm run bench:train -- --chromium` (scripts/bench-train/chromium.ts bundles it
 // with esbuild and serves it with the tfjs wasm binaries): builds one trained method on
 // random-weight checkpoints — made in memory (the zoo's architecture), or the gen:vitb32 pool
-// served by the harness and read as Blobs, lazily, as the worker reads dropped files — and times
+// served by the harness and read lazily by range requests, as the worker reads dropped files — and times
 // its optimiser steps on the page's tfjs backend. Every method is the engine's own class, as the
 // worker trains it.
 import * as tf from '@tensorflow/tfjs';
@@ -15,7 +15,7 @@ import { SurgeryModel } from '../../src/engine/trained/surgery';
 import { TintingModel } from '../../src/engine/trained/tinting';
 import type { TrainedModel } from '../../src/engine/trained/types';
 import { arrayImages } from '../../src/engine/data/task-images';
-import { blobSource, memorySource } from '../../src/engine/io/byte-source';
+import { type ByteSource, memorySource } from '../../src/engine/io/byte-source';
 import { memorySink, writeSafetensors } from '../../src/engine/io/safetensors';
 import { type ClipVisionConfig, toHfConfigJson } from '../../src/engine/model/clip-vit/config';
 import type { Checkpoint } from '../../src/engine/model/clip-vit/checkpoint';
@@ -67,14 +67,30 @@ function head(task: string, C: number, P: number): ClassificationHead {
   return { task, numClasses: C, dim: P, weight: w };
 }
 
-/** A checkpoint of the served gen:vitb32 pool, its files fetched as Blobs (Chromium keeps large ones out of the renderer) and read lazily. */
+/**
+ * A served file read lazily by HTTP range requests, like the worker's File sources: nothing of
+ * it is held in the page. (Whole-file Blobs would not do: a fresh browser context is off the
+ * record, so its blobs live in memory, capped near 2 GB, which nine 351 MB checkpoints exceed.)
+ */
+async function rangeSource(url: string): Promise<ByteSource> {
+  const head = await fetch(url, { method: 'HEAD' });
+  if (!head.ok) throw new Error(`${url}: HTTP ${head.status} (run npm run gen:vitb32 -- --count 8 --out-dir .cache/vitb32/pool)`);
+  const size = Number(head.headers.get('content-length'));
+  return {
+    name: url,
+    size,
+    async read(offset, length) {
+      const r = await fetch(url, { headers: { range: `bytes=${offset}-${offset + length - 1}` } });
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      if (r.status !== 206 || bytes.length !== length) throw new Error(`${url}: range ${offset}+${length} gave HTTP ${r.status}, ${bytes.length} bytes`);
+      return bytes;
+    },
+  };
+}
+
+/** A checkpoint of the served gen:vitb32 pool, read lazily. */
 async function poolCheckpoint(name: string): Promise<Checkpoint> {
-  const files = await Promise.all(['config.json', 'model.safetensors'].map(async (f) => {
-    const r = await fetch(`/pool/${name}/${f}`);
-    if (!r.ok) throw new Error(`/pool/${name}/${f}: HTTP ${r.status} (run npm run gen:vitb32 -- --count 8 --out-dir .cache/vitb32/pool)`);
-    return blobSource(await r.blob(), `${name}/${f}`);
-  }));
-  return openCheckpoint(name, files);
+  return openCheckpoint(name, await Promise.all(['config.json', 'model.safetensors'].map((f) => rangeSource(`/pool/${name}/${f}`))));
 }
 
 async function build(job: Job): Promise<{ model: TrainedModel; dispose: () => void }> {

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Adam } from './adam';
+import { HostAdam } from './adam-host';
 
 const STEPS: ['a' | 'b', number[]][] = [['a', [0.2, -0.4]], ['b', [1.0, -3.0]], ['a', [-0.1, 0.3]], ['a', [0.5, 0.05]], ['b', [-2.0, 0.5]], ['b', [0.25, 1.0]]];
 /** torch's a and b (flattened) after each step above. */
@@ -54,5 +55,41 @@ describe('Adam', () => {
     expect(x.dataSync()[0]).toBeCloseTo(2.5, 6);
     opt.dispose();
     x.dispose();
+  });
+});
+
+describe('HostAdam (Adam on host arrays)', () => {
+  it('follows the same torch.optim.Adam steps, with a step count per parameter', () => {
+    const a = Float32Array.from([0.5, -1.0]);
+    const b = Float32Array.from([2.0, 0.25]);
+    const opt = new HostAdam<string>(0.01);
+    STEPS.forEach(([who, g], i) => {
+      opt.apply(who, who === 'a' ? a : b, g);
+      const [wantA, wantB] = TORCH[i];
+      a.forEach((v, j) => expect(Math.abs(v - wantA[j]), `step ${i + 1} a[${j}]`).toBeLessThan(1e-6));
+      b.forEach((v, j) => expect(Math.abs(v - wantB[j]), `step ${i + 1} b[${j}]`).toBeLessThan(1e-6));
+    });
+  });
+
+  it('gives the same float32 bits as Adam on tfjs for the same gradients (20 steps, gradients spanning 1e-6 to 1e3)', () => {
+    let seed = 12345;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    const n = 257;
+    const x0 = Float32Array.from({ length: n }, () => rand());
+    const v = tf.variable(tf.tensor1d(x0));
+    const host = x0.slice();
+    const opt = new Adam(3e-3);
+    const hostOpt = new HostAdam(3e-3);
+    for (let s = 0; s < 20; s++) {
+      const g = Float32Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 0 : rand() * 10 ** Math.round(4.5 * rand() - 1.5)));
+      const gt = tf.tensor1d(g);
+      opt.apply(new Map([[v, gt]]));
+      gt.dispose();
+      hostOpt.apply(v, host, g);
+    }
+    expect(Array.from(host)).toEqual(Array.from(v.dataSync()));
+    expect(Array.from(host)).not.toEqual(Array.from(x0));
+    opt.dispose();
+    v.dispose();
   });
 });

@@ -10,6 +10,8 @@ import { surgery } from '../catalogue/trained/surgery';
 import { type SurgeryTask, SurgeryModel } from './surgery';
 import { finiteDifference, head, randomRows } from './testing.node';
 import { l1 } from './losses';
+import { Adam } from '../train/adam';
+import { type BatchSampler, gatherRows } from '../train/data';
 
 const P = 8;
 /** Individual features = merged ones with a task-specific bias removed by a ReLU-shaped map. */
@@ -27,6 +29,14 @@ describe('Representation Surgery', () => {
     const ts = tasks();
     const m = new SurgeryModel(ts, params(), 100, createRng(1));
     for (let t = 0; t < 2; t++) expect(m.corrected(t)).toEqual(ts[t].merged);
+    m.dispose();
+  });
+
+  it('takes |x|\'s derivative at 0 as 0 (PyTorch\'s sign), not tfjs\'s −1: a batch already on its targets leaves U at 0', async () => {
+    const ts = tasks(16).map((x) => ({ ...x, individual: x.merged }));
+    const m = new SurgeryModel(ts, params(), 100, createRng(3));
+    expect(await m.step(0)).toBe(0);
+    expect(m.up[0].dataSync().every((v) => v === 0)).toBe(true);
     m.dispose();
   });
 
@@ -71,6 +81,42 @@ describe('Representation Surgery', () => {
       finiteDifference((x) => lossWith(v, x), v, at, 1e-3).forEach((fd, k) => expect(Math.abs(fd - g[at[k]])).toBeLessThan(2e-2 * scale));
     }
     tf.dispose([z, y]);
+    m.dispose();
+  });
+
+  it('steps as tfjs autodiff + Adam on the same batches would: losses and modules after 8 steps of 2 tasks agree to 1e-6', async () => {
+    // Targets off every feature (no |ẑ − y| at its kink, where tfjs's abs takes −1 and PyTorch's and step()'s 0).
+    const ts = tasks(40).map((x) => ({ ...x, individual: x.individual.map((v, i) => v + 0.05 * Math.sin(i + 1)) }));
+    const m = new SurgeryModel(ts, params({ lr: 1e-2 }), 100, createRng(9));
+    const ref = new SurgeryModel(ts, params({ lr: 1e-2 }), 100, createRng(9)); // the same D and batches, stepped by tf.variableGrads
+    const samplers = (ref as unknown as { samplers: BatchSampler[] }).samplers;
+    const opt = new Adam(1e-2);
+    for (let i = 0; i < 8; i++) {
+      const t = Math.floor((i % 4) / 2);
+      const idx = samplers[t].next(16);
+      const want = tf.tidy(() => opt.minimize(() => l1(ref.apply(t, gatherRows(ts[t].merged, P, idx)), gatherRows(ts[t].individual, P, idx)), [ref.down[t], ref.up[t]]).dataSync()[0]);
+      expect(Math.abs((await m.step(i)) - want), `loss of step ${i}`).toBeLessThan(1e-6);
+    }
+    for (let t = 0; t < 2; t++) {
+      for (const [got, want] of [[m.down[t], ref.down[t]], [m.up[t], ref.up[t]]]) {
+        const g = got.dataSync();
+        expect(g.some((v) => v !== 0)).toBe(true);
+        want.dataSync().forEach((v, j) => expect(Math.abs(g[j] - v), `task ${t} ${got.name}[${j}]`).toBeLessThan(1e-6));
+      }
+    }
+    opt.dispose();
+    m.dispose();
+    ref.dispose();
+  });
+
+  it('picks up a module assigned from outside between steps (its loss is then that of U = D = 0: ẑ = z)', async () => {
+    const ts = tasks(16);
+    const m = new SurgeryModel(ts, params(), 100, createRng(3));
+    await m.step(0);
+    m.up[0].assign(tf.zeros([P, 4]));
+    m.down[0].assign(tf.zeros([4, P]));
+    const l = await m.step(1); // its loss is that of the assigned modules: ẑ = z
+    expect(Math.abs(l - tf.tidy(() => l1(tf.tensor2d(ts[0].merged, [16, P]), tf.tensor2d(ts[0].individual, [16, P])).dataSync()[0]))).toBeLessThan(1e-6);
     m.dispose();
   });
 

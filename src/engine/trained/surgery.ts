@@ -7,6 +7,12 @@
  * 16 and steps after each batch (2·T steps per iteration).
  * Merge and inputs are frozen, so it trains on CACHED pairs (z_merged, z_individual): no forward
  * pass of any tower while training. No deviation from the paper.
+ * A step is tiny ([16, P]·[P, r] products, 2·P·r parameters), so step() computes the loss, its
+ * gradient (written out below) and the Adam update on the host in plain loops (HostAdam, the
+ * same float32 update as train/adam.ts): about 60 tfjs kernels and a gradient tape per step cost
+ * far more than the arithmetic on any backend. The variables stay the modules' home: step() keeps a
+ * host copy per task, re-read whenever a variable was assigned from outside, and assigns the
+ * updated values back after each step.
  * Kept tensors (modules()): "surgery.<task>.down" [r, P] and "surgery.<task>.up" [P, r] per task.
  * Its representations (outputs()) are the base merge's CLS tokens (Surgery edits only z) with ẑ.
  */
@@ -14,11 +20,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { Representations } from '../eval/bias';
 import type { ClassificationHead } from '../model/heads';
 import type { Rng } from '../random';
-import { Adam } from '../train/adam';
-import { BatchSampler, gatherRows } from '../train/data';
+import { HostAdam } from '../train/adam-host';
+import { BatchSampler } from '../train/data';
 import { surgery } from '../catalogue/trained/surgery';
 import { requireBase } from './base';
-import { finalOutputs, l1, predictFrozen } from './losses';
+import { finalOutputs, predictFrozen } from './losses';
 import type { FinalOutputs, NamedTensor, TrainedImplementation, TrainedModel, TrainedParams } from './types';
 
 const BATCH = 16;
@@ -40,7 +46,9 @@ export class SurgeryModel implements TrainedModel {
   /** Per task: down [r, P], up [P, r]. */
   readonly down: tf.Variable<tf.Rank.R2>[];
   readonly up: tf.Variable<tf.Rank.R2>[];
-  private readonly opt: Adam;
+  private readonly opt: HostAdam<tf.Variable>;
+  /** Per task: host copies of down and up, with the variables' dataIds they mirror (a new dataId: assigned from outside, read again). */
+  private readonly host: ({ down: Float32Array; up: Float32Array; ids: [object, object] } | undefined)[] = [];
   private readonly samplers: BatchSampler[];
   private readonly P: number;
 
@@ -52,7 +60,7 @@ export class SurgeryModel implements TrainedModel {
     this.down = tasks.map(() => tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from({ length: r * this.P }, () => (2 * rng.next() - 1) * bound), [r, this.P]))));
     this.up = tasks.map(() => tf.tidy(() => tf.variable(tf.zeros<tf.Rank.R2>([this.P, r]))));
     this.samplers = tasks.map((t) => new BatchSampler(t.n, rng.fork()));
-    this.opt = new Adam(params.lr as number);
+    this.opt = new HostAdam(params.lr as number);
     this.totalSteps = surgery.totalSteps(params, tasks.length);
   }
 
@@ -61,19 +69,64 @@ export class SurgeryModel implements TrainedModel {
     return tf.sub(z, tf.matMul(tf.relu(tf.matMul(z, this.down[t], false, true)), this.up[t], false, true)); // [B, r] → [B, P]
   }
 
-  /** Step i: task ⌊(i mod 2T)/2⌋, the next batch of 16 of its cached pairs. */
+  /**
+   * Step i: task ⌊(i mod 2T)/2⌋, the next batch of 16 of its cached pairs. With a = z·Dᵀ [B, r],
+   * h = ReLU(a), ẑ = z − h·Uᵀ and L = mean|ẑ − y| over the B·P entries, G = sign(ẑ − y)/(B·P):
+   * ∂L/∂U = −Gᵀ·h [P, r], ∂L/∂h = −G·U [B, r], ∂L/∂D = (∂L/∂h ⊙ [a > 0])ᵀ·z [r, P]
+   * (sign 0 at 0 and ReLU's derivative 0 at 0, as PyTorch takes them; tfjs's abs would take −1
+   * at 0, i.e. where a cached pair already agrees). Sums in float64.
+   */
   async step(i: number): Promise<number> {
     const t = Math.floor((i % (2 * this.tasks.length)) / 2);
-    const task = this.tasks[t];
+    const { merged, individual } = this.tasks[t];
     const idx = this.samplers[t].next(BATCH);
-    const loss = tf.tidy(() => {
-      const z = gatherRows(task.merged, this.P, idx);
-      const target = gatherRows(task.individual, this.P, idx);
-      return this.opt.minimize(() => l1(this.apply(t, z), target), [this.down[t], this.up[t]]);
-    });
-    const v = (await loss.data())[0];
-    loss.dispose();
-    return v;
+    const [P, B] = [this.P, idx.length];
+    const dv = this.down[t], uv = this.up[t];
+    const r = dv.shape[0];
+    let host = this.host[t];
+    if (!host || host.ids[0] !== dv.dataId || host.ids[1] !== uv.dataId) {
+      host = { down: (await dv.data()).slice() as Float32Array, up: (await uv.data()).slice() as Float32Array, ids: [dv.dataId, uv.dataId] };
+      this.host[t] = host;
+    }
+    const { down: D, up: U } = host;
+    const a = new Float64Array(B * r);
+    const G = new Float64Array(B * P); // G, then −G
+    let loss = 0;
+    for (let b = 0; b < B; b++) {
+      const zo = idx[b] * P;
+      for (let k = 0; k < r; k++) {
+        let s = 0;
+        for (let p = 0; p < P; p++) s += merged[zo + p] * D[k * P + p];
+        a[b * r + k] = s;
+      }
+      for (let p = 0; p < P; p++) {
+        let s = 0;
+        for (let k = 0; k < r; k++) s += Math.max(0, a[b * r + k]) * U[p * r + k];
+        const d = Math.fround(merged[zo + p] - Math.fround(s)) - individual[zo + p];
+        loss += Math.abs(d);
+        G[b * P + p] = -Math.sign(d) / (B * P);
+      }
+    }
+    const gU = new Float64Array(P * r);
+    const gD = new Float64Array(r * P);
+    for (let b = 0; b < B; b++) {
+      const zo = idx[b] * P;
+      for (let k = 0; k < r; k++) {
+        const h = Math.max(0, a[b * r + k]);
+        let dh = 0;
+        for (let p = 0; p < P; p++) {
+          const g = G[b * P + p];
+          gU[p * r + k] += g * h;
+          dh += g * U[p * r + k];
+        }
+        if (a[b * r + k] > 0) for (let p = 0; p < P; p++) gD[k * P + p] += dh * merged[zo + p];
+      }
+    }
+    this.opt.apply(dv, D, Float32Array.from(gD));
+    this.opt.apply(uv, U, Float32Array.from(gU));
+    tf.tidy(() => { dv.assign(tf.tensor2d(D, [r, P])); uv.assign(tf.tensor2d(U, [P, r])); });
+    host.ids = [dv.dataId, uv.dataId];
+    return Math.fround(loss / (B * P));
   }
 
   /** Corrected features ẑ of task t's cached merged features, [N, P]. */
