@@ -89,37 +89,39 @@ export class SurgeryModel implements TrainedModel {
       this.host[t] = host;
     }
     const { down: D, up: U } = host;
-    const a = new Float64Array(B * r);
-    const G = new Float64Array(B * P); // G, then −G
+    const a = new Float64Array(r);
+    const h = new Float64Array(r);
+    const dh = new Float64Array(r);
+    const gU = new Float64Array(P * r);
+    const gD = new Float64Array(r * P);
+    const scale = 1 / (B * P);
     let loss = 0;
     for (let b = 0; b < B; b++) {
       const zo = idx[b] * P;
       for (let k = 0; k < r; k++) {
         let s = 0;
-        for (let p = 0; p < P; p++) s += merged[zo + p] * D[k * P + p];
-        a[b * r + k] = s;
+        for (let p = 0, o = k * P; p < P; p++) s += merged[zo + p] * D[o + p];
+        a[k] = s;
+        h[k] = s > 0 ? s : 0;
+        dh[k] = 0;
       }
       for (let p = 0; p < P; p++) {
+        const o = p * r;
         let s = 0;
-        for (let k = 0; k < r; k++) s += Math.max(0, a[b * r + k]) * U[p * r + k];
+        for (let k = 0; k < r; k++) s += h[k] * U[o + k];
         const d = Math.fround(merged[zo + p] - Math.fround(s)) - individual[zo + p];
         loss += Math.abs(d);
-        G[b * P + p] = -Math.sign(d) / (B * P);
-      }
-    }
-    const gU = new Float64Array(P * r);
-    const gD = new Float64Array(r * P);
-    for (let b = 0; b < B; b++) {
-      const zo = idx[b] * P;
-      for (let k = 0; k < r; k++) {
-        const h = Math.max(0, a[b * r + k]);
-        let dh = 0;
-        for (let p = 0; p < P; p++) {
-          const g = G[b * P + p];
-          gU[p * r + k] += g * h;
-          dh += g * U[p * r + k];
+        if (d === 0) continue;
+        const g = d > 0 ? -scale : scale; // −∂L/∂ẑ
+        for (let k = 0; k < r; k++) {
+          gU[o + k] += g * h[k];
+          dh[k] += g * U[o + k];
         }
-        if (a[b * r + k] > 0) for (let p = 0; p < P; p++) gD[k * P + p] += dh * merged[zo + p];
+      }
+      for (let k = 0; k < r; k++) {
+        if (!(a[k] > 0)) continue;
+        const o = k * P;
+        for (let p = 0; p < P; p++) gD[o + p] += dh[k] * merged[zo + p];
       }
     }
     this.opt.apply(dv, D, Float32Array.from(gD));
