@@ -221,9 +221,10 @@ async function family(f: Family, o: Opts, rows: Row[]): Promise<void> {
     const down = m.modules().find((t) => t.name === 'surgery.t0.down')!;
     const sInputs = resolve(CACHE, `${tag}-surgery.safetensors`);
     await writeInputs(sInputs, new Map([['surgery.merged', { shape: [16, P], data: z }], ['surgery.individual', { shape: [16, P], data: individual }], ['surgery.down', { shape: down.shape, data: down.values }]]));
-    const r = await timeSteps(m, 1, 50);
+    // Steady state on both sides: 100 warm-up steps (every task's first visit, the JIT's warm-up of step()'s loops), then 200 timed.
+    const r = await timeSteps(m, 100, 200);
     m.dispose();
-    push('Representation Surgery (r 16)', `batch 16 of cached features [16, ${P}]`, 'ms/step', 0, r, { kind: 'surgery', inputs: sInputs, lr: lr('surgery'), warm: 1, steps: 50 });
+    push('Representation Surgery (r 16)', `batch 16 of cached features [16, ${P}]`, 'ms/step', 0, r, { kind: 'surgery', inputs: sInputs, lr: lr('surgery'), warm: 100, steps: 200 });
   }
   if (o.only.has('intervmerge')) {
     const B = Math.min(16, f.bank);
@@ -284,7 +285,7 @@ async function main(): Promise<void> {
   if (o.vitb32) await family(await vitb32Family(o), o, rows);
   const when = new Date().toISOString().replace('T', ' ').slice(0, 16);
   const machine = `${cpus().length}× ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
-  const header = `${when} UTC, ${machine} (load average ${start} at the start, ${loadavg()[0].toFixed(1)} at the end), Node ${process.versions.node}, tfjs ${tf.version.tfjs} ${choice.backend} with ${choice.wasmThreads ?? 1} thread(s) (transposed-matMul patch on) against PyTorch ${torchVersion} with torch.set_num_threads(${o.threads}), both under \`nice -n 5\`. \`nice -n 5 npm run --silent bench:vs-torch${argv.length ? ` -- ${argv.join(' ')}` : ''}\`. ViT-B/32 rows: ${o.tasks} tasks, images per step as listed, the first step timed on both sides (no warm-up); zoo rows: 8 tasks, the methods' own batches, 3 steps after 1 warm-up, forward the mean of 2 passes after 1 warm-up; ViT-B/32 forward: 1 pass, no warm-up.`;
+  const header = `${when} UTC, ${machine} (load average ${start} at the start, ${loadavg()[0].toFixed(1)} at the end), Node ${process.versions.node}, tfjs ${tf.version.tfjs} ${choice.backend} with ${choice.wasmThreads ?? 1} thread(s) (transposed-matMul patch on) against PyTorch ${torchVersion} with torch.set_num_threads(${o.threads}), both under \`nice -n 5\`. \`nice -n 5 npm run --silent bench:vs-torch${argv.length ? ` -- ${argv.join(' ')}` : ''}\`. ViT-B/32 rows: ${o.tasks} tasks, images per step as listed, the first step timed on both sides (no warm-up); zoo rows: 8 tasks, the methods' own batches, 3 steps after 1 warm-up, forward the mean of 2 passes after 1 warm-up; ViT-B/32 forward: 1 pass, no warm-up; Surgery (both models): 200 steps after 100 warm-up steps on both sides (ours cycles its tasks' modules, PyTorch steps one).`;
   const text = table(rows, header);
   console.log(text);
   if (o.write) { writeDoc(text); console.log(`(written to ${DOC})`); }
