@@ -58,12 +58,18 @@ function realms(zoo: ClipVisionConfig, quick: boolean, vitOnly: boolean, methods
   ];
 }
 
-/** Process ids of Chromium's renderer processes now (Linux /proc). */
+/** The parent of a process (Linux /proc), 0 when gone. */
+function parentOf(pid: number): number {
+  try { return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]); } catch { return 0; }
+}
+
+/** Process ids of the renderer processes of the Chromium this process launched (Linux /proc; other sessions' browsers left out). */
 function rendererPids(): Set<number> {
   const pids = new Set<number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
-    try { if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('--type=renderer')) pids.add(Number(d)); } catch { /* gone */ }
+    try { if (!readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('--type=renderer')) continue; } catch { continue; }
+    for (let p = Number(d), hops = 0; p > 1 && hops < 8; p = parentOf(p), hops++) if (p === process.pid) { pids.add(Number(d)); break; }
   }
   return pids;
 }
