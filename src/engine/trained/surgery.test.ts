@@ -120,6 +120,18 @@ describe('Representation Surgery', () => {
     m.dispose();
   });
 
+  it('leaves earlier values of its modules alone: a clone taken between steps keeps its numbers', async () => {
+    const m = new SurgeryModel(tasks(16), params(), 100, createRng(3));
+    await m.step(0);
+    const kept = [m.down[0].clone(), m.up[0].clone()];
+    const values = kept.map((x) => x.dataSync().slice());
+    await m.step(1);
+    kept.forEach((x, k) => expect(x.dataSync()).toEqual(values[k]));
+    expect(m.up[0].dataSync()).not.toEqual(values[1]);
+    tf.dispose(kept);
+    m.dispose();
+  });
+
   it('trains: the L1 loss falls, runs are identical for a seed, nothing leaks', async () => {
     const before = tf.memory().numTensors;
     const run = async (seed: number) => {

@@ -126,7 +126,8 @@ export class SurgeryModel implements TrainedModel {
     }
     this.opt.apply(dv, D, Float32Array.from(gD));
     this.opt.apply(uv, U, Float32Array.from(gU));
-    tf.tidy(() => { dv.assign(tf.tensor2d(D, [r, P])); uv.assign(tf.tensor2d(U, [P, r])); });
+    // Copies: tfjs may keep a typed array it is given (the CPU backend does, WebGL until it uploads), and D, U change in place.
+    tf.tidy(() => { dv.assign(tf.tensor2d(D.slice(), [r, P])); uv.assign(tf.tensor2d(U.slice(), [P, r])); });
     host.ids = [dv.dataId, uv.dataId];
     return Math.fround(loss / (B * P));
   }
