@@ -119,7 +119,7 @@ export async function chromiumRows(opts: { quick?: boolean; vitOnly?: boolean; m
         const model = job.config !== VIT_B_32 ? 'zoo (8 tasks)' : job.pool && job.tasks > 1 ? `ViT-B/32 (${job.tasks} tasks)` : 'ViT-B/32 (1 task)';
         const share = job.pool && job.method === 'adamerging' ? job.tasks : 1; // one task's share of an iteration, × the tasks
         const warm = job.warm ?? 1;
-        const what = share > 1 ? `1 task's share of the first (2 × ${job.images / 2} images), × ${share}` : `${job.images < 16 ? `batch ${job.images}, ` : job.method === 'tinting' && job.pool ? `batch ${job.images}, ` : ''}${warm ? `${job.steps} after ${warm} warm-up` : `${job.steps} (the first)`}`;
+        const what = share > 1 ? `1 task's share of the first (2 × ${job.images / 2} images), × ${share}` : `${job.images < 16 || job.pool ? `batch ${job.images}, ` : ''}${warm ? `${job.steps} after ${warm} warm-up` : `${job.steps} (the first)`}`;
         page ??= await open();
         const p = page;
         let timer: ReturnType<typeof setTimeout> | undefined;
