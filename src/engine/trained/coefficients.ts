@@ -14,7 +14,8 @@
  * Memory plan: θ0 and the T task vectors are held once, as JS arrays outside the tfjs heap
  * (task-vectors.ts: float32, or scaled halves above 1 GiB of task vectors — ViT-B/32 × 8 tasks:
  * 0.35 GB + 1.4 GB). A step never builds the whole merged tower: mergedAt(l) uploads θ0(l) and
- * τ(l) and merges one tensor for the section that runs (train/tower-grad.ts), and the gradient
+ * τ(l) (in column ranges of at most 2^20, merge-columns.ts, for WebGPU's limits) and merges one
+ * tensor for the section that runs (train/tower-grad.ts), and the gradient
  * ∂L/∂θ(l) is reduced to its column ⟨τt(l), ∂L/∂θ(l)⟩ (gradColumn) as soon as its section's backward
  * is done, then freed. merged()/lambdaGrad() do the same for the whole tower at once (evaluation,
  * the small models, the tests' one-tape reference).
@@ -28,6 +29,7 @@ import { CoefficientsError, type CoefficientsJson, type Granularity, parseCoeffi
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import type { ForwardHooks } from '../model/clip-vit/forward';
 import { type Section, inSection, towerGrad } from '../train/tower-grad';
+import { columnRanges } from './merge-columns';
 import { TaskVectors } from './task-vectors';
 import type { NamedTensor } from './types';
 
@@ -106,13 +108,18 @@ export class MergeCoefficients {
     return this.specs.map((_, l) => this.mergedAt(l));
   }
 
-  /** θ(l) = θ0(l) + Σt clamp(λt(l), 0, 1)·τt(l) for one tensor, in its own shape (caller disposes). */
+  /**
+   * θ(l) = θ0(l) + Σt clamp(λt(l), 0, 1)·τt(l) for one tensor, in its own shape (caller disposes):
+   * [1, T]·[T, k] products over column ranges that fit WebGPU's dispatch and buffer limits
+   * (merge-columns.ts; one range below 2^20 entries, i.e. every tensor of the small models).
+   */
   mergedAt(l: number): tf.Tensor {
     return tf.tidy(() => {
       const c = tf.clipByValue(this.lambda, 0, 1); // [T, 1|L]
       const col = this.granularity === 'task' ? c : tf.slice(c, [0, l], [-1, 1]); // [T, 1]
-      const b = this.store.baseTensor(l, this.specs[l].shape);
-      return tf.add(b, tf.reshape(tf.matMul(col, this.store.tauTensor(l), true, false), b.shape)); // [1, T]·[T, n] → θ0 shape
+      const parts = columnRanges(this.store.base[l].length, this.tasks.length).map(([a, b]) => tf.tidy(() =>
+        tf.add(this.store.baseColumns(l, a, b), tf.reshape(tf.matMul(col, this.store.tauTensor(l, a, b), true, false), [b - a])))); // [k] + [1, T]·[T, k]
+      return tf.reshape(parts.length === 1 ? parts[0] : tf.concat(parts), this.specs[l].shape);
     });
   }
 
