@@ -117,9 +117,11 @@ export class MergeCoefficients {
     return tf.tidy(() => {
       const c = tf.clipByValue(this.lambda, 0, 1); // [T, 1|L]
       const col = this.granularity === 'task' ? c : tf.slice(c, [0, l], [-1, 1]); // [T, 1]
-      const parts = columnRanges(this.store.base[l].length, this.tasks.length).map(([a, b]) => tf.tidy(() =>
-        tf.add(this.store.baseColumns(l, a, b), tf.reshape(tf.matMul(col, this.store.tauTensor(l, a, b), true, false), [b - a])))); // [k] + [1, T]·[T, k]
-      return tf.reshape(parts.length === 1 ? parts[0] : tf.concat(parts), this.specs[l].shape);
+      const merge = (a: number, b: number, shape: readonly number[]) => tf.add(this.store.baseTensor(l, shape, a, b), tf.reshape(tf.matMul(col, this.store.tauTensor(l, a, b), true, false), [...shape])); // θ0 + [1, T]·[T, k]
+      const shape = this.specs[l].shape;
+      const ranges = columnRanges(this.store.base[l].length, this.tasks.length);
+      if (ranges.length === 1) return merge(0, this.store.base[l].length, shape);
+      return tf.reshape(tf.concat(ranges.map(([a, b]) => tf.tidy(() => merge(a, b, [b - a])))), [...shape]);
     });
   }
 
@@ -201,21 +203,29 @@ export class MergeCoefficients {
     }
   }
 
+  // The reads below are asynchronous: a synchronous read (dataSync/arraySync) lost the WebGPU device in headless Chromium ("Device was destroyed").
+
   /** Clamped λ as plain numbers, [T][1|L]. */
-  clamped(): number[][] {
-    return tf.tidy(() => tf.clipByValue(this.lambda, 0, 1).arraySync() as number[][]);
+  async clamped(): Promise<number[][]> {
+    const c = tf.clipByValue(this.lambda, 0, 1);
+    try {
+      return await c.array() as number[][];
+    } finally {
+      c.dispose();
+    }
   }
 
   /** Raw λ [T, 1|L] as a kept tensor under `name`. */
-  named(name: string): NamedTensor {
-    return { name, shape: [...this.lambda.shape], values: this.lambda.dataSync().slice() as Float32Array };
+  async named(name: string): Promise<NamedTensor> {
+    return { name, shape: [...this.lambda.shape], values: (await this.lambda.data() as Float32Array).slice() };
   }
 
-  toJSON(): CoefficientsJson {
+  /** The raw λ in the coefficients JSON format (coefficients-json.ts). */
+  async json(): Promise<CoefficientsJson> {
     return {
       format: 'mergelab-coefficients', version: 1, granularity: this.granularity, plus: this.plus, tasks: [...this.tasks],
       ...(this.granularity === 'layer' ? { tensors: this.specs.map((s) => s.name) } : {}),
-      lambda: this.lambda.arraySync() as number[][],
+      lambda: await this.lambda.array() as number[][],
     };
   }
 

@@ -44,9 +44,9 @@ export class TaskVectors {
     return b + this.rows.reduce((s, rows) => s + rows.reduce((a, r) => a + (r instanceof Float32Array ? 4 * r.length : 2 * r.half.length), 0), 0);
   }
 
-  /** Columns [from, to) of θ0(l) flattened, as a [to − from] tensor (caller disposes). */
-  baseColumns(l: number, from: number, to: number): tf.Tensor1D {
-    return tf.tensor1d(this.base[l].subarray(from, to));
+  /** Entries [from, to) of θ0(l) flattened (all by default), as a tensor of `shape` (caller disposes). */
+  baseTensor(l: number, shape: readonly number[], from = 0, to = this.base[l].length): tf.Tensor {
+    return tf.tensor(from === 0 && to === this.base[l].length ? this.base[l] : this.base[l].subarray(from, to), [...shape]);
   }
 
   /** Columns [from, to) of τ(l) as a [T, to − from] tensor (caller disposes); the whole τ(l) by default. */
