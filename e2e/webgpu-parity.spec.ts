@@ -16,7 +16,8 @@
  * within 1.8e-5 relative. The bounds are 1e-3 relative to the largest entry of each gradient and
  * 1e-4 relative per loss: well above that noise, well below what a wrong kernel gives (a sign, a
  * transposed operand or a missing term changes entries by O(1) of their scale); the first update's
- * sign is checked too on every entry whose gradient is above 1 % of the largest. Trained tensors:
+ * sign is checked too on every entry whose gradient is above 1 % of the largest. Each run ends as
+ * a real one does, reading the kept modules (modules(), asynchronously) on both backends. Trained tensors:
  * Adam divides by √v, so an entry whose gradient is at noise level may step up to ±lr either way
  * (Tinting's λ, lr 1e-2, measured 2.3e-2 of the largest entry after 10 steps); they are bounded by
  * steps·lr + 1e-3 relative.
@@ -41,9 +42,9 @@ const CASES: Case[] = [
   { label: 'Representation Surgery', run: { method: 'surgery', params: {}, correction: true }, steps: 10, lr: 1e-3 },
   { label: 'IntervMerge', run: { method: 'intervmerge', params: { variant: 'full' }, correction: true }, steps: 10, lr: 1e-3 },
   { label: 'IntervMerge mini', run: { method: 'intervmerge', params: { variant: 'mini' }, correction: true }, steps: 10, lr: 1e-3 },
-  // Tinting without its confidence filter: the filter reads the merged logits synchronously inside
-  // the step (logits.dataSync), and on SwiftShader WebGPU that read loses the device.
-  { label: 'Model Tinting', run: { method: 'tinting', params: { filter: false }, correction: true }, steps: 10, lr: 1e-2 },
+  // Tinting with its confidence filter (the default): the mask is computed on the device each step
+  // (a synchronous read of the logits there once lost SwiftShader's device mid-run).
+  { label: 'Model Tinting', run: { method: 'tinting', params: {}, correction: true }, steps: 10, lr: 1e-2 },
 ];
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -153,6 +154,10 @@ for (const c of CASES) {
       expect(Math.abs(got.losses[i]! - w), `loss of step ${i + 1}: ${got.losses[i]} vs ${w}`).toBeLessThanOrEqual(LOSS_TOL * Math.abs(w));
       seen.loss = Math.max(seen.loss, Math.abs(got.losses[i]! - w) / Math.abs(w));
     });
+
+    // The run's end: the kept modules, read from the device (names and shapes the same on both).
+    expect(got.modules).toEqual(want.modules);
+    expect(want.modules.length).toBeGreaterThan(0);
 
     // The trained tensors after them.
     expect(got.trained.length).toBe(want.trained.length);

@@ -218,7 +218,7 @@ async function family(f: Family, o: Opts, rows: Row[]): Promise<void> {
     const z = Float32Array.from({ length: 16 * P }, () => zRng.normal());
     const individual = z.map((v) => v + 0.1 * zRng.normal());
     const m = new SurgeryModel(names.map((name) => ({ name, head, n: 16, merged: z, individual })), resolveTrainedParams('surgery'), SCALE, rng());
-    const down = m.modules().find((t) => t.name === 'surgery.t0.down')!;
+    const down = (await m.modules()).find((t) => t.name === 'surgery.t0.down')!;
     const sInputs = resolve(CACHE, `${tag}-surgery.safetensors`);
     await writeInputs(sInputs, new Map([['surgery.merged', { shape: [16, P], data: z }], ['surgery.individual', { shape: [16, P], data: individual }], ['surgery.down', { shape: down.shape, data: down.values }]]));
     // Steady state on both sides: 100 warm-up steps (every task's first visit, the JIT's warm-up of step()'s loops), then 200 timed.
@@ -232,7 +232,7 @@ async function family(f: Family, o: Opts, rows: Row[]): Promise<void> {
     const weights = await loadParams(pretrained);
     const m = new IntervMergeModel({ weights }, f.config, names.map((name) => ({ name, head, bank, teacher: inp.teacher })), resolveTrainedParams('intervmerge', { variant: 'full' }), SCALE, rng());
     const init = new Map(inp.tensors);
-    for (const t of m.modules().filter((x) => x.name.startsWith('intervmerge.t0.'))) init.set(`intervmerge.${t.name.split('.').at(-1)}`, { shape: t.shape, data: t.values });
+    for (const t of (await m.modules()).filter((x) => x.name.startsWith('intervmerge.t0.'))) init.set(`intervmerge.${t.name.split('.').at(-1)}`, { shape: t.shape, data: t.values });
     const iFile = resolve(CACHE, `${tag}-intervmerge.safetensors`);
     await writeInputs(iFile, init);
     const r = await timeSteps(m, f.warm, f.steps);

@@ -37,6 +37,8 @@ export interface ParityRun {
   losses: (number | null)[];
   /** Every tensor the optimiser updated, after the last step, in the order first updated. */
   trained: ParityTensor[];
+  /** The kept modules read at the run's end (modules()), as "name [shape]". */
+  modules: string[];
 }
 
 const wasmPaths = Object.fromEntries(['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'].map((f) => [f, new URL(`/wasm/${f}`, location.href).href]));
@@ -101,7 +103,8 @@ g.parityRun = async (c: ParityCase, steps: number): Promise<ParityRun> => {
     const grads = await Promise.all(f.grads.map(read));
     tf.dispose(f.grads);
     const trained = await Promise.all([...updated].map(read));
-    return { backend: tf.getBackend(), firstUpdate: { step: f.step, grads }, losses, trained };
+    const modules = (await model.modules()).map((m) => `${m.name} [${m.shape.join(', ')}]`);
+    return { backend: tf.getBackend(), firstUpdate: { step: f.step, grads }, losses, trained, modules };
   } finally {
     model.dispose();
     if (base) disposeParams(base.weights);

@@ -143,7 +143,7 @@ async function build(method: Method, T: number, B: number): Promise<{ model: Tra
     return { model: m, batch: `${T} tasks × 2 × ${Math.min(16, B)} images`, dispose: () => m.dispose() };
   }
   const b = await bank(2 * B);
-  const m = new TintingModel(coefficients, cfg, names.map((name, t) => ({ name, head: heads[t], bank: b, individualLogits: normal(2 * B * C) })), resolveTrainedParams('tinting', { filter: false }), 100, rng);
+  const m = new TintingModel(coefficients, cfg, names.map((name, t) => ({ name, head: heads[t], bank: b, individualLogits: normal(2 * B * C) })), resolveTrainedParams('tinting'), 100, rng);
   return { model: m, batch: `${Math.min(32, 2 * B)} images, ${T} tasks' λ`, dispose: () => m.dispose() };
 }
 

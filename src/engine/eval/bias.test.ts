@@ -88,7 +88,7 @@ describe('on the demo zoo', () => {
       resolveTrainedParams('surgery', {}, 'quick'), suite.manifest.logitScale, createRng(0));
     try {
       for (let i = 0; i < model.totalSteps; i++) await model.step(i);
-      const corrected: Record<string, Representations> = Object.fromEntries(input.tasks.map((t, i) => [t, { ...merged[t], z: model.corrected(i) }]));
+      const corrected: Record<string, Representations> = Object.fromEntries(await Promise.all(input.tasks.map(async (t, i) => [t, { ...merged[t], z: await model.corrected(i) }] as const)));
       const r = biasReport({ ...input, models: [input.models[1], { key: 'ta+surgery', label: 'TA + Surgery', features: corrected }] });
       const z = r.layers.length - 1;
       for (let t = 0; t < r.tasks.length; t++) {

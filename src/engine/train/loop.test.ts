@@ -56,7 +56,7 @@ describe('TrainingLoop', () => {
     expect(loop.losses).toHaveLength(7);
     expect((await loop.run()).state).toBe('done');
     expect(loop.losses).toEqual(ref.losses);
-    expect(m.corrected(1)).toEqual(whole.corrected(1));
+    expect(await m.corrected(1)).toEqual(await whole.corrected(1));
     whole.dispose();
     m.dispose();
   });

@@ -115,7 +115,7 @@ describe('AdaMerging', () => {
     const clamped = await coefficients('task');
     clamped.load([[1], [0], [1]]);
     expect(maxAbsDiff(await mergedWeights(c), await mergedWeights(clamped))).toBe(0);
-    expect(c.clamped()).toEqual([[1], [0], [1]]);
+    expect(await c.clamped()).toEqual([[1], [0], [1]]);
     c.dispose();
     clamped.dispose();
   });
@@ -161,7 +161,7 @@ describe('AdaMerging', () => {
       const m = await model({}, seed);
       const loop = new TrainingLoop(m);
       await loop.run();
-      const out = { losses: loop.losses, json: m.coefficients.toJSON(), pred: await m.predict('b') };
+      const out = { losses: loop.losses, json: await m.coefficients.json(), pred: await m.predict('b') };
       m.dispose();
       return out;
     };
@@ -179,18 +179,18 @@ describe('AdaMerging', () => {
   it('exports and loads coefficients as JSON (also published task-wise lists); bad ones get a typed error', async () => {
     const c = await coefficients('layer');
     c.load(Array.from({ length: 3 }, (_, t) => c.specs.map((_, l) => t * 0.1 + l * 0.01)));
-    const json = JSON.parse(JSON.stringify(c.toJSON()));
+    const json = JSON.parse(JSON.stringify(await c.json()));
     expect(json).toMatchObject({ format: 'mergelab-coefficients', granularity: 'layer', plus: false, tasks: names });
     expect(json.tensors).toHaveLength(c.specs.length);
     const d = await coefficients('layer');
     d.load(json);
-    expect(d.toJSON()).toEqual(c.toJSON());
+    expect(await d.json()).toEqual(await c.json());
     const tw = await coefficients('task');
     tw.load([0.2202, 0.1413, 0.2826]); // a flat published list
-    expect(tw.toJSON().lambda.map((r) => r[0])).toEqual([0.2202, 0.1413, 0.2826].map((v) => Math.fround(v)));
+    expect((await tw.json()).lambda.map((r) => r[0])).toEqual([0.2202, 0.1413, 0.2826].map((v) => Math.fround(v)));
     for (const [bad, re] of [
       [[0.1, 0.2], /2 rows for 3 tasks/], [json, /they are layer-wise/], [{ lambda: [[0.1], [NaN], [0.3]] }, /row 2 \(b\)/],
-      [{ ...tw.toJSON(), tasks: ['x', 'y', 'z'] }, /for tasks x, y, z, this suite has a, b, c/], [{ nope: 1 }, /no "lambda"/],
+      [{ ...(await tw.json()), tasks: ['x', 'y', 'z'] }, /for tasks x, y, z, this suite has a, b, c/], [{ nope: 1 }, /no "lambda"/],
     ] as [unknown, RegExp][]) {
       expect(() => tw.load(bad)).toThrow(re);
       try { tw.load(bad); } catch (e) { expect((e as { code: string }).code).toBe('coefficients'); }
@@ -226,7 +226,7 @@ describe('AdaMerging: outputs, modules, a failing step and build', () => {
     expect(Array.from(o.hidden!.z)).toEqual(Array.from(o.z.subarray(0, 12)));
     expect((await m.outputs('d', 0)).hidden).toBeNull();
     m.coefficients.load(Array.from({ length: 3 }, (_, t) => m.coefficients.specs.map((_, l) => 0.1 * t + 0.001 * l)));
-    const mods = m.modules();
+    const mods = await m.modules();
     expect(mods.map((x) => [x.name, x.shape])).toEqual([['adamerging.lambda', [3, 24]]]);
     expect(Array.from(mods[0].values)).toEqual(Array.from({ length: 72 }, (_, i) => Math.fround(0.1 * Math.floor(i / 24) + 0.001 * (i % 24))));
     m.dispose();
@@ -251,7 +251,7 @@ describe('AdaMerging: outputs, modules, a failing step and build', () => {
       note: () => { throw new Error('no note expected'); }, base: null,
     };
     const task = await adamergingMethod.build(ctx, resolveTrainedParams('adamerging', { granularity: 'task' }));
-    expect(task.coefficients!.toJSON()).toMatchObject({ granularity: 'task', plus: false, tasks: names, lambda: [[0.3], [0.3], [0.3]].map((r) => r.map(Math.fround)) });
+    expect(await task.coefficients!.json()).toMatchObject({ granularity: 'task', plus: false, tasks: names, lambda: [[0.3], [0.3], [0.3]].map((r) => r.map(Math.fround)) });
     expect((await task.predict('b')).length).toBe(16);
     task.dispose();
     const plus = await adamergingMethod.build(ctx, resolveTrainedParams('adamerging', { plus: true, k: 50 }));

@@ -117,8 +117,8 @@ export class AdaMergingModel implements TrainedModel {
     }
   }
 
-  modules(): NamedTensor[] {
-    return [this.coefficients.named('adamerging.lambda')];
+  async modules(): Promise<NamedTensor[]> {
+    return [await this.coefficients.named('adamerging.lambda')];
   }
 
   dispose(): void {

@@ -29,7 +29,7 @@ describe('MergeCoefficients', () => {
       const L = granularity === 'task' ? 1 : names.length;
       expect(c.lambda.shape).toEqual([3, L]);
       expect(c.size).toBe(3 * L);
-      expect(c.clamped().flat().every((v) => Math.abs(v - 0.3) < 1e-7)).toBe(true);
+      expect((await c.clamped()).flat().every((v) => Math.abs(v - 0.3) < 1e-7)).toBe(true);
       const lam = lambdas(L);
       c.load(lam);
       const [base, ...experts] = pool.weights;
@@ -59,7 +59,7 @@ describe('MergeCoefficients', () => {
           expect(Math.abs(gotGrad[t][j] - want), `task ${t}, column ${j}, λ ${lam[t][j]}`).toBeLessThan(1e-6 + 1e-4 * Math.abs(want));
         }
       }
-      expect(c.named('adamerging.lambda')).toEqual({ name: 'adamerging.lambda', shape: [3, L], values: Float32Array.from(lam.flat()) });
+      expect(await c.named('adamerging.lambda')).toEqual({ name: 'adamerging.lambda', shape: [3, L], values: Float32Array.from(lam.flat()) });
       c.dispose();
       expect(tf.memory().numTensors).toBe(before);
     });
@@ -67,11 +67,11 @@ describe('MergeCoefficients', () => {
 });
 
 describe('MergeCoefficients: JSON and the TIES base of AdaMerging++', () => {
-  it('toJSON names the tensors only layer-wise', async () => {
+  it('json names the tensors only layer-wise', async () => {
     const task = await MergeCoefficients.fromPool(pool.pretrained, pool.experts, tasks, { granularity: 'task', init: 0.3 });
     const layer = await MergeCoefficients.fromPool(pool.pretrained, pool.experts, tasks, { granularity: 'layer', init: 0.3 });
-    expect('tensors' in task.toJSON()).toBe(false);
-    expect(layer.toJSON().tensors).toEqual(layer.specs.map((s) => s.name));
+    expect('tensors' in await task.json()).toBe(false);
+    expect((await layer.json()).tensors).toEqual(layer.specs.map((s) => s.name));
     task.dispose();
     layer.dispose();
   });

@@ -14,7 +14,8 @@
  * Memory plan: θ0 and the T task vectors are held once, as JS arrays outside the tfjs heap
  * (task-vectors.ts: float32, or scaled halves above 1 GiB of task vectors — ViT-B/32 × 8 tasks:
  * 0.35 GB + 1.4 GB). A step never builds the whole merged tower: mergedAt(l) uploads θ0(l) and
- * τ(l) and merges one tensor for the section that runs (train/tower-grad.ts), and the gradient
+ * τ(l) (in column ranges of at most 2^20, merge-columns.ts, for WebGPU's limits) and merges one
+ * tensor for the section that runs (train/tower-grad.ts), and the gradient
  * ∂L/∂θ(l) is reduced to its column ⟨τt(l), ∂L/∂θ(l)⟩ (gradColumn) as soon as its section's backward
  * is done, then freed. merged()/lambdaGrad() do the same for the whole tower at once (evaluation,
  * the small models, the tests' one-tape reference).
@@ -28,6 +29,7 @@ import { CoefficientsError, type CoefficientsJson, type Granularity, parseCoeffi
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import type { ForwardHooks } from '../model/clip-vit/forward';
 import { type Section, inSection, towerGrad } from '../train/tower-grad';
+import { columnRanges } from './merge-columns';
 import { TaskVectors } from './task-vectors';
 import type { NamedTensor } from './types';
 
@@ -106,13 +108,20 @@ export class MergeCoefficients {
     return this.specs.map((_, l) => this.mergedAt(l));
   }
 
-  /** θ(l) = θ0(l) + Σt clamp(λt(l), 0, 1)·τt(l) for one tensor, in its own shape (caller disposes). */
+  /**
+   * θ(l) = θ0(l) + Σt clamp(λt(l), 0, 1)·τt(l) for one tensor, in its own shape (caller disposes):
+   * [1, T]·[T, k] products over column ranges that fit WebGPU's dispatch and buffer limits
+   * (merge-columns.ts; one range below 2^20 entries, i.e. every tensor of the small models).
+   */
   mergedAt(l: number): tf.Tensor {
     return tf.tidy(() => {
       const c = tf.clipByValue(this.lambda, 0, 1); // [T, 1|L]
       const col = this.granularity === 'task' ? c : tf.slice(c, [0, l], [-1, 1]); // [T, 1]
-      const b = this.store.baseTensor(l, this.specs[l].shape);
-      return tf.add(b, tf.reshape(tf.matMul(col, this.store.tauTensor(l), true, false), b.shape)); // [1, T]·[T, n] → θ0 shape
+      const merge = (a: number, b: number, shape: readonly number[]) => tf.add(this.store.baseTensor(l, shape, a, b), tf.reshape(tf.matMul(col, this.store.tauTensor(l, a, b), true, false), [...shape])); // θ0 + [1, T]·[T, k]
+      const shape = this.specs[l].shape;
+      const ranges = columnRanges(this.store.base[l].length, this.tasks.length);
+      if (ranges.length === 1) return merge(0, this.store.base[l].length, shape);
+      return tf.reshape(tf.concat(ranges.map(([a, b]) => tf.tidy(() => merge(a, b, [b - a])))), [...shape]);
     });
   }
 
@@ -194,21 +203,29 @@ export class MergeCoefficients {
     }
   }
 
+  // The reads below are asynchronous: a synchronous read (dataSync/arraySync) lost the WebGPU device in headless Chromium ("Device was destroyed").
+
   /** Clamped λ as plain numbers, [T][1|L]. */
-  clamped(): number[][] {
-    return tf.tidy(() => tf.clipByValue(this.lambda, 0, 1).arraySync() as number[][]);
+  async clamped(): Promise<number[][]> {
+    const c = tf.clipByValue(this.lambda, 0, 1);
+    try {
+      return await c.array() as number[][];
+    } finally {
+      c.dispose();
+    }
   }
 
   /** Raw λ [T, 1|L] as a kept tensor under `name`. */
-  named(name: string): NamedTensor {
-    return { name, shape: [...this.lambda.shape], values: this.lambda.dataSync().slice() as Float32Array };
+  async named(name: string): Promise<NamedTensor> {
+    return { name, shape: [...this.lambda.shape], values: (await this.lambda.data() as Float32Array).slice() };
   }
 
-  toJSON(): CoefficientsJson {
+  /** The raw λ in the coefficients JSON format (coefficients-json.ts). */
+  async json(): Promise<CoefficientsJson> {
     return {
       format: 'mergelab-coefficients', version: 1, granularity: this.granularity, plus: this.plus, tasks: [...this.tasks],
       ...(this.granularity === 'layer' ? { tensors: this.specs.map((s) => s.name) } : {}),
-      lambda: this.lambda.arraySync() as number[][],
+      lambda: await this.lambda.array() as number[][],
     };
   }
 

@@ -145,7 +145,7 @@ export async function runExperiment(suite: Suite, request: unknown, opts: RunExp
         mergeReport = await train('merge', baseModel, x.merge);
       }
       const weights = coefficients.mergedMap();
-      base = { method: x.merge.method, params: x.merge.params, weights, coefficients, key: JSON.stringify([x.merge.method, x.merge.params, x.seed, x.limit, coefficients.toJSON().lambda]) };
+      base = { method: x.merge.method, params: x.merge.params, weights, coefficients, key: JSON.stringify([x.merge.method, x.merge.params, x.seed, x.limit, (await coefficients.json()).lambda]) };
     } else {
       const m = await mergeToParamMap({ pretrained: suite.pretrained, experts: [...suite.experts.values()], method: x.merge.method, params: x.merge.params });
       m.notes.forEach((n) => opts.onNote?.(n));
@@ -189,7 +189,7 @@ export async function runExperiment(suite: Suite, request: unknown, opts: RunExp
     if (opts.keep) {
       // A correction training the base's own coefficients (IntervMerge's trainCoefficients) keeps them itself; a continued copy (Tinting) is kept beside the base's.
       const sharesCoefficients = !!base.coefficients && correctionCoefficients === base.coefficients;
-      const tensors: NamedTensor[] = [...(baseModel && !sharesCoefficients ? baseModel.modules() : []), ...(correctionModel ? correctionModel.modules() : [])];
+      const tensors: NamedTensor[] = [...(baseModel && !sharesCoefficients ? await baseModel.modules() : []), ...(correctionModel ? await correctionModel.modules() : [])];
       const hasLambda = !!base.coefficients || !!correctionCoefficients;
       kept = {
         features: new Map(names.map((n, t) => [n, { n: outs[t].n, z: outs[t].z, predictions: outs[t].predictions }])),
@@ -203,7 +203,7 @@ export async function runExperiment(suite: Suite, request: unknown, opts: RunExp
     return {
       tasks, average: mean(Object.values(tasks).map((s) => s.accuracy)), normalizedAverage: norms.length ? mean(norms) : null,
       extraParams, seconds: (performance.now() - t0) / 1000, merge: mergeReport, correction: correctionReport,
-      ...(base.coefficients ? { coefficients: base.coefficients.toJSON() } : {}),
+      ...(base.coefficients ? { coefficients: await base.coefficients.json() } : {}),
       ...(kept ? { kept } : {}),
     };
   } finally {

@@ -151,10 +151,10 @@ describe('IntervMerge', () => {
       if (variant === 'tiled') expect((await run({ variant }, { weights })).losses).toEqual(a.losses);
       expect(a.pred).toHaveLength(16);
     }
-    const lambda0 = coefficients.toJSON().lambda;
+    const lambda0 = (await coefficients.json()).lambda;
     const j = await run({ trainCoefficients: true }, { coefficients });
     expect(mean(j.losses.slice(-8))).toBeLessThan(mean(j.losses.slice(0, 8)));
-    expect(coefficients.toJSON().lambda).not.toEqual(lambda0);
+    expect((await coefficients.json()).lambda).not.toEqual(lambda0);
     coefficients.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -280,7 +280,7 @@ describe('IntervMerge: construction, schedule, modules and build', () => {
     const joint = model({ trainCoefficients: true, rank: 3 }, { coefficients });
     expect(joint.coefficients).toBe(coefficients);
     // CFG: L 2 blocks, D 24, s 2; rank 3. Full: W [L, r, D], b [L, r] twice per task.
-    const mods = joint.modules();
+    const mods = await joint.modules();
     expect(mods.map((x) => [x.name, x.shape])).toEqual([
       ...['t0', 't1'].flatMap((t) => [[`intervmerge.${t}.w1`, [2, 3, 24]], [`intervmerge.${t}.b1`, [2, 3]], [`intervmerge.${t}.w2`, [2, 3, 24]], [`intervmerge.${t}.b2`, [2, 3]]]),
       ['adamerging.lambda', [2, coefficients.specs.length]],
@@ -288,7 +288,7 @@ describe('IntervMerge: construction, schedule, modules and build', () => {
     mods.slice(0, 8).forEach((x, k) => expect(x.values).toEqual(joint.vars[Math.floor(k / 4)][k % 4].dataSync()));
     joint.dispose();
     const tiled = model({ variant: 'tiled', rank: 1 });
-    expect(tiled.modules().map((x) => [x.name, x.shape])).toEqual(['t0', 't1'].flatMap((t) => [[`intervmerge.${t}.R`, [2, 1, 2]], [`intervmerge.${t}.b`, [2, 1]]]));
+    expect((await tiled.modules()).map((x) => [x.name, x.shape])).toEqual(['t0', 't1'].flatMap((t) => [[`intervmerge.${t}.R`, [2, 1, 2]], [`intervmerge.${t}.b`, [2, 1]]]));
     tiled.dispose();
     coefficients.dispose();
   });

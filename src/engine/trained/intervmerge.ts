@@ -196,10 +196,10 @@ export class IntervMergeModel implements TrainedModel {
     }
   }
 
-  modules(): NamedTensor[] {
+  async modules(): Promise<NamedTensor[]> {
     const names = this.variant === 'tiled' ? ['R', 'b'] : ['w1', 'b1', 'w2', 'b2'];
-    const own = this.tasks.flatMap((task, t) => this.vars[t].map((v, k) => ({ name: `intervmerge.${task.name}.${names[k]}`, shape: [...v.shape], values: v.dataSync().slice() as Float32Array })));
-    return this.joint ? [...own, this.joint.named('adamerging.lambda')] : own;
+    const own = await Promise.all(this.tasks.flatMap((task, t) => this.vars[t].map(async (v, k) => ({ name: `intervmerge.${task.name}.${names[k]}`, shape: [...v.shape], values: (await v.data() as Float32Array).slice() }))));
+    return this.joint ? [...own, await this.joint.named('adamerging.lambda')] : own;
   }
 
   /** Frees the interventions and optimiser state (the base belongs to the caller). */

@@ -132,7 +132,7 @@ describe.each(MODES)('the trained methods take the same steps as with one tape, 
         close([lossNew], [lossOld], `${g} step ${i} loss`);
         close(next.coefficients.lambda.dataSync(), old.coefficients.lambda.dataSync(), `${g} step ${i} λ`);
       }
-      expect(next.coefficients.clamped()).not.toEqual(Array.from({ length: 2 }, () => Array(next.coefficients.lambda.shape[1]).fill(0.3)));
+      expect(await next.coefficients.clamped()).not.toEqual(Array.from({ length: 2 }, () => Array(next.coefficients.lambda.shape[1]).fill(0.3)));
       next.dispose();
       old.dispose();
     }

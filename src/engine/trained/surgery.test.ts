@@ -28,7 +28,7 @@ describe('Representation Surgery', () => {
   it('is the identity at init (Ut = 0) and predicts like the merge', async () => {
     const ts = tasks();
     const m = new SurgeryModel(ts, params(), 100, createRng(1));
-    for (let t = 0; t < 2; t++) expect(m.corrected(t)).toEqual(ts[t].merged);
+    for (let t = 0; t < 2; t++) expect(await m.corrected(t)).toEqual(ts[t].merged);
     m.dispose();
   });
 
@@ -47,7 +47,7 @@ describe('Representation Surgery', () => {
     const two: SurgeryTask[] = [{ name: 'x', head: head('x', 3, 2, 1), n: 2, merged: Float32Array.from([1, -2, 3, 1]), individual: new Float32Array(4) }];
     const m = new SurgeryModel(two, resolveTrainedParams('surgery', { rank: 2 }), 100, createRng(1));
     tf.tidy(() => { m.down[0].assign(tf.tensor2d([[1, 1], [1, -1]])); m.up[0].assign(tf.tensor2d([[0.5, 0], [-1, 2]])); });
-    expect(Array.from(m.corrected(0))).toEqual([1, -8, 1, 1]);
+    expect(Array.from(await m.corrected(0))).toEqual([1, -8, 1, 1]);
     // Step 0: both rows (batch min(16, 2)) against targets 0: L1 = (1 + 8 + 1 + 1) / 4.
     expect(await m.step(0)).toBeCloseTo(2.75, 6);
     // ∂L/∂U[p][k] = −Σ_rows sign(ẑ_p − y_p)·ReLU(Dz)_k / 4 = [[−1, −1.25], [−1, 0.25]]; Adam's first
@@ -138,7 +138,7 @@ describe('Representation Surgery', () => {
       const m = new SurgeryModel(tasks(), params({ lr: 1e-2 }), 100, createRng(seed));
       const loop = new TrainingLoop(m);
       await loop.run();
-      const c = m.corrected(0);
+      const c = await m.corrected(0);
       m.dispose();
       return { losses: loop.losses as number[], c }; // Surgery never skips a step
     };
@@ -215,9 +215,9 @@ describe('Representation Surgery: outputs, predict and modules', () => {
     m.dispose();
   });
 
-  it('modules(): each task\'s down [r, P] and up [P, r], named surgery.<task>.down/up, with their values', () => {
+  it('modules(): each task\'s down [r, P] and up [P, r], named surgery.<task>.down/up, with their values', async () => {
     const m = new SurgeryModel(tasks(), params(), 100, createRng(6));
-    const mods = m.modules();
+    const mods = await m.modules();
     expect(mods.map((x) => [x.name, x.shape])).toEqual([['surgery.t0.down', [4, P]], ['surgery.t0.up', [P, 4]], ['surgery.t1.down', [4, P]], ['surgery.t1.up', [P, 4]]]);
     expect(mods[2].values).toEqual(m.down[1].dataSync());
     expect(mods[1].values.every((v) => v === 0)).toBe(true);

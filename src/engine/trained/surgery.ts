@@ -133,9 +133,14 @@ export class SurgeryModel implements TrainedModel {
   }
 
   /** Corrected features ẑ of task t's cached merged features, [N, P]. */
-  corrected(t: number): Float32Array {
+  async corrected(t: number): Promise<Float32Array> {
     const task = this.tasks[t];
-    return tf.tidy(() => this.apply(t, tf.tensor2d(task.merged, [task.n, this.P])).dataSync() as Float32Array);
+    const z = tf.tidy(() => this.apply(t, tf.tensor2d(task.merged, [task.n, this.P])));
+    try {
+      return await z.data() as Float32Array;
+    } finally {
+      z.dispose();
+    }
   }
 
   async predict(task: string): Promise<Int32Array> {
@@ -146,7 +151,7 @@ export class SurgeryModel implements TrainedModel {
   async outputs(task: string, hiddenImages: number): Promise<FinalOutputs> {
     const t = this.tasks.findIndex((x) => x.name === task);
     const { n, head, baseHidden } = this.tasks[t];
-    const z = this.corrected(t);
+    const z = await this.corrected(t);
     const predictions = predictFrozen(z, n, head, this.logitScale);
     const m = baseHidden?.cls ? Math.min(hiddenImages, n, baseHidden.n) : 0;
     if (m === 0) return finalOutputs(n, z, predictions, null, 1);
@@ -154,11 +159,12 @@ export class SurgeryModel implements TrainedModel {
     return finalOutputs(n, z, predictions, baseHidden!.cls!.map((c) => c.slice(0, m * D)), D);
   }
 
-  modules(): NamedTensor[] {
-    return this.tasks.flatMap((task, t) => [
-      { name: `surgery.${task.name}.down`, shape: this.down[t].shape, values: this.down[t].dataSync().slice() as Float32Array },
-      { name: `surgery.${task.name}.up`, shape: this.up[t].shape, values: this.up[t].dataSync().slice() as Float32Array },
-    ]);
+  async modules(): Promise<NamedTensor[]> {
+    const read = async (v: tf.Tensor) => (await v.data() as Float32Array).slice();
+    return (await Promise.all(this.tasks.map(async (task, t) => [
+      { name: `surgery.${task.name}.down`, shape: this.down[t].shape, values: await read(this.down[t]) },
+      { name: `surgery.${task.name}.up`, shape: this.up[t].shape, values: await read(this.up[t]) },
+    ]))).flat();
   }
 
   dispose(): void {

@@ -44,21 +44,21 @@ export class TaskVectors {
     return b + this.rows.reduce((s, rows) => s + rows.reduce((a, r) => a + (r instanceof Float32Array ? 4 * r.length : 2 * r.half.length), 0), 0);
   }
 
-  /** θ0(l) as a tensor of `shape` (caller disposes). */
-  baseTensor(l: number, shape: readonly number[]): tf.Tensor {
-    return tf.tensor(this.base[l], [...shape]);
+  /** Entries [from, to) of θ0(l) flattened (all by default), as a tensor of `shape` (caller disposes). */
+  baseTensor(l: number, shape: readonly number[], from = 0, to = this.base[l].length): tf.Tensor {
+    return tf.tensor(from === 0 && to === this.base[l].length ? this.base[l] : this.base[l].subarray(from, to), [...shape]);
   }
 
-  /** τ(l) as a [T, n] tensor (caller disposes). */
-  tauTensor(l: number): tf.Tensor2D {
+  /** Columns [from, to) of τ(l) as a [T, to − from] tensor (caller disposes); the whole τ(l) by default. */
+  tauTensor(l: number, from = 0, to = this.base[l].length): tf.Tensor2D {
     const rows = this.rows[l];
-    const n = this.base[l].length;
-    const out = new Float32Array(rows.length * n);
+    const k = to - from;
+    const out = new Float32Array(rows.length * k);
     rows.forEach((r, t) => {
-      if (r instanceof Float32Array) out.set(r, t * n);
-      else fromHalf(r.half, r.scale, out, t * n);
+      if (r instanceof Float32Array) out.set(r.subarray(from, to), t * k);
+      else fromHalf(r.half.subarray(from, to), r.scale, out, t * k);
     });
-    return tf.tensor2d(out, [rows.length, n]);
+    return tf.tensor2d(out, [rows.length, k]);
   }
 
   /** τt(l) as stored (decoded), [n]. */

@@ -143,9 +143,9 @@ describe('Model Tinting', () => {
     // Pseudo-labels always one class off the merged prediction, with a near-uniform (unsure) individual.
     const unsure = tasks.map((t, k) => ({ ...t, individualLogits: Float32Array.from({ length: 24 * 3 }, (_, j) => (j % 3 === (preds[k][Math.floor(j / 3)] + 1) % 3 ? 1e-3 : 0)) }));
     const m = await model({}, unsure);
-    const lambda = m.coefficients.toJSON();
+    const lambda = await m.coefficients.json();
     expect(await m.step(0)).toBeNull();
-    expect(m.coefficients.toJSON()).toEqual(lambda);
+    expect(await m.coefficients.json()).toEqual(lambda);
     m.dispose();
   });
 
@@ -214,9 +214,10 @@ describe('Model Tinting: the filter by hand, the task schedule, modules and buil
     [[2, 0, 0], [3, 0, 0], [2, 0, 0], [1, 0, 0]].forEach((r, k) => ind.set(r, 3 * k));
     const merged = [[3, 0, 0], [0, 2, 0], [0, 2, 0], [0, 2, 0]];
     const m = await model({}, [{ ...tasks[0], individualLogits: ind }, tasks[1]]);
-    expect(Array.from(m.filterMask(0, [0, 1, 2, 3], Float32Array.from(merged.flat()), 3))).toEqual([1, 1, 1, 0]);
+    const mask = (idx: number[], logits: number[][]) => tf.tidy(() => m.filterMask(0, idx, tf.tensor2d(logits)).arraySync());
+    expect(mask([0, 1, 2, 3], merged)).toEqual([1, 1, 1, 0]);
     // The batch is indexed by position, the pseudo-labels and confidences by image.
-    expect(Array.from(m.filterMask(0, [3, 2, 1, 0], Float32Array.from([3, 2, 1, 0].flatMap((k) => merged[k])), 3))).toEqual([0, 1, 1, 1]);
+    expect(mask([3, 2, 1, 0], [3, 2, 1, 0].map((k) => merged[k]))).toEqual([0, 1, 1, 1]);
     m.dispose();
   });
 
@@ -242,7 +243,7 @@ describe('Model Tinting: the filter by hand, the task schedule, modules and buil
     const ts = [tasks[0], u];
     for (const layer of ['head', 'fc2'] as const) {
       const m = await model({ layer }, ts);
-      const mods = m.modules();
+      const mods = await m.modules();
       // TINY's 1-block tower: 3 embeddings + 2 pre-LN + 16 in the block + 2 post-LN + the projection = 24 tensors.
       expect(mods[0]).toEqual({ name: 'tinting.lambda', shape: [2, 24], values: new Float32Array(48).fill(Math.fround(0.3)) });
       if (layer === 'head') {
@@ -315,7 +316,7 @@ describe('Model Tinting: the filter by hand, the task schedule, modules and buil
       const { m, notes } = await build({ method: 'adamerging', params: {}, coefficients: own });
       expect(notes).toEqual([]);
       expect(m.coefficients).not.toBe(own);
-      expect(m.modules()[0].values).toEqual(Float32Array.from([...new Array(24).fill(0.1), ...new Array(24).fill(0.7)]));
+      expect((await m.modules())[0].values).toEqual(Float32Array.from([...new Array(24).fill(0.1), ...new Array(24).fill(0.7)]));
       m.dispose();
       expect(own.lambda.arraySync()).toEqual([[Math.fround(0.1)], [Math.fround(0.7)]]);
       own.dispose();

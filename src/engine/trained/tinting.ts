@@ -46,6 +46,8 @@ import type { FinalOutputs, NamedTensor, TrainedImplementation, TrainedModel, Tr
 const BATCH = 32;
 /** Images per forward/backward pass inside a batch (the activations' bound; the gradient is the batch's). */
 const MICRO = 16;
+/** Slack of the filter's max p_ind ≥ max p_merged (filterMask). */
+const TIE = 1e-6;
 
 const fc2Name = (config: ClipVisionConfig, what: 'weight' | 'bias') => `vision_model.encoder.layers.${config.numLayers - 1}.mlp.fc2.${what}`;
 
@@ -121,22 +123,41 @@ export class TintingModel implements TrainedModel {
     return { loss: tf.div(sum, tf.maximum(kept, 1)) as tf.Scalar, kept };
   }
 
-  /** Σ mask·CE over the rows of logits [B, C] and the number of kept rows (the filter's mask, or all), as a tensor and as a number counted on the CPU. */
-  private maskedCe(t: number, idx: readonly number[], logits: tf.Tensor2D): { sum: tf.Scalar; kept: tf.Scalar; count: number } {
-    const C = logits.shape[1];
+  /** Σ mask·CE over the rows of logits [B, C] and the number of kept rows (the filter's mask, or all), as tensors: nothing is read from the device. */
+  private maskedCe(t: number, idx: readonly number[], logits: tf.Tensor2D): { sum: tf.Scalar; kept: tf.Scalar } {
     const labels = tf.tensor1d(idx.map((k) => this.pseudo[t][k]), 'int32');
     const ce = crossEntropyRows(logits, labels); // [B]
-    // The filter reads the logits' values (no gradient flows through it; tfjs has no gradient for equal/logicalOr).
-    const keep = this.params.filter ? this.filterMask(t, idx, logits.dataSync() as Float32Array, C) : new Float32Array(idx.length).fill(1);
-    const mask = tf.tensor1d(keep); // [B]
-    return { sum: tf.sum(tf.mul(mask, ce)) as tf.Scalar, kept: tf.sum(mask) as tf.Scalar, count: keep.reduce((a, b) => a + b, 0) };
+    const mask = this.params.filter ? this.filterMask(t, idx, logits) : tf.onesLike(ce); // [B]
+    return { sum: tf.sum(tf.mul(mask, ce)) as tf.Scalar, kept: tf.sum(mask) as tf.Scalar };
   }
 
-  /** 1 where Tinting++ keeps sample idx[j]: argmax agrees with the pseudo-label, or max p_ind ≥ max p_merged. */
-  filterMask(t: number, idx: readonly number[], logits: Float32Array, C: number): Float32Array {
-    const pMerged = maxSoftmax(logits, C);
-    const pred = argmaxRows(logits, idx.length, C);
-    return Float32Array.from(idx, (k, j) => (pred[j] === this.pseudo[t][k] || this.confidence[t][k] >= pMerged[j] ? 1 : 0));
+  /**
+   * [B] float mask, 1 where Tinting++ keeps sample idx[j] given the merged logits [B, C]: its
+   * argmax is the pseudo-label, or max p_ind ≥ max p_merged. Computed on the device (a read of the
+   * logits inside the step lost the WebGPU device in headless Chromium) and without a gradient:
+   * tfjs has none for equal/logicalOr, and ops inside customGrad's forward are not taped. max p_ind
+   * comes from the CPU (float64, stored as float32) and max p_merged from the device in float32, so
+   * a tie is taken within TIE = 1e-6 (a few float32 ulps of a probability) and kept.
+   */
+  filterMask(t: number, idx: readonly number[], logits: tf.Tensor2D): tf.Tensor1D {
+    const labels = tf.tensor1d(idx.map((k) => this.pseudo[t][k]), 'int32');
+    const conf = tf.tensor1d(idx.map((k) => this.confidence[t][k]));
+    try {
+      const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+        const x = args[0] as tf.Tensor; // [B, C]
+        return {
+          value: tf.tidy(() => {
+            const agree = tf.equal(tf.argMax(x, 1), labels);
+            const pMerged = tf.div(1, tf.sum(tf.exp(tf.sub(x, tf.max(x, 1, true))), 1)); // max softmax of each row
+            return tf.cast(tf.logicalOr(agree, tf.greaterEqual(conf, tf.sub(pMerged, TIE))), 'float32');
+          }),
+          gradFunc: () => tf.zerosLike(x),
+        };
+      });
+      return f(logits) as tf.Tensor1D;
+    } finally {
+      tf.dispose([labels, conf]);
+    }
   }
 
   async step(i: number): Promise<number | null> {
@@ -150,7 +171,7 @@ export class TintingModel implements TrainedModel {
     const cols: (tf.Tensor2D | null)[] = this.coefficients.specs.map(() => null);
     const sums: (tf.Tensor | null)[] = w.map(() => null); // Σ over micro-batches of ∂(Σ mask·CE)/∂(head or fc2 offset)
     const add = (k: number, g: tf.Tensor) => { const prev = sums[k]; sums[k] = prev ? tf.add(prev, g) : g.clone(); prev?.dispose(); };
-    let kept = 0;
+    let keptSum = null as tf.Scalar | null; // Σ kept rows over the micro-batches
     let total = 0;
     const grads: tf.Tensor[] = [];
     try {
@@ -166,7 +187,9 @@ export class TintingModel implements TrainedModel {
             tap: (l, g) => { const k = fc2Index.indexOf(l); if (k >= 0) add(k, g); }, // ∂L/∂Δ = ∂L/∂(θ + Δ)
             loss: (o, e) => {
               const res = this.maskedCe(t, sub, this.head(t, o.embeds ?? o.pooled, this.layer === 'head' ? e : w));
-              kept += res.count; // from the mask's CPU values: no synchronous read of the device (on WebGPU one lost the device mid-run)
+              const prev = keptSum;
+              keptSum = tf.keep(prev ? tf.add<tf.Scalar>(prev, res.kept) : res.kept.clone()); // read once, asynchronously, after the batch
+              prev?.dispose();
               return res.sum;
             },
           });
@@ -177,13 +200,14 @@ export class TintingModel implements TrainedModel {
           pixels.dispose();
         }
       }
+      const kept = keptSum ? (await keptSum.data())[0] : 0;
       if (kept === 0) return null; // nothing kept: skip the step
       const scale = 1 / kept;
       grads.push(tf.tidy(() => tf.mul(this.coefficients.lambdaGradFromAccumulated(cols), scale)), ...sums.map((g) => tf.mul(g!, scale)));
       this.opt.apply(new Map<tf.Variable, tf.Tensor>([[this.coefficients.lambda as tf.Variable, grads[0]], ...w.map((v, k): [tf.Variable, tf.Tensor] => [v, grads[1 + k]])]));
       return total / kept;
     } finally {
-      tf.dispose([...cols.filter((c): c is tf.Tensor2D => c !== null), ...sums.filter((g): g is tf.Tensor => g !== null), ...grads]);
+      tf.dispose([...cols.filter((c): c is tf.Tensor2D => c !== null), ...sums.filter((g): g is tf.Tensor => g !== null), ...grads, ...(keptSum ? [keptSum] : [])]);
     }
   }
 
@@ -206,11 +230,11 @@ export class TintingModel implements TrainedModel {
     }
   }
 
-  modules(): NamedTensor[] {
+  async modules(): Promise<NamedTensor[]> {
     const names = this.layer === 'head' ? ['weight', 'bias'] : ['fc2.weight_delta', 'fc2.bias_delta'];
     return [
-      this.coefficients.named('tinting.lambda'),
-      ...this.tasks.flatMap((task, t) => this.vars[t].map((v, k) => ({ name: `tinting.${task.name}.${names[k]}`, shape: [...v.shape], values: v.dataSync().slice() as Float32Array }))),
+      await this.coefficients.named('tinting.lambda'),
+      ...await Promise.all(this.tasks.flatMap((task, t) => this.vars[t].map(async (v, k) => ({ name: `tinting.${task.name}.${names[k]}`, shape: [...v.shape], values: (await v.data() as Float32Array).slice() })))),
     ];
   }
 

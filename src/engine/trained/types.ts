@@ -98,6 +98,6 @@ export interface TrainedModel extends Trainer {
   predict(task: string): Promise<Int32Array>;
   /** The final model's outputs on `task`'s images (see FinalOutputs): the scoring pass of a run, which also feeds its kept artefacts. */
   outputs(task: string, hiddenImages: number): Promise<FinalOutputs>;
-  /** Every tensor the method trains, under the names its file documents (copies; the model stays usable). */
-  modules(): NamedTensor[];
+  /** Every tensor the method trains, under the names its file documents (copies, read asynchronously; the model stays usable). */
+  modules(): Promise<NamedTensor[]>;
 }
