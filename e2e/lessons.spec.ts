@@ -28,6 +28,7 @@ test('lesson 2 runs through from a link: merge, drag λ three times, full evalua
   const [first] = await ml.runKeys();
   const avg1 = (await ml.table()).find((r) => r.task === 'average')!.cells[first].acc;
   await expect(page.getByTestId('lesson-notice')).toContainText(`Task Arithmetic at λ 0.3 scored ${avg1} % on average`);
+  await expect(page.getByTestId('lesson-notice')).toContainText(/\d+\.\d points above the pretrained model \(\d+\.\d %\)/);
 
   // Step 2: three λ on the slider.
   await page.getByTestId('lesson-next').click();

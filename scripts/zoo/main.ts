@@ -1,6 +1,6 @@
 /**
  * `npm run zoo [-- --recipe <name>] [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [trial overrides] [--remeasure]`
- * Regenerates the demo zoo from seeds with a named recipe (recipe.ts; default v1):
+ * Regenerates the demo zoo from seeds with a named recipe (recipe.ts; default v2, the shipped zoo's; v1 the first zoo's):
  * public/zoo/mini8/ and docs/zoo.md by default. --smoke runs every stage of the recipe's smoke
  * variant (a few steps on a few images) into a fresh temporary folder (no doc unless --doc).
  * --pretrained-from reuses another zoo's pretrained model and its tower (to tune the expert recipe quickly).

@@ -11,9 +11,14 @@ import { MINI_CONFIG } from './tower';
 import { zooTasks } from './tasks/index';
 
 describe('recipes', () => {
-  it('v1 is the default and keeps the first zoo\'s numbers', () => {
-    expect(DEFAULT_RECIPE).toBe('v1');
-    expect(parseZooArgs([]).recipe).toBe('v1');
+  it('v2 is the default (the shipped zoo); v1 stays reachable and keeps the first zoo\'s numbers', () => {
+    expect(DEFAULT_RECIPE).toBe('v2');
+    expect(parseZooArgs([]).recipe).toBe('v2');
+    expect(parseZooArgs(['--recipe', 'v1']).recipe).toBe('v1');
+    const v2 = selectRecipe('v2', false);
+    expect(v2).toMatchObject({ seed: 2026, worldImages: 16_000, domainImages: 1000, domainLabels: 'captions', captionRate: 0.25, heads: 'descriptions', logitScale: 16 });
+    expect(v2.pretrain).toEqual({ steps: 1000, batch: 32, lr: 3e-3, weightDecay: 0.05 });
+    expect(v2.finetune).toMatchObject({ steps: 150, lr: 1e-3, weightDecay: 0.1 });
     const v1 = selectRecipe('v1', false);
     expect(v1).toMatchObject({ seed: 2026, worldImages: 16_000, domainImages: 0, logitScale: 100 });
     expect(v1.pretrain).toEqual({ steps: 4000, batch: 32, lr: 3e-3, weightDecay: 0.05 });

@@ -115,7 +115,7 @@ export const RECIPES: Record<string, { full: Recipe; smoke: Recipe; about: strin
 };
 
 /** The recipe `npm run zoo` uses without --recipe. */
-export const DEFAULT_RECIPE = 'v1';
+export const DEFAULT_RECIPE = 'v2';
 
 /** The full or smoke variant of a named recipe; an unknown name is a usage error listing the known ones. */
 export function selectRecipe(name: string, smoke: boolean): Recipe {

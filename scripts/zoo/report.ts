@@ -79,6 +79,15 @@ function headsBullet(r: ZooResults): string {
   analogue of CLIP's averaged prompt embeddings. Logits = ${s} · normalize(z) · Hᵀ.`;
 }
 
+/** The opening of "How the recipe was chosen": v1's tuning history, and for a recipe with task-domain pretraining what it adds. */
+function history(rec: ZooResults['recipe']): string {
+  const v1 = 'Measured while tuning v1 (the first shipped zoo: pretraining on the world mixture only, class-mean heads, s 100; same tasks and model, earlier seeds and step counts):';
+  if (rec.domainImages === 0) return v1;
+  return `This recipe is v1 plus the levers that the lever search below measured ("Levers (v2 search)"):
+task-domain images in the pretraining pool, ${rec.heads === 'descriptions' ? 'heads from the class descriptions, ' : ''}logit scale ${rec.logitScale},
+pretraining ${rec.pretrain.steps} steps and experts ${rec.finetune.steps} steps (\`npm run zoo -- --recipe v1\` regenerates v1). ${v1}`;
+}
+
 /** Everything from this line on in docs/zoo.md is hand-written (the lever search) and kept by `npm run zoo`. */
 export const HAND_WRITTEN = '<!-- Hand-written below this line (the lever search); npm run zoo keeps it. -->';
 
@@ -112,7 +121,7 @@ regenerate it.
 ## Tasks
 
 32×32 RGB images, class-balanced. The experts train on ${rec.trainPool.toLocaleString('en')} images per task; the suite ships
-the first ${rec.trainPerTask} of them as the train split (the heads are built from it) and ${rec.testPerTask} test images per task.
+the first ${rec.trainPerTask} of them as the train split (${rec.heads === 'descriptions' ? 'the heads come from the class descriptions instead' : 'the heads are built from it'}) and ${rec.testPerTask} test images per task.
 Procedural tasks are drawn by seeded generators in \`scripts/zoo/tasks/\` (the same seed gives the same bytes).
 
 ![One test image per class (up to 12), one row per task in the order below](${examples})
@@ -152,8 +161,8 @@ ${observations(r.full)}
 
 ## How the recipe was chosen
 
-Measured while tuning (same tasks and model; earlier seeds and step counts):
-- **Heads are plain class means.** Centring the class means (subtracting their average) makes the
+${history(rec)}
+- **Heads are plain class means** (v1). Centring the class means (subtracting their average) makes the
   rows less parallel, but cut the pretrained model's zero-shot average from 38 % to 22 %.
 - **Experts need more images than the shipped train split.** Fine-tuned on 500 images per task
   the experts overfit (digits: 78 % train, 45 % test); a generated pool of 2,000 per task fixes most
@@ -180,12 +189,12 @@ Measured while tuning (same tasks and model; earlier seeds and step counts):
   (\`--width 128\` with \`--logit-scale 16\`): patch 16 fell to pretrained 38.0, experts 58.0, TA 29.8,
   TIES 39.2; patch 8 (60 min to generate here) to 37.2, 52.5, 27.2, 33.7. At the recipe's step
   counts the wider towers train less far (their experts are weaker), and training them longer would
-  take the generator well past its 30-minute budget on this machine. The shipped zoo keeps CLIP's
-  s 100 and the width-64 tower.
+  take the generator well past its 30-minute budget on this machine. v1 kept CLIP's s 100 and
+  the width-64 tower.
 - Weak spots: housenums and textures stay hard for a 4-layer, width-64 tower with 8×8 patches.
 
 Speed: tfjs-backend-wasm 4.22 multiplies 6–20× slower when asked to transpose an operand, and every
-matMul gradient asks for it; \`scripts/zoo/wasm-matmul.ts\` transposes explicitly instead, which makes
+matMul gradient asks for it; \`src/engine/train/wasm-matmul.ts\` transposes explicitly instead, which makes
 a training step ~3× faster here.
 
 ## Capped evaluation (first ${r.capped.limit} test images per task)

@@ -31,7 +31,9 @@ describe('the shipped zoo', () => {
     const suite = await openSuiteDir(DIR);
     expect(suite.manifest.tasks.map((t) => t.name)).toEqual(zooTasks().map((t) => t.name));
     expect(suite.manifest.tasks.map((t) => t.classes)).toEqual(zooTasks().map((t) => t.classes));
-    expect(suite.manifest.logitScale).toBe(100);
+    // Recipe v2 (the default): description heads scored at the tower's pretraining scale, 16.
+    expect(suite.manifest.logitScale).toBe(16);
+    expect(results.recipe).toMatchObject({ heads: 'descriptions', domainLabels: 'captions', logitScale: 16 });
     expect(suite.experts.size).toBe(8);
     for (const ck of [suite.pretrained, ...suite.experts.values()]) {
       expect(ck.config).toEqual(MINI_CONFIG);

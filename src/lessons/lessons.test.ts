@@ -20,6 +20,7 @@ import { createInProcessEngine } from '../worker/in-process';
 import { pickedFolder } from '../worker/lab-files.node';
 import { goalMet, lessonFacts } from './facts';
 import { LESSONS, LESSON_IDS } from './index';
+import { versusPretrained } from './notice';
 import type { Goal } from './types';
 
 const steps = LESSONS.flatMap((l) => l.steps.map((s, k) => ({ lesson: l.id, k, s })));
@@ -198,5 +199,15 @@ describe('lessons in the store', () => {
       await s().runMerge();
       expect(goalMet(bias[0].s.goal, s())).toBe(false);
     }, 60_000);
+  });
+});
+
+describe('what to notice: a merge against the pretrained model', () => {
+  it('says by how many points, and on which side, a merge lands from the pretrained model', () => {
+    // The shipped zoo's averages (docs/zoo.md): TA λ 0.3 35.83, pretrained 26.33 → 9.5 above.
+    expect(versusPretrained(35.83, 26.33)).toBe('9.5 points above the pretrained model (26.3 %)');
+    // The first zoo's: TA 35.5 against pretrained 41.6 → 6.1 below.
+    expect(versusPretrained(35.5, 41.6)).toBe('6.1 points below the pretrained model (41.6 %)');
+    expect(versusPretrained(30.04, 30)).toBe('level with the pretrained model (30.0 %)');
   });
 });

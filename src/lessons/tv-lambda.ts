@@ -6,6 +6,7 @@
 import { getMethod } from '../engine/merge/registry';
 import { formatPct } from '../format/format';
 import type { Lesson } from './types';
+import { versusPretrained } from './notice';
 
 const HIDE = 'hide=models,train,analytics';
 const TA = getMethod('task_arithmetic').paper;
@@ -25,7 +26,7 @@ export const tvLambda: Lesson = {
         const r = f.merges('task_arithmetic').at(-1);
         if (!r || !f.refs) return null;
         const avg = f.merges('average').at(-1);
-        return `Task Arithmetic at λ ${r.params.lambda} scored ${formatPct(r.avg)} % on average (${formatPct(r.norm)} % of the experts' ${formatPct(f.refs.individual)} %)${avg ? `; weight averaging scored ${formatPct(avg.avg)} %` : ''}.`;
+        return `Task Arithmetic at λ ${r.params.lambda} scored ${formatPct(r.avg)} % on average (${formatPct(r.norm)} % of the experts' ${formatPct(f.refs.individual)} %): ${versusPretrained(r.avg, f.refs.pretrained)}${avg ? `; weight averaging scored ${formatPct(avg.avg)} %` : ''}.`;
       },
     },
     {

@@ -6,7 +6,7 @@
 import { getMethod } from '../engine/merge/registry';
 import { formatPct } from '../format/format';
 import type { Lesson } from './types';
-import { worstTask } from './notice';
+import { versusPretrained, worstTask } from './notice';
 
 const HIDE = 'hide=models,train,sweep,analytics';
 
@@ -33,7 +33,7 @@ export const whyMerge: Lesson = {
       notice: (f) => {
         const r = f.merges('average').at(-1);
         if (!r || !f.refs) return null;
-        return `Averaging scored ${formatPct(r.avg)} % on average: the experts score ${formatPct(f.refs.individual)} % on their own tasks and the pretrained model ${formatPct(f.refs.pretrained)} %. The merge keeps ${formatPct(r.norm)} % of the experts' accuracy (the "norm." column).`;
+        return `Averaging scored ${formatPct(r.avg)} % on average: ${versusPretrained(r.avg, f.refs.pretrained)}, while the experts score ${formatPct(f.refs.individual)} % on their own tasks. The merge keeps ${formatPct(r.norm)} % of the experts' accuracy (the "norm." column).`;
       },
     },
     {
