@@ -77,7 +77,7 @@ ${f1(aRange)} points${localMin ? `, and λ = 0.3 (AdaMerging's start) is a local
 The most accurate uniform λ is ${best.lambda} (${f1(best.accuracy)} %).${adaHelps ? '' : ` So on this suite the entropy barely
 tells good merges from bad ones, and training from λ = 0.3 lowers it without raising accuracy: the
 gradients and initialisation are checked by the tests (shortcut = autodiff = finite differences;
-init = Task Arithmetic), so this is the zoo, not a bug (the schedule: see "Why" below). The corrections do not depend on
+init = Task Arithmetic), so this is the zoo, not a bug (\`docs/zoo.md\` measures why). The corrections do not depend on
 this surrogate: they are trained towards the experts' own features or predictions.`}
 `;
 }
