@@ -5,7 +5,8 @@
  * ?backend= does, and on WASM the transposed-matMul kernels). Each trained method is built as
  * runExperiment builds it (its implementation's build() from the suite, on a Task Arithmetic base
  * for the corrections) and stepped `steps` times; the page hands back the gradients of the first
- * optimiser update (read as they enter Adam.apply: every tensor it updates), the loss of every
+ * optimiser update (read as they enter Adam.apply, or HostAdam.apply for a step taken on the host:
+ * every tensor updated in that step), the loss of every
  * step and every updated tensor after the last step. Everything is read back asynchronously:
  * a synchronous read on WebGPU (dataSync) goes through canvases and, in this headless Chromium,
  * has been seen to lose the device later in a training run.
@@ -22,6 +23,7 @@ import { mergeToParamMap } from '../../src/engine/merge/in-memory';
 import { disposeParams } from '../../src/engine/params/param-map';
 import { createRng } from '../../src/engine/random';
 import { Adam } from '../../src/engine/train/adam';
+import { HostAdam } from '../../src/engine/train/adam-host';
 import { PixelBank } from '../../src/engine/train/data';
 import { trainedImplementation } from '../../src/engine/trained/registry';
 import type { BaseMerge, BuildContext } from '../../src/engine/trained/types';
@@ -44,15 +46,27 @@ export interface ParityRun {
 const wasmPaths = Object.fromEntries(['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'].map((f) => [f, new URL(`/wasm/${f}`, location.href).href]));
 const LIMIT = 16; // images per task: one batch of 16 (AdaMerging's 2 × 16 and Tinting's 32 draw them again)
 
-// Every method steps through Adam.apply: the first call's gradients are copied, and every variable it updates is remembered.
+// Every method steps through Adam.apply, or HostAdam.apply for the host-side step (Surgery, keyed
+// by its variables): the gradients of every update in the first step that has one are copied, and
+// every variable updated is remembered.
 let first: { step: number; grads: tf.Tensor[] } | null = null;
 const updated = new Set<tf.Variable>();
 let currentStep = 0;
+function record(v: tf.Variable, grad: () => tf.Tensor): void {
+  first ??= { step: currentStep, grads: [] };
+  if (first.step === currentStep) first.grads.push(tf.keep(grad()));
+  updated.add(v);
+}
 const apply = Adam.prototype.apply;
 Adam.prototype.apply = function (this: Adam, grads) {
-  if (!first) first = { step: currentStep, grads: [...grads.values()].map((g) => tf.keep(tf.clone(g))) };
-  for (const v of grads.keys()) updated.add(v);
+  for (const [v, g] of grads) record(v, () => tf.clone(g));
   return apply.call(this, grads);
+};
+const hostApply = HostAdam.prototype.apply;
+HostAdam.prototype.apply = function (this: HostAdam, key, x, g) {
+  if (!(key instanceof tf.Variable)) throw new Error('parity: a HostAdam parameter that is not keyed by its variable');
+  record(key, () => tf.tensor(Float32Array.from(g), key.shape));
+  return hostApply.call(this, key, x, g);
 };
 
 const read = async (t: tf.Tensor): Promise<ParityTensor> => ({ shape: [...t.shape], values: Array.from(await t.data()) });
