@@ -31,11 +31,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-DTYPES = {"F32": np.float32, "I32": np.int32, "I64": np.int64}
+DTYPES = {"F32": np.float32, "I32": np.int32, "I64": np.int64, "U8": np.uint8}
 
 
 def read_safetensors(path):
-    """{name: float32/int tensor} from a safetensors file (numpy, no safetensors package needed)."""
+    """{name: float32/int/uint8 tensor} from a safetensors file (numpy, no safetensors package needed)."""
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]
         header = json.loads(f.read(n))

@@ -18,7 +18,6 @@ import json
 import os
 import sys
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -29,24 +28,9 @@ CLIP_MEAN = torch.tensor([0.48145466, 0.4578275, 0.40821073]).reshape(1, 3, 1, 1
 CLIP_STD = torch.tensor([0.26862954, 0.26130258, 0.27577711]).reshape(1, 3, 1, 1)
 
 
-def read_u8_images(path):
-    """images [N, H, W, 3] uint8 and labels [N] of a suite's test.safetensors (numpy, as written)."""
-    import struct
-
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    a, b = header["images"]["data_offsets"]
-    images = np.frombuffer(data[a:b], dtype=np.uint8).reshape(header["images"]["shape"])
-    a, b = header["labels"]["data_offsets"]
-    labels = np.frombuffer(data[a:b], dtype=np.int32)
-    return images, labels
-
-
 def pixels(images):
     """uint8 [N, H, W, 3] → CLIP-normalised float32 [N, 3, H, W] (the suite's images are at the model's size)."""
-    x = torch.from_numpy(images.astype(np.float32) / 255).permute(0, 3, 1, 2)
+    x = (images.float() / 255).permute(0, 3, 1, 2)
     return (x - CLIP_MEAN) / CLIP_STD
 
 
@@ -93,9 +77,9 @@ def main():
     experts = [read_safetensors(f"{suite}/{manifest['experts'][t]}/model.safetensors") for t in tasks]
     taus = [{n: e[n] - theta0[n] for n in theta0} for e in experts]
     heads = read_safetensors(f"{suite}/{manifest['heads']}")
-    data = {t: read_u8_images(f"{suite}/data/{t}/test.safetensors") for t in tasks}
-    x = {t: pixels(data[t][0]) for t in tasks}
-    y = {t: torch.from_numpy(data[t][1].astype(np.int64)) for t in tasks}
+    data = {t: read_safetensors(f"{suite}/data/{t}/test.safetensors") for t in tasks}  # images [N, H, W, 3] uint8, labels [N]
+    x = {t: pixels(data[t]["images"]) for t in tasks}
+    y = {t: data[t]["labels"].long() for t in tasks}
 
     @torch.no_grad()
     def score(params, t):
