@@ -1,7 +1,7 @@
 /**
  * `npm run zoo [-- --recipe <name>] [--smoke] [--out <dir>] [--doc <file>] [--fashion-dir <dir>] [--pretrained-from <zoo dir>] [trial overrides] [--remeasure]`
  * Regenerates the demo zoo from seeds with a named recipe (recipe.ts; default v2, the shipped zoo's; v1 the first zoo's):
- * public/zoo/mini8/ and docs/zoo.md by default. --smoke runs every stage of the recipe's smoke
+ * public/zoo/mini8/ and docs/zoo.md by default (another --out leaves docs/zoo.md alone unless --doc names it). --smoke runs every stage of the recipe's smoke
  * variant (a few steps on a few images) into a fresh temporary folder (no doc unless --doc).
  * --pretrained-from reuses another zoo's pretrained model and its tower (to tune the expert recipe quickly).
  * Trial overrides (for the lever search in docs/zoo.md): --pretrain-steps, --finetune-lr,
@@ -115,12 +115,20 @@ export function withOverrides(base: Recipe, a: ZooArgs): Recipe {
   return r;
 }
 
+const SHIPPED = 'public/zoo/mini8';
+
+/** The doc a run rewrites: --doc, else docs/zoo.md only for the shipped zoo (a trial's --out folder leaves it alone). */
+export function defaultDoc(a: Pick<ZooArgs, 'doc' | 'smoke'>, out: string): string | null {
+  if (a.doc) return a.doc;
+  return !a.smoke && resolve(out) === resolve(SHIPPED) ? 'docs/zoo.md' : null;
+}
+
 /** Runs the generator; returns the results and the folder written. */
 export async function zooMain(args: string[], log: (line: string) => void = console.log): Promise<{ out: string; results: ZooResults }> {
   const a = parseZooArgs(args);
   const base = selectRecipe(a.recipe, a.smoke);
-  const out = a.out ?? (a.smoke ? await mkdtemp(join(tmpdir(), 'mergelab-zoo-')) : 'public/zoo/mini8');
-  const doc = a.doc ?? (a.smoke ? null : 'docs/zoo.md');
+  const out = a.out ?? (a.smoke ? await mkdtemp(join(tmpdir(), 'mergelab-zoo-')) : SHIPPED);
+  const doc = defaultDoc(a, out);
   if (a.remeasure) {
     await initBackend();
     patchWasmTransposedMatMul();

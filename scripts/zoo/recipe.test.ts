@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalParams } from '../../src/engine/model/clip-vit/names';
 import { domainLabel, pretrainClasses } from './domains';
 import { isAttention } from './finetune';
-import { parseZooArgs, withOverrides } from './main';
+import { defaultDoc, parseZooArgs, withOverrides } from './main';
 import { DEFAULT_RECIPE, RECIPES, selectRecipe } from './recipe';
 import { HAND_WRITTEN, keepHandWritten } from './report';
 import { MINI_CONFIG } from './tower';
@@ -24,6 +24,15 @@ describe('recipes', () => {
     expect(v1.pretrain).toEqual({ steps: 4000, batch: 32, lr: 3e-3, weightDecay: 0.05 });
     expect(v1.finetune).toMatchObject({ steps: 400, lr: 1e-3, weightDecay: 0.1 });
     expect(selectRecipe('v1', true).pretrain.steps).toBe(3);
+  });
+
+  it('only a run into the shipped zoo rewrites docs/zoo.md by default; a trial folder or a smoke run leaves it alone', () => {
+    const args = (a: string[]) => parseZooArgs(a);
+    expect(defaultDoc(args([]), 'public/zoo/mini8')).toBe('docs/zoo.md');
+    expect(defaultDoc(args(['--out', './public/zoo/mini8/']), './public/zoo/mini8/')).toBe('docs/zoo.md');
+    expect(defaultDoc(args(['--out', '/tmp/trial-I', '--logit-scale', '30']), '/tmp/trial-I')).toBeNull();
+    expect(defaultDoc(args(['--smoke']), 'public/zoo/mini8')).toBeNull();
+    expect(defaultDoc(args(['--out', '/tmp/trial-I', '--doc', '/tmp/trial-I.md']), '/tmp/trial-I')).toBe('/tmp/trial-I.md');
   });
 
   it('every recipe has a smoke variant that is small', () => {
