@@ -73,6 +73,15 @@ function parseArgs(argv: string[]): Opts {
   return o;
 }
 
+/** This process's niceness (PyTorch runs at the same), from /proc where there is one. */
+function niceness(): string {
+  try {
+    return readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[16];
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Whether /usr/bin/python3 imports torch; the reason when it does not. */
 function torchMissing(): string | null {
   const r = spawnSync(PY, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
@@ -150,7 +159,8 @@ interface Row { family: string; what: string; sizes: string; unit: 'img/s' | 'ms
 
 function runTorch(spec: object, file: string): { ms: number; loss: number } | null {
   writeFileSync(file, JSON.stringify(spec));
-  const r = spawnSync('nice', ['-n', '5', PY, TORCH, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // PyTorch inherits this process's niceness: an extra `nice` here would give it less CPU than ours on a shared machine.
+  const r = spawnSync(PY, [TORCH, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
   if (r.status !== 0 || !line) {
     process.stderr.write(`PyTorch failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}\n`);
@@ -285,7 +295,7 @@ async function main(): Promise<void> {
   if (o.vitb32) await family(await vitb32Family(o), o, rows);
   const when = new Date().toISOString().replace('T', ' ').slice(0, 16);
   const machine = `${cpus().length}× ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
-  const header = `${when} UTC, ${machine} (load average ${start} at the start, ${loadavg()[0].toFixed(1)} at the end), Node ${process.versions.node}, tfjs ${tf.version.tfjs} ${choice.backend} with ${choice.wasmThreads ?? 1} thread(s) (transposed-matMul patch on) against PyTorch ${torchVersion} with torch.set_num_threads(${o.threads}), both under \`nice -n 5\`. \`nice -n 5 npm run --silent bench:vs-torch${argv.length ? ` -- ${argv.join(' ')}` : ''}\`. ViT-B/32 rows: ${o.tasks} tasks, images per step as listed, the first step timed on both sides (no warm-up); zoo rows: 8 tasks, the methods' own batches, 3 steps after 1 warm-up, forward the mean of 2 passes after 1 warm-up; ViT-B/32 forward: 1 pass, no warm-up; Surgery (both models): 200 steps after 100 warm-up steps on both sides (ours cycles its tasks' modules, PyTorch steps one).`;
+  const header = `${when} UTC, ${machine} (load average ${start} at the start, ${loadavg()[0].toFixed(1)} at the end), Node ${process.versions.node}, tfjs ${tf.version.tfjs} ${choice.backend} with ${choice.wasmThreads ?? 1} thread(s) (transposed-matMul patch on) against PyTorch ${torchVersion} with torch.set_num_threads(${o.threads}), both at niceness ${niceness()}. \`npm run --silent bench:vs-torch${argv.length ? ` -- ${argv.join(' ')}` : ''}\`. ViT-B/32 rows: ${o.tasks} tasks, images per step as listed, the first step timed on both sides (no warm-up); zoo rows: 8 tasks, the methods' own batches, 3 steps after 1 warm-up, forward the mean of 2 passes after 1 warm-up; ViT-B/32 forward: 1 pass, no warm-up; Surgery (both models): 200 steps after 100 warm-up steps on both sides (ours cycles its tasks' modules, PyTorch steps one).`;
   const text = table(rows, header);
   console.log(text);
   if (o.write) { writeDoc(text); console.log(`(written to ${DOC})`); }
