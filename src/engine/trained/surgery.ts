@@ -10,7 +10,8 @@
  * A step is tiny ([16, P]·[P, r] products, 2·P·r parameters), so step() computes the loss, its
  * gradient (written out below) and the Adam update on the host in plain loops (HostAdam, the
  * same float32 update as train/adam.ts): about 60 tfjs kernels and a gradient tape per step cost
- * far more than the arithmetic on any backend. The variables stay the modules' home: step() keeps a
+ * far more than the arithmetic on any backend. The loops run along P over contiguous rows (U read
+ * transposed) and only over the hidden units the ReLU lets through. The variables stay the modules' home: step() keeps a
  * host copy per task, re-read whenever a variable was assigned from outside, and assigns the
  * updated values back after each step.
  * Kept tensors (modules()): "surgery.<task>.down" [r, P] and "surgery.<task>.up" [P, r] per task.
@@ -29,6 +30,20 @@ import type { FinalOutputs, NamedTensor, TrainedImplementation, TrainedModel, Tr
 
 const BATCH = 16;
 
+
+/** Σ_p x[xo + p]·y[yo + p] over n terms in float64, in four interleaved partial sums (no loop-carried wait on one sum). */
+function dotAt(x: Float32Array | Float64Array, xo: number, y: Float32Array, yo: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let p = 0;
+  for (; p + 3 < n; p += 4) {
+    s0 += x[xo + p] * y[yo + p];
+    s1 += x[xo + p + 1] * y[yo + p + 1];
+    s2 += x[xo + p + 2] * y[yo + p + 2];
+    s3 += x[xo + p + 3] * y[yo + p + 3];
+  }
+  for (; p < n; p++) s0 += x[xo + p] * y[yo + p];
+  return (s0 + s1) + (s2 + s3);
+}
 
 /** A task's cached features: merged z and the individual model's z, [N, P] each. */
 export interface SurgeryTask {
@@ -89,43 +104,48 @@ export class SurgeryModel implements TrainedModel {
       this.host[t] = host;
     }
     const { down: D, up: U } = host;
-    const a = new Float64Array(r);
-    const h = new Float64Array(r);
-    const dh = new Float64Array(r);
-    const gU = new Float64Array(P * r);
+    // Every loop below runs along P over contiguous rows: U is read transposed (Ut [r, P]) and
+    // ∂L/∂U is gathered transposed (gUt [r, P]). Each sum adds the same terms in the same order
+    // as the plain formulas, so the step does not depend on this layout.
+    const Ut = new Float32Array(r * P);
+    for (let p = 0; p < P; p++) for (let k = 0; k < r; k++) Ut[k * P + p] = U[p * r + k];
+    const a = new Float64Array(r); // z·Dᵀ; on the active k it is h = ReLU(a)
+    const active = new Int32Array(r); // the k with a[k] > 0, ascending: only they reach ẑ, ∂L/∂U and ∂L/∂D
+    const s = new Float64Array(P); // h·Uᵀ for one image
+    const g = new Float64Array(P); // −∂L/∂ẑ for one image
+    const gUt = new Float64Array(r * P);
     const gD = new Float64Array(r * P);
     const scale = 1 / (B * P);
     let loss = 0;
     for (let b = 0; b < B; b++) {
       const zo = idx[b] * P;
+      let nA = 0;
       for (let k = 0; k < r; k++) {
-        let s = 0;
-        for (let p = 0, o = k * P; p < P; p++) s += merged[zo + p] * D[o + p];
-        a[k] = s;
-        h[k] = s > 0 ? s : 0;
-        dh[k] = 0;
+        const dot = dotAt(merged, zo, D, k * P, P);
+        a[k] = dot;
+        if (dot > 0) active[nA++] = k;
+      }
+      s.fill(0);
+      for (let j = 0; j < nA; j++) {
+        const ak = a[active[j]], o = active[j] * P;
+        for (let p = 0; p < P; p++) s[p] += ak * Ut[o + p];
       }
       for (let p = 0; p < P; p++) {
-        const o = p * r;
-        let s = 0;
-        for (let k = 0; k < r; k++) s += h[k] * U[o + k];
-        const d = Math.fround(merged[zo + p] - Math.fround(s)) - individual[zo + p];
+        const d = Math.fround(merged[zo + p] - Math.fround(s[p])) - individual[zo + p];
         loss += Math.abs(d);
-        if (d === 0) continue;
-        const g = d > 0 ? -scale : scale; // −∂L/∂ẑ
-        for (let k = 0; k < r; k++) {
-          gU[o + k] += g * h[k];
-          dh[k] += g * U[o + k];
-        }
+        g[p] = d > 0 ? -scale : d < 0 ? scale : 0;
       }
-      for (let k = 0; k < r; k++) {
-        if (!(a[k] > 0)) continue;
-        const o = k * P;
-        for (let p = 0; p < P; p++) gD[o + p] += dh[k] * merged[zo + p];
+      for (let j = 0; j < nA; j++) {
+        const k = active[j], ak = a[k], o = k * P;
+        for (let p = 0; p < P; p++) gUt[o + p] += g[p] * ak;
+        const dh = dotAt(g, 0, Ut, o, P); // ∂L/∂h[k], negated
+        for (let p = 0; p < P; p++) gD[o + p] += dh * merged[zo + p];
       }
     }
+    const gU = new Float32Array(P * r);
+    for (let k = 0; k < r; k++) for (let p = 0; p < P; p++) gU[p * r + k] = gUt[k * P + p];
     this.opt.apply(dv, D, Float32Array.from(gD));
-    this.opt.apply(uv, U, Float32Array.from(gU));
+    this.opt.apply(uv, U, gU);
     // Copies: tfjs may keep a typed array it is given (the CPU backend does, WebGL until it uploads), and D, U change in place.
     tf.tidy(() => { dv.assign(tf.tensor2d(D.slice(), [r, P])); uv.assign(tf.tensor2d(U.slice(), [P, r])); });
     host.ids = [dv.dataId, uv.dataId];
