@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assembleKernels, generatedModule, GENERATED_PATH } from '../../../scripts/build-merge-wasm';
+import { assemble, generatedModule, MERGE_KERNELS } from '../../../scripts/build-merge-wasm';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import { createRng, type Rng } from '../random';
@@ -47,7 +47,7 @@ describe('WebAssembly SIMD merge kernels', () => {
   it('load in Node, and the committed binary is kernels.wat assembled (npm run build:wasm)', async () => {
     expect(kernels).not.toBeNull();
     expect(SimdKernels.create(T, 62)).toBeNull(); // chunks must be whole vectors
-    expect(await readFile(GENERATED_PATH, 'utf8')).toBe(generatedModule(await assembleKernels()));
+    expect(await readFile(MERGE_KERNELS.generated, 'utf8')).toBe(generatedModule(await assemble(MERGE_KERNELS), MERGE_KERNELS));
   });
 
   it('τ, Task Arithmetic, trim + mass, the fused TIES merge, consensus and the deferred-TIES listing match the JavaScript kernels bit for bit', () => {

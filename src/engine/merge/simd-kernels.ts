@@ -9,14 +9,8 @@
  * the output, flags and each task's two histograms. `SimdKernels.create` returns null where
  * WebAssembly SIMD is missing; callers then use the JavaScript kernels.
  */
+import { instantiateSimd } from '../wasm-simd';
 import { KERNELS_WASM_BASE64 } from './wasm/kernels-wasm';
-
-/** The part of the WebAssembly JS API used here (the engine's tsconfig has no DOM lib to declare it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
 
 interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
@@ -33,13 +27,6 @@ interface Exports {
 
 const COARSE_BYTES = 4 << 16;
 const FINE_BYTES = 4 << 15;
-
-function decodeBase64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 export class SimdKernels {
   /** τt chunk per task [chunk] (θt until taskVectors runs). */
@@ -66,11 +53,9 @@ export class SimdKernels {
 
   /** Kernels for `tasks` experts and chunks of up to `chunk` entries (a multiple of 4), or null without WebAssembly SIMD. */
   static create(tasks: number, chunk: number): SimdKernels | null {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!wasm || chunk % 4 !== 0) return null;
-    const bytes = decodeBase64(KERNELS_WASM_BASE64);
-    if (!wasm.validate(bytes)) return null; // an engine without SIMD rejects the v128 code
-    return new SimdKernels(new wasm.Instance(new wasm.Module(bytes)).exports as Exports, tasks, chunk);
+    if (chunk % 4 !== 0) return null;
+    const x = instantiateSimd<Exports>(KERNELS_WASM_BASE64);
+    return x && new SimdKernels(x, tasks, chunk);
   }
 
   private constructor(x: Exports, readonly tasks: number, readonly chunk: number) {

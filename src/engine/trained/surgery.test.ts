@@ -1,6 +1,8 @@
 // Representation Surgery: identity at init, the gradient of its loss against finite differences,
 // loss decreases on cached pairs, determinism for a seed, no tensor leak, parameter counts.
 import * as tf from '@tensorflow/tfjs';
+import { readFile } from 'node:fs/promises';
+import { assemble, generatedModule, SURGERY_KERNEL } from '../../../scripts/build-merge-wasm';
 import { describe, expect, it } from 'vitest';
 import { VIT_B_32 } from '../model/clip-vit/config';
 import { createRng } from '../random';
@@ -84,10 +86,11 @@ describe('Representation Surgery', () => {
     m.dispose();
   });
 
-  it('steps as tfjs autodiff + Adam on the same batches would: losses and modules after 8 steps of 2 tasks agree to 1e-6', async () => {
+  it.each([['the SIMD kernel', true], ['the JavaScript loops', false]])('steps with %s as tfjs autodiff + Adam on the same batches would: losses and modules after 8 steps of 2 tasks agree to 1e-6', async (_, simd) => {
     // Targets off every feature (no |ẑ − y| at its kink, where tfjs's abs takes −1 and PyTorch's and step()'s 0).
     const ts = tasks(40).map((x) => ({ ...x, individual: x.individual.map((v, i) => v + 0.05 * Math.sin(i + 1)) }));
-    const m = new SurgeryModel(ts, params({ lr: 1e-2 }), 100, createRng(9));
+    const m = new SurgeryModel(ts, params({ lr: 1e-2 }), 100, createRng(9), { simd });
+    expect((m as unknown as { simd: object | null }).simd !== null, 'the path under test').toBe(simd);
     const ref = new SurgeryModel(ts, params({ lr: 1e-2 }), 100, createRng(9)); // the same D and batches, stepped by tf.variableGrads
     const samplers = (ref as unknown as { samplers: BatchSampler[] }).samplers;
     const opt = new Adam(1e-2);
@@ -151,6 +154,24 @@ describe('Representation Surgery', () => {
     expect(b.c).toEqual(a.c);
     expect((await run(8)).losses).not.toEqual(a.losses);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('ships the binary of wasm/surgery.wat (run npm run build:wasm after editing it)', async () => {
+    expect(await readFile(SURGERY_KERNEL.generated, 'utf8')).toBe(generatedModule(await assemble(SURGERY_KERNEL), SURGERY_KERNEL));
+  });
+
+  it('uses the SIMD kernel only where P is a multiple of 4 (its four lanes); P 6 keeps the JavaScript loops, with the same first step as tfjs', async () => {
+    const kernel = (m: SurgeryModel) => (m as unknown as { simd: object | null }).simd;
+    const at8 = new SurgeryModel(tasks(20), params(), 100, createRng(1));
+    expect(kernel(at8)).not.toBeNull();
+    at8.dispose();
+    // n = 16: the first batch is all of task 0's rows, and at U = 0 the loss is mean|z − y| over them.
+    const six = [0, 1].map((t) => ({ name: `t${t}`, head: head(`t${t}`, 3, 6, 20 + t), n: 16, merged: randomRows(16, 6, 30 + t), individual: randomRows(16, 6, 40 + t) }));
+    const m = new SurgeryModel(six, params(), 100, createRng(2));
+    expect(kernel(m)).toBeNull();
+    const want = six[0].merged.reduce((acc, v, i) => acc + Math.abs(v - six[0].individual[i]), 0) / (16 * 6);
+    expect(await m.step(0)).toBeCloseTo(want, 6);
+    m.dispose();
   });
 
   it('counts 2·P·r per task: 131,072 for ViT-B/32 (P 512), r 16, 8 tasks', () => {

@@ -11,7 +11,8 @@
  * gradient (written out below) and the Adam update on the host in plain loops (HostAdam, the
  * same float32 update as train/adam.ts): about 60 tfjs kernels and a gradient tape per step cost
  * far more than the arithmetic on any backend. The loops run along P over contiguous rows (U read
- * transposed) and only over the hidden units the ReLU lets through. The variables stay the modules' home: step() keeps a
+ * transposed), only over the hidden units the ReLU lets through, and in WebAssembly SIMD where the
+ * engine has it (wasm/surgery.wat, four float32 lanes). The variables stay the modules' home: step() keeps a
  * host copy per task, re-read whenever a variable was assigned from outside, and assigns the
  * updated values back after each step.
  * Kept tensors (modules()): "surgery.<task>.down" [r, P] and "surgery.<task>.up" [P, r] per task.
@@ -25,6 +26,7 @@ import { HostAdam } from '../train/adam-host';
 import { BatchSampler } from '../train/data';
 import { surgery } from '../catalogue/trained/surgery';
 import { requireBase } from './base';
+import { SurgerySimd } from './surgery-simd';
 import { finalOutputs, predictFrozen } from './losses';
 import type { FinalOutputs, NamedTensor, TrainedImplementation, TrainedModel, TrainedParams } from './types';
 
@@ -43,6 +45,49 @@ function dotAt(x: Float32Array | Float64Array, xo: number, y: Float32Array, yo: 
   }
   for (; p < n; p++) s0 += x[xo + p] * y[yo + p];
   return (s0 + s1) + (s2 + s3);
+}
+
+/** One batch's Σ|ẑ − y| and its gradients ∂L/∂D [r, P] and ∂L/∂Uᵀ [r, P] (L = that sum × scale). */
+interface Loops { loss: number; gD: ArrayLike<number>; gUt: ArrayLike<number> }
+
+/**
+ * The step's loops in plain JavaScript (where WebAssembly SIMD is missing, or P is not a multiple
+ * of 4), along P over contiguous rows and only over the hidden units the ReLU lets through; sums in
+ * float64.
+ */
+function hostLoops(merged: Float32Array, individual: Float32Array, idx: ArrayLike<number>, D: Float32Array, Ut: Float32Array, r: number, P: number, scale: number): Loops {
+  const a = new Float64Array(r); // z·Dᵀ; on the active k it is h = ReLU(a)
+  const active = new Int32Array(r); // the k with a[k] > 0, ascending: only they reach ẑ, ∂L/∂U and ∂L/∂D
+  const s = new Float64Array(P); // h·Uᵀ for one image
+  const g = new Float64Array(P); // −∂L/∂ẑ for one image
+  const gUt = new Float64Array(r * P);
+  const gD = new Float64Array(r * P);
+  let loss = 0;
+  for (let b = 0; b < idx.length; b++) {
+    const zo = idx[b] * P;
+    let nA = 0;
+    for (let k = 0; k < r; k++) {
+      a[k] = dotAt(merged, zo, D, k * P, P);
+      if (a[k] > 0) active[nA++] = k;
+    }
+    s.fill(0);
+    for (let j = 0; j < nA; j++) {
+      const ak = a[active[j]], o = active[j] * P;
+      for (let p = 0; p < P; p++) s[p] += ak * Ut[o + p];
+    }
+    for (let p = 0; p < P; p++) {
+      const d = Math.fround(merged[zo + p] - Math.fround(s[p])) - individual[zo + p];
+      loss += Math.abs(d);
+      g[p] = d > 0 ? -scale : d < 0 ? scale : 0;
+    }
+    for (let j = 0; j < nA; j++) {
+      const k = active[j], ak = a[k], o = k * P;
+      for (let p = 0; p < P; p++) gUt[o + p] += g[p] * ak;
+      const dh = dotAt(g, 0, Ut, o, P); // ∂L/∂h[k]
+      for (let p = 0; p < P; p++) gD[o + p] += dh * merged[zo + p];
+    }
+  }
+  return { loss, gD, gUt };
 }
 
 /** A task's cached features: merged z and the individual model's z, [N, P] each. */
@@ -66,10 +111,13 @@ export class SurgeryModel implements TrainedModel {
   private readonly host: ({ down: Float32Array; up: Float32Array; ids: [object, object] } | undefined)[] = [];
   private readonly samplers: BatchSampler[];
   private readonly P: number;
+  /** The step's loops in WebAssembly SIMD; null: the JavaScript loops (hostLoops). */
+  private readonly simd: SurgerySimd | null;
 
-  constructor(private readonly tasks: readonly SurgeryTask[], readonly params: TrainedParams, private readonly logitScale: number, rng: Rng) {
+  constructor(private readonly tasks: readonly SurgeryTask[], readonly params: TrainedParams, private readonly logitScale: number, rng: Rng, opts: { simd?: boolean } = {}) {
     this.P = tasks[0].head.dim;
     const r = params.rank as number;
+    this.simd = opts.simd === false ? null : SurgerySimd.create(BATCH, this.P, r);
     const bound = 1 / Math.sqrt(this.P);
     // tidy frees the initial values (a variable keeps its own reference to the data).
     this.down = tasks.map(() => tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from({ length: r * this.P }, () => (2 * rng.next() - 1) * bound), [r, this.P]))));
@@ -89,7 +137,9 @@ export class SurgeryModel implements TrainedModel {
    * h = ReLU(a), ẑ = z − h·Uᵀ and L = mean|ẑ − y| over the B·P entries, G = sign(ẑ − y)/(B·P):
    * ∂L/∂U = −Gᵀ·h [P, r], ∂L/∂h = −G·U [B, r], ∂L/∂D = (∂L/∂h ⊙ [a > 0])ᵀ·z [r, P]
    * (sign 0 at 0 and ReLU's derivative 0 at 0, as PyTorch takes them; tfjs's abs would take −1
-   * at 0, i.e. where a cached pair already agrees). Sums in float64.
+   * at 0, i.e. where a cached pair already agrees). The loops run in WebAssembly SIMD
+   * (surgery-simd.ts: float32 lanes) where it is available and P is a multiple of 4, else in
+   * JavaScript (hostLoops: float64 sums).
    */
   async step(i: number): Promise<number> {
     const t = Math.floor((i % (2 * this.tasks.length)) / 2);
@@ -104,52 +154,32 @@ export class SurgeryModel implements TrainedModel {
       this.host[t] = host;
     }
     const { down: D, up: U } = host;
-    // Every loop below runs along P over contiguous rows: U is read transposed (Ut [r, P]) and
-    // ∂L/∂U is gathered transposed (gUt [r, P]). Each sum adds the same terms in the same order
-    // as the plain formulas, so the step does not depend on this layout.
-    const Ut = new Float32Array(r * P);
+    const Ut = new Float32Array(r * P); // U transposed: every loop runs along P over contiguous rows
     for (let p = 0; p < P; p++) for (let k = 0; k < r; k++) Ut[k * P + p] = U[p * r + k];
-    const a = new Float64Array(r); // z·Dᵀ; on the active k it is h = ReLU(a)
-    const active = new Int32Array(r); // the k with a[k] > 0, ascending: only they reach ẑ, ∂L/∂U and ∂L/∂D
-    const s = new Float64Array(P); // h·Uᵀ for one image
-    const g = new Float64Array(P); // −∂L/∂ẑ for one image
-    const gUt = new Float64Array(r * P);
-    const gD = new Float64Array(r * P);
     const scale = 1 / (B * P);
-    let loss = 0;
-    for (let b = 0; b < B; b++) {
-      const zo = idx[b] * P;
-      let nA = 0;
-      for (let k = 0; k < r; k++) {
-        const dot = dotAt(merged, zo, D, k * P, P);
-        a[k] = dot;
-        if (dot > 0) active[nA++] = k;
-      }
-      s.fill(0);
-      for (let j = 0; j < nA; j++) {
-        const ak = a[active[j]], o = active[j] * P;
-        for (let p = 0; p < P; p++) s[p] += ak * Ut[o + p];
-      }
-      for (let p = 0; p < P; p++) {
-        const d = Math.fround(merged[zo + p] - Math.fround(s[p])) - individual[zo + p];
-        loss += Math.abs(d);
-        g[p] = d > 0 ? -scale : d < 0 ? scale : 0;
-      }
-      for (let j = 0; j < nA; j++) {
-        const k = active[j], ak = a[k], o = k * P;
-        for (let p = 0; p < P; p++) gUt[o + p] += g[p] * ak;
-        const dh = dotAt(g, 0, Ut, o, P); // ∂L/∂h[k], negated
-        for (let p = 0; p < P; p++) gD[o + p] += dh * merged[zo + p];
-      }
-    }
+    const { loss, gD, gUt } = this.simd ? this.simdLoops(merged, individual, idx, D, Ut, scale) : hostLoops(merged, individual, idx, D, Ut, r, P, scale);
     const gU = new Float32Array(P * r);
     for (let k = 0; k < r; k++) for (let p = 0; p < P; p++) gU[p * r + k] = gUt[k * P + p];
-    this.opt.apply(dv, D, Float32Array.from(gD));
+    this.opt.apply(dv, D, gD);
     this.opt.apply(uv, U, gU);
     // Copies: tfjs may keep a typed array it is given (the CPU backend does, WebGL until it uploads), and D, U change in place.
     tf.tidy(() => { dv.assign(tf.tensor2d(D.slice(), [r, P])); uv.assign(tf.tensor2d(U.slice(), [P, r])); });
     host.ids = [dv.dataId, uv.dataId];
     return Math.fround(loss / (B * P));
+  }
+
+  /** The batch's loss sum and gradients by the SIMD kernel: the batch's rows, D and Uᵀ copied into its memory. */
+  private simdLoops(merged: Float32Array, individual: Float32Array, idx: ArrayLike<number>, D: Float32Array, Ut: Float32Array, scale: number): Loops {
+    const k = this.simd!;
+    const P = this.P;
+    for (let b = 0; b < idx.length; b++) {
+      k.z.set(merged.subarray(idx[b] * P, idx[b] * P + P), b * P);
+      k.y.set(individual.subarray(idx[b] * P, idx[b] * P + P), b * P);
+    }
+    k.D.set(D);
+    k.Ut.set(Ut);
+    const loss = k.step(idx.length, scale);
+    return { loss, gD: k.gD, gUt: k.gUt };
   }
 
   /** Corrected features ẑ of task t's cached merged features, [N, P]. */
