@@ -147,22 +147,19 @@ async function writeInputs(file: string, tensors: Map<string, { shape: number[];
   writeFileSync(file, sink.bytes());
 }
 
-/** --profile: the whole run's one flag, set by main(). */
-let profiling = false;
-
 /**
  * Times `steps` steps after `warm` ones: ms per timed step and the very first step's loss. With
- * --profile, one more step runs under tf.profile and stderr gets its kernel count, the kernels' own
+ * a `profile` label (--profile), one more step runs under tf.profile and stderr gets its kernel count, the kernels' own
  * time against the step's wall time (the rest is tfjs's per-op cost in JavaScript and host work),
  * and the five costliest kernels.
  */
-async function timeSteps(m: TrainedModel, warm: number, steps: number, label = ''): Promise<{ ms: number; loss: number }> {
+async function timeSteps(m: TrainedModel, warm: number, steps: number, profile: string | null): Promise<{ ms: number; loss: number }> {
   let first: number | null = null;
   for (let i = 0; i < warm; i++) { const v = await m.step(i); first ??= v; }
   const t0 = performance.now();
   for (let i = warm; i < warm + steps; i++) { const v = await m.step(i); first ??= v; }
   const ms = (performance.now() - t0) / steps;
-  if (profiling) {
+  if (profile !== null) {
     const w0 = performance.now();
     const p = await tf.profile(async () => { await m.step(warm + steps); });
     const wall = performance.now() - w0;
@@ -170,7 +167,7 @@ async function timeSteps(m: TrainedModel, warm: number, steps: number, label = '
     for (const k of p.kernels) { const e = per.get(k.name) ?? { n: 0, ms: 0 }; e.n++; e.ms += Number(k.kernelTimeMs) || 0; per.set(k.name, e); }
     const own = [...per.values()].reduce((a, e) => a + e.ms, 0);
     const top = [...per].sort((a, b) => b[1].ms - a[1].ms).slice(0, 5).map(([k, e]) => `${k} ×${e.n} ${e.ms.toFixed(1)} ms`).join(', ');
-    process.stderr.write(`profile ${label}: one step ${wall.toFixed(1)} ms wall under tf.profile, ${p.kernels.length} kernels whose own time sums to ${own.toFixed(1)} ms (${(100 * own / wall).toFixed(0)} %); ${top}\n`);
+    process.stderr.write(`profile ${profile}: one step ${wall.toFixed(1)} ms wall under tf.profile, ${p.kernels.length} kernels whose own time sums to ${own.toFixed(1)} ms (${(100 * own / wall).toFixed(0)} %); ${top}\n`);
   }
   return { ms, loss: first ?? NaN };
 }
@@ -238,7 +235,7 @@ async function family(f: Family, o: Opts, rows: Row[]): Promise<void> {
     const bank = await inp.bankOf(B);
     const c = await MergeCoefficients.fromPool(pretrained, await experts(T), names, { granularity: g });
     const m = new AdaMergingModel(c, f.config, names.map((name) => ({ name, head, bank })), resolveTrainedParams('adamerging', { granularity: g }), SCALE, rng());
-    const r = await timeSteps(m, f.warm, f.steps, `${f.label} AdaMerging ${g}-wise`);
+    const r = await timeSteps(m, f.warm, f.steps, o.profile ? `${f.label} AdaMerging ${g}-wise` : null);
     const tensors = c.specs.map((s) => s.name);
     m.dispose();
     push(`AdaMerging ${g === 'task' ? 'task' : 'layer'}-wise`, `${T} tasks × 2 batches of ${B}`, 'ms/step', 0, r, { kind: 'adamerging', granularity: g, lr: lr('adamerging'), tensors, ...trainRow(B) });
@@ -252,7 +249,7 @@ async function family(f: Family, o: Opts, rows: Row[]): Promise<void> {
     const sInputs = resolve(CACHE, `${tag}-surgery.safetensors`);
     await writeInputs(sInputs, new Map([['surgery.merged', { shape: [16, P], data: z }], ['surgery.individual', { shape: [16, P], data: individual }], ['surgery.down', { shape: down.shape, data: down.values }]]));
     // Steady state on both sides: 100 warm-up steps (every task's first visit, the JIT's warm-up of step()'s loops), then 200 timed.
-    const r = await timeSteps(m, 100, 200, `${f.label} Surgery`);
+    const r = await timeSteps(m, 100, 200, o.profile ? `${f.label} Surgery` : null);
     m.dispose();
     push('Representation Surgery (r 16)', `batch 16 of cached features [16, ${P}]`, 'ms/step', 0, r, { kind: 'surgery', inputs: sInputs, lr: lr('surgery'), warm: 100, steps: 200 });
   }
@@ -265,7 +262,7 @@ async function family(f: Family, o: Opts, rows: Row[]): Promise<void> {
     for (const t of (await m.modules()).filter((x) => x.name.startsWith('intervmerge.t0.'))) init.set(`intervmerge.${t.name.split('.').at(-1)}`, { shape: t.shape, data: t.values });
     const iFile = resolve(CACHE, `${tag}-intervmerge.safetensors`);
     await writeInputs(iFile, init);
-    const r = await timeSteps(m, f.warm, f.steps, `${f.label} IntervMerge`);
+    const r = await timeSteps(m, f.warm, f.steps, o.profile ? `${f.label} IntervMerge` : null);
     m.dispose();
     disposeParams(weights);
     push('IntervMerge (full, r 1)', `batch ${B}`, 'ms/step', 0, r, { kind: 'intervmerge', lr: lr('intervmerge'), ...trainRow(B), inputs: iFile });
@@ -276,7 +273,7 @@ async function family(f: Family, o: Opts, rows: Row[]): Promise<void> {
     const c = await MergeCoefficients.fromPool(pretrained, await experts(T), names, { granularity: 'layer' });
     const m = new TintingModel(c, f.config, names.map((name) => ({ name, head, bank, individualLogits: inp.logits })), resolveTrainedParams('tinting', { filter: false }), SCALE, rng());
     const tensors = c.specs.map((s) => s.name);
-    const r = await timeSteps(m, f.warm, f.steps, `${f.label} Tinting`);
+    const r = await timeSteps(m, f.warm, f.steps, o.profile ? `${f.label} Tinting` : null);
     m.dispose();
     push('Model Tinting (head, no filter)', `${T} tasks' λ, batch ${B}`, 'ms/step', 0, r, { kind: 'tinting', lr: lr('tinting'), tensors, ...trainRow(B) });
   }
@@ -306,7 +303,6 @@ async function main(): Promise<void> {
     console.log(`bench:vs-torch skipped: PyTorch is not importable by ${PY} (${missing}). Install Debian's: apt-get install python3-torch python3-numpy`);
     return;
   }
-  profiling = o.profile;
   const choice = await initNodeBackend(o.threads);
   patchWasmTransposedMatMul();
   const torchVersion = spawnSync(PY, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim();

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assemble, generatedModule, MERGE_KERNELS } from '../../../scripts/build-merge-wasm';
+import { assemble, generatedModule, MERGE_KERNELS } from '../../../scripts/build-wasm';
 import type { Checkpoint } from '../model/clip-vit/checkpoint';
 import type { ClipVisionConfig } from '../model/clip-vit/config';
 import { createRng, type Rng } from '../random';

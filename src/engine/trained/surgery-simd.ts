@@ -46,7 +46,7 @@ export class SurgerySimd {
     this.gUt = view(this.at.gUt, r * P);
   }
 
-  /** Σ|ẑ − y| over the first B rows of z, y (float64 per row), with ∂L/∂D and ∂L/∂Uᵀ for L = that sum × scale in gD, gUt. */
+  /** Σ|ẑ − y| over the first B rows of z, y (each row summed in float32 lanes, the rows in float64), with ∂L/∂D and ∂L/∂Uᵀ for L = that sum × scale in gD, gUt. */
   step(B: number, scale: number): number {
     if (B > this.maxBatch) throw new Error(`SurgerySimd: a batch of ${B} for memory sized for ${this.maxBatch}`);
     this.gD.fill(0);

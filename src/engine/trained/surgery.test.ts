@@ -2,7 +2,7 @@
 // loss decreases on cached pairs, determinism for a seed, no tensor leak, parameter counts.
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
-import { assemble, generatedModule, SURGERY_KERNEL } from '../../../scripts/build-merge-wasm';
+import { assemble, generatedModule, SURGERY_KERNEL } from '../../../scripts/build-wasm';
 import { describe, expect, it } from 'vitest';
 import { VIT_B_32 } from '../model/clip-vit/config';
 import { createRng } from '../random';
