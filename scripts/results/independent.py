@@ -18,8 +18,11 @@ import json
 import os
 import sys
 
-import torch
-import torch.nn.functional as F
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError as e:
+    sys.exit(f"results:torch needs PyTorch and NumPy for {sys.executable} ({e}). On Debian: apt-get install python3-torch python3-numpy")
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bench-vs-torch"))
 from torch_bench import forward, read_config, read_safetensors  # noqa: E402
@@ -67,6 +70,10 @@ def ties(theta0, taus, k=20, lam=0.3):
 def main():
     suite = sys.argv[1] if len(sys.argv) > 1 else "public/zoo/mini8"
     results_path = sys.argv[2] if len(sys.argv) > 2 else "docs/results.json"
+    if not os.path.isfile(f"{suite}/manifest.json"):
+        sys.exit(f"{suite} is not a suite folder (no manifest.json): give the zoo's folder, e.g. public/zoo/mini8")
+    if not os.path.isfile(results_path):
+        sys.exit(f"{results_path} is missing: run npm run results on {suite} first (it writes docs/results.json)")
     torch.set_num_threads(os.cpu_count() or 1)
     with open(f"{suite}/manifest.json") as f:
         manifest = json.load(f)
